@@ -1,0 +1,69 @@
+"""`glue-emulator serve`: run the emulator on a multi-threaded WSGI server (waitress)."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from . import __version__
+from .config import Settings
+
+
+def _parser(defaults: Settings) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="glue-emulator", description="A local AWS Glue emulator.")
+    parser.add_argument("--version", action="version", version=__version__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve = commands.add_parser("serve", help="serve Glue and S3 on one port")
+    serve.add_argument("--host", default=defaults.host, help="address to bind (env GLUE_EMULATOR_HOST)")
+    serve.add_argument(
+        "--port", type=int, default=defaults.port, help="port; 0 picks a free one (env GLUE_EMULATOR_PORT)"
+    )
+    serve.add_argument(
+        "--data-dir", type=Path, default=defaults.data_dir, help="where state lives (env GLUE_EMULATOR_DATA_DIR)"
+    )
+    serve.add_argument(
+        "--threads", type=int, default=defaults.threads, help="request threads (env GLUE_EMULATOR_THREADS)"
+    )
+    return parser
+
+
+def serve(settings: Settings) -> None:
+    import waitress
+
+    from .app import create_app
+
+    app = create_app(settings)
+    server = waitress.create_server(
+        app,
+        host=settings.host,
+        port=settings.port,
+        threads=settings.threads,
+        channel_timeout=300,
+        connection_limit=1000,
+        ident="glue-emulator",
+        clear_untrusted_proxy_headers=True,
+    )
+    # The fixture and scripts read this line to learn the port (useful with --port 0).
+    print(f"glue-emulator {__version__} listening on http://{settings.host}:{server.effective_port}", flush=True)
+    server.run()
+
+
+def main(argv: list[str] | None = None) -> None:
+    defaults = Settings.from_env()
+    args = _parser(defaults).parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s", stream=sys.stderr)
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
+    if args.command == "serve":
+        defaults.host, defaults.port, defaults.data_dir, defaults.threads = (
+            args.host,
+            args.port,
+            args.data_dir,
+            args.threads,
+        )
+        serve(defaults)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,53 @@
+"""Every setting of the emulator in one place; each flag can also come from an environment variable."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+DEFAULT_ACCOUNT = "123456789012"
+DEFAULT_REGION = "us-east-1"
+
+
+def _env(name: str, default: str) -> str:
+    return os.environ.get(f"GLUE_EMULATOR_{name}", default)
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    return _env(name, "1" if default else "0").strip().lower() in ("1", "true", "yes", "on")
+
+
+@dataclass
+class Settings:
+    """Runtime configuration; `from_env` gives the defaults a user sees, overridable by CLI flags."""
+
+    host: str = "127.0.0.1"
+    port: int = 4566
+    data_dir: Path = field(default_factory=lambda: Path(".glue-emulator"))
+    threads: int = 16
+    # fsync every commit (SQLite synchronous=FULL): an acknowledged write survives power loss too.
+    durable: bool = True
+    # Check every response against the model's output shape (tests turn this on).
+    validate_responses: bool = False
+    # Largest JSON request body accepted, in bytes.
+    max_json_body: int = 10 * 1024 * 1024
+    # Emulated seconds per real second (tests speed up AWS's minute-granular timeouts with it).
+    time_scale: float = 1.0
+
+    @classmethod
+    def from_env(cls) -> "Settings":
+        return cls(
+            host=_env("HOST", "127.0.0.1"),
+            port=int(_env("PORT", "4566")),
+            data_dir=Path(_env("DATA_DIR", ".glue-emulator")),
+            threads=int(_env("THREADS", "16")),
+            durable=_env_bool("DURABLE", True),
+            validate_responses=_env_bool("VALIDATE_RESPONSES", False),
+            max_json_body=int(_env("MAX_JSON_BODY", str(10 * 1024 * 1024))),
+            time_scale=float(_env("TIME_SCALE", "1.0")),
+        )
+
+    def describe(self) -> dict[str, str]:
+        """The settings as strings, for the health endpoint and start-up log."""
+        return {f.name: str(getattr(self, f.name)) for f in fields(self)}

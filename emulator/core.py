@@ -1,0 +1,37 @@
+"""The running emulator: settings, the store, the services, and what reset and shutdown touch."""
+
+from __future__ import annotations
+
+import logging
+from typing import Callable
+
+from . import __version__
+from .config import Settings
+from .services import JsonService, load_json_services
+from .store import Store
+
+log = logging.getLogger("glue_emulator")
+
+
+class Emulator:
+    """Everything a request may need, created once per server process."""
+
+    def __init__(self, settings: Settings):
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        self.settings = settings
+        self.store = Store(settings.data_dir / "state.sqlite3", durable=settings.durable)
+        self.json_services: dict[str, JsonService] = load_json_services()
+        self._reset_hooks: list[Callable[[], None]] = []
+
+    def on_reset(self, hook: Callable[[], None]) -> None:
+        """Register a subsystem's wipe (files on disk, in-memory caches) to run on reset."""
+        self._reset_hooks.append(hook)
+
+    def reset(self) -> None:
+        self.store.reset()
+        for hook in self._reset_hooks:
+            hook()
+
+    def health(self) -> dict[str, object]:
+        services = {s.name: "running" for s in self.json_services.values()}
+        return {"status": "running", "version": __version__, "services": services}

@@ -1,0 +1,44 @@
+"""NextToken/MaxResults as AWS does them: an opaque token, absent on the last page."""
+
+from __future__ import annotations
+
+import base64
+import json
+from typing import Any, Callable, Sequence, TypeVar
+
+from .errors import InvalidInputException
+
+T = TypeVar("T")
+
+
+def encode_token(position: Any) -> str:
+    return base64.urlsafe_b64encode(json.dumps({"after": position}).encode()).decode()
+
+
+def decode_token(token: str) -> Any:
+    try:
+        return json.loads(base64.urlsafe_b64decode(token.encode()))["after"]
+    except Exception:
+        raise InvalidInputException("Invalid pagination token") from None
+
+
+def paginate(
+    items: Sequence[T],
+    next_token: str | None,
+    max_results: int | None,
+    page_cap: int,
+    key: Callable[[T], Any],
+) -> tuple[list[T], str | None]:
+    """One page of `items` (sorted by `key`): those after the token's key, at most MaxResults.
+
+    Tokens hold the last key returned, not an offset, so deleting items between pages neither
+    skips nor repeats the others.
+    """
+    start = 0
+    if next_token:
+        after = decode_token(next_token)
+        start = next((i for i, item in enumerate(items) if key(item) > after), len(items))
+    size = min(max_results or page_cap, page_cap)
+    page = list(items[start : start + size])
+    more = start + size < len(items)
+    return page, (encode_token(key(page[-1])) if more and page else None)

@@ -1,0 +1,1 @@
+"""Wire formats only: how requests are recognised, parsed and answered. No behaviour lives here."""

@@ -1,0 +1,147 @@
+"""The API model as data: loads api_shapes/<service>.json and validates requests and responses.
+
+Every request is checked against its operation's input schema before any handler runs, and the
+failures are reported as AWS's Coral framework words them ("1 validation error detected: Value
+'x' at 'databaseInput.name' failed to satisfy constraint: ..."), naming the member by its path.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cached_property
+from pathlib import Path
+from typing import Any, Iterable
+
+import jsonschema
+from jsonschema.exceptions import ValidationError as SchemaError
+
+from .errors import ValidationException
+
+import sys
+
+# In a checkout (or editable install) the shapes sit beside the package; a wheel installs them as data files.
+_SHAPES_DIRS = (
+    Path(__file__).resolve().parent.parent / "api_shapes",
+    Path(sys.prefix) / "share" / "glue-emulator" / "api_shapes",
+)
+SHAPES_DIR = next((d for d in _SHAPES_DIRS if (d / "glue.json").exists()), _SHAPES_DIRS[0])
+_MAX_REPORTED = 10
+
+
+def _member_path(path: Iterable[Any]) -> str:
+    """Coral's path: camelCase members, 1-based list indexes followed by `member`."""
+    parts: list[str] = []
+    for step in path:
+        if isinstance(step, int):
+            parts.append(f"{step + 1}.member")
+        else:
+            parts.append(step[:1].lower() + step[1:])
+    return ".".join(parts)
+
+
+def _value_text(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, (dict, list)):
+        return json.dumps(value)[:100]
+    return f"'{value}'"
+
+
+def _constraint(error: SchemaError) -> str:
+    """The `Member must ...` clause for one jsonschema failure."""
+    kind, limit, schema = error.validator, error.validator_value, error.schema
+    if kind in ("minLength", "minItems", "minProperties"):
+        return f"Member must have length greater than or equal to {limit}"
+    if kind in ("maxLength", "maxItems", "maxProperties"):
+        if kind == "maxProperties" and schema.get("x-aws-type") == "structure":
+            return "Member must have exactly one member set"  # a Smithy union
+        return f"Member must have length less than or equal to {limit}"
+    if kind == "minimum":
+        return f"Member must have value greater than or equal to {limit}"
+    if kind == "maximum":
+        return f"Member must have value less than or equal to {limit}"
+    if kind == "pattern":
+        return f"Member must satisfy regular expression pattern: {schema.get('x-aws-pattern', limit)}"
+    if kind == "enum":
+        return f"Member must satisfy enum value set: [{', '.join(map(str, limit))}]"
+    if kind == "type":
+        expected = schema.get("x-aws-type", limit)
+        return f"Member must be of type {expected}"
+    return f"Member must satisfy constraint {kind}"
+
+
+def _describe(error: SchemaError) -> str:
+    path = list(error.absolute_path)
+    if error.validator == "required":
+        missing = [name for name in error.validator_value if name not in error.instance]
+        return "; ".join(
+            f"Value null at '{_member_path(path + [name])}' failed to satisfy constraint: Member must not be null"
+            for name in missing
+        )
+    if error.validator == "additionalProperties":
+        unknown = sorted(set(error.instance) - set(error.schema.get("properties", {})))
+        return "; ".join(
+            f"Value at '{_member_path(path + [name])}' failed to satisfy constraint: Member is not a known member"
+            for name in unknown
+        )
+    if error.validator == "propertyNames":
+        return f"Value {_value_text(error.instance)} at '{_member_path(path)}' failed to satisfy constraint: " + (
+            "Map keys must satisfy constraint: [" + _constraint(error.context[0]) + "]"
+            if error.context
+            else "Member must have valid keys"
+        )
+    return f"Value {_value_text(error.instance)} at '{_member_path(path)}' failed to satisfy constraint: " + _constraint(
+        error
+    )
+
+
+def _leaves(errors: Iterable[SchemaError]) -> list[SchemaError]:
+    """Flatten jsonschema's error tree into the failures a user can act on."""
+    found: list[SchemaError] = []
+    for error in errors:
+        if error.validator == "$ref" and error.context:
+            found.extend(_leaves(error.context))
+        else:
+            found.append(error)
+    return found
+
+
+class ServiceShapes:
+    """One service's model: its operations and their input/output validators."""
+
+    def __init__(self, service: str):
+        document = json.loads((SHAPES_DIR / f"{service}.json").read_text())
+        self.service = service
+        self.metadata: dict[str, Any] = document["metadata"]
+        self.operations: dict[str, dict[str, Any]] = document["operations"]
+        self._defs: dict[str, Any] = document["$defs"]
+        self._validators: dict[str, jsonschema.protocols.Validator] = {}
+
+    @cached_property
+    def _validator_class(self) -> type:
+        return jsonschema.validators.validator_for({"$schema": "https://json-schema.org/draft/2020-12/schema"})
+
+    def _validator(self, shape: str) -> jsonschema.protocols.Validator:
+        validator = self._validators.get(shape)
+        if validator is None:
+            schema = {"$ref": f"#/$defs/{shape}", "$defs": self._defs}
+            validator = self._validators[shape] = self._validator_class(schema)
+        return validator
+
+    def shape(self, name: str) -> dict[str, Any]:
+        return self._defs[name]
+
+    def validate_input(self, operation: str, params: dict[str, Any]) -> None:
+        """Raise ValidationException naming every offending member (up to ten), as AWS does."""
+        errors = _leaves(self._validator(self.operations[operation]["input"]).iter_errors(params))
+        if not errors:
+            return
+        messages = sorted({_describe(e) for e in errors})
+        count = sum(m.count("failed to satisfy constraint") for m in messages)
+        noun = "error" if count == 1 else "errors"
+        raise ValidationException(f"{count} validation {noun} detected: " + "; ".join(messages[:_MAX_REPORTED]))
+
+    def output_errors(self, operation: str, result: dict[str, Any]) -> list[str]:
+        """Where a handler's result departs from the model (used when responses are checked)."""
+        errors = _leaves(self._validator(self.operations[operation]["output"]).iter_errors(result))
+        return sorted(_describe(e) for e in errors)

@@ -1,0 +1,117 @@
+"""Start and stop a real emulator server process on a free loopback port, and talk to it."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+import boto3
+from botocore.config import Config
+
+_CLIENT_CONFIG = Config(retries={"max_attempts": 1, "mode": "standard"}, connect_timeout=5, read_timeout=120)
+
+
+class EmulatorServer:
+    """A `glue-emulator serve` subprocess with its own data directory.
+
+    `start()` returns once the health endpoint answers; `stop()` terminates it (the data directory
+    stays, so a new server on the same directory sees the same state).
+    """
+
+    def __init__(self, data_dir: Path, env: dict[str, str] | None = None, host: str = "127.0.0.1"):
+        self.data_dir = Path(data_dir)
+        self.host = host
+        self.env = env or {}
+        self.port: int | None = None
+        self.process: subprocess.Popen[str] | None = None
+        self.log_path = self.data_dir.parent / f"{self.data_dir.name}-server.log"
+
+    @property
+    def endpoint(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    def start(self, timeout: float = 60.0) -> "EmulatorServer":
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        env = {**os.environ, **self.env}
+        cmd = [sys.executable, "-m", "emulator", "serve", "--host", self.host, "--port", "0"]
+        cmd += ["--data-dir", str(self.data_dir)]
+        log = open(self.log_path, "a")
+        self.process = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=log, text=True, env=env)
+        line = self._first_line(timeout)
+        if "listening on" not in line:
+            self.stop()
+            raise RuntimeError(f"emulator did not start: {line!r}; see {self.log_path}")
+        self.port = int(line.rsplit(":", 1)[1])
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                if self.request("GET", "/_emulator/health")[0] == 200:
+                    return self
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError("emulator health check timed out")
+
+    def _first_line(self, timeout: float) -> str:
+        assert self.process is not None and self.process.stdout is not None
+        result: list[str] = []
+        reader = threading.Thread(target=lambda: result.append(self.process.stdout.readline()), daemon=True)
+        reader.start()
+        reader.join(timeout)
+        return result[0].strip() if result else ""
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.process = None
+
+    def kill(self) -> None:
+        """End the server abruptly (SIGKILL), as a crash would."""
+        if self.process is not None:
+            self.process.kill()
+            self.process.wait()
+            self.process = None
+
+    def request(
+        self, method: str, path: str, body: bytes | None = None, headers: dict[str, str] | None = None
+    ) -> tuple[int, dict[str, str], bytes]:
+        """A raw HTTP request (for what botocore would refuse to send)."""
+        req = urllib.request.Request(self.endpoint + path, data=body, method=method, headers=headers or {})
+        try:
+            with urllib.request.urlopen(req, timeout=60) as resp:
+                return resp.status, dict(resp.headers), resp.read()
+        except urllib.error.HTTPError as err:
+            return err.code, dict(err.headers), err.read()
+
+    def glue_raw(self, operation: str, body: Any, headers: dict[str, str] | None = None) -> tuple[int, dict[str, Any]]:
+        """POST an awsJson Glue request with any body; returns (status, parsed JSON)."""
+        data = body if isinstance(body, bytes) else json.dumps(body).encode()
+        all_headers = {"X-Amz-Target": f"AWSGlue.{operation}", "Content-Type": "application/x-amz-json-1.1"}
+        all_headers.update(headers or {})
+        status, _, raw = self.request("POST", "/", data, all_headers)
+        return status, json.loads(raw) if raw else {}
+
+    def reset(self) -> None:
+        status, _, _ = self.request("POST", "/_emulator/reset")
+        assert status == 200
+
+    def client(self, service: str, region: str = "us-east-1", access_key: str = "testing") -> Any:
+        return boto3.client(
+            service,
+            endpoint_url=self.endpoint,
+            region_name=region,
+            aws_access_key_id=access_key,
+            aws_secret_access_key="testing",
+            config=_CLIENT_CONFIG,
+        )
