@@ -1,0 +1,1 @@
+"""Jobs: definitions, runs and their lifecycle, and the executors that run scripts."""

@@ -1,0 +1,46 @@
+"""The contract between the run lifecycle (runs.py) and what actually runs a script.
+
+The lifecycle hands an executor a RunSpec and a callback; the executor runs the script
+(pythonshell in a plain Python process, glueetl on a warm Spark driver) and calls back exactly
+once with the outcome. The lifecycle owns states, timeouts bookkeeping and retries; executors
+own processes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Protocol
+
+
+@dataclass(frozen=True)
+class RunSpec:
+    run_id: str
+    job_name: str
+    command: str  # "glueetl" or "pythonshell"
+    script: Path  # the script as a local file (resolved from Command.ScriptLocation in the local S3)
+    argv: list[str]  # sys.argv as Glue builds it: [script, "--JOB_NAME", name, "--JOB_RUN_ID", id, ...]
+    env: dict[str, str]  # extra environment: AWS endpoint/region/credentials pointing at the emulator
+    timeout_seconds: float  # real seconds (already scaled by the emulator's time scale)
+    log_dir: Path  # where the executor writes the run's stdout ("output") and stderr ("error")
+    extra_py_files: list[Path] = field(default_factory=list)
+    spark_conf: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RunOutcome:
+    state: str  # SUCCEEDED, FAILED, TIMEOUT or STOPPED
+    error_message: str | None = None
+
+
+class RunHandle(Protocol):
+    def stop(self) -> None:
+        """Ask the run to stop; the outcome callback then reports STOPPED."""
+
+
+class Executor(Protocol):
+    def submit(self, spec: RunSpec, on_done: Callable[[RunOutcome], None]) -> RunHandle:
+        """Start the run (returning at once) and call `on_done` exactly once when it ends."""
+
+    def shutdown(self) -> None:
+        """Stop every worker (server shutdown)."""
