@@ -45,9 +45,13 @@ def serve(settings: Settings) -> None:
         ident="glue-emulator",
         clear_untrusted_proxy_headers=True,
     )
+    settings.port = server.effective_port
     # The fixture and scripts read this line to learn the port (useful with --port 0).
     print(f"glue-emulator {__version__} listening on http://{settings.host}:{server.effective_port}", flush=True)
-    server.run()
+    try:
+        server.run()
+    finally:
+        app.extensions["glue_emulator"].shutdown()
 
 
 def main(argv: list[str] | None = None) -> None:

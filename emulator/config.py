@@ -34,6 +34,10 @@ class Settings:
     max_json_body: int = 10 * 1024 * 1024
     # Emulated seconds per real second (tests speed up AWS's minute-granular timeouts with it).
     time_scale: float = 1.0
+    # Spark for glueetl runs: the master URL, how many warm drivers, whether to warm them at start.
+    spark_master: str = "local[*]"
+    spark_pool_size: int = 2
+    spark_prewarm: bool = True
 
     @classmethod
     def from_env(cls) -> "Settings":
@@ -46,7 +50,16 @@ class Settings:
             validate_responses=_env_bool("VALIDATE_RESPONSES", False),
             max_json_body=int(_env("MAX_JSON_BODY", str(10 * 1024 * 1024))),
             time_scale=float(_env("TIME_SCALE", "1.0")),
+            spark_master=_env("SPARK_MASTER", "local[*]"),
+            spark_pool_size=int(_env("SPARK_POOL_SIZE", "2")),
+            spark_prewarm=_env_bool("SPARK_PREWARM", True),
         )
+
+    @property
+    def endpoint(self) -> str:
+        """Where clients (and job scripts) reach this emulator."""
+        host = "127.0.0.1" if self.host in ("0.0.0.0", "::", "") else self.host
+        return f"http://{host}:{self.port}"
 
     def describe(self) -> dict[str, str]:
         """The settings as strings, for the health endpoint and start-up log."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from typing import Callable
+from typing import Any, Callable, TypeVar
 
 from . import __version__
 from .config import Settings
@@ -11,6 +11,7 @@ from .services import JsonService, load_json_services
 from .store import Store
 
 log = logging.getLogger("glue_emulator")
+T = TypeVar("T")
 
 
 class Emulator:
@@ -22,12 +23,32 @@ class Emulator:
         self.store = Store(settings.data_dir / "state.sqlite3", durable=settings.durable)
         self.json_services: dict[str, JsonService] = load_json_services()
         self._reset_hooks: list[Callable[[], None]] = []
+        self._components: dict[type, Any] = {}
+
+    def component(self, cls: type[T]) -> T:
+        """The one instance of a long-lived subsystem (run manager, worker pool, scheduler).
+
+        Created on first use as `cls(emulator)`, so the core knows no domain; a component with
+        `reset()` or `shutdown()` methods is called on reset and on server shutdown.
+        """
+        instance = self._components.get(cls)
+        if instance is None:
+            instance = self._components.setdefault(cls, cls(self))
+        return instance
+
+    def shutdown(self) -> None:
+        for instance in list(self._components.values()):
+            if hasattr(instance, "shutdown"):
+                instance.shutdown()
 
     def on_reset(self, hook: Callable[[], None]) -> None:
         """Register a subsystem's wipe (files on disk, in-memory caches) to run on reset."""
         self._reset_hooks.append(hook)
 
     def reset(self) -> None:
+        for instance in list(self._components.values()):
+            if hasattr(instance, "reset"):
+                instance.reset()
         self.store.reset()
         for hook in self._reset_hooks:
             hook()
