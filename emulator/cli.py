@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import signal
 import sys
 from pathlib import Path
 
@@ -45,11 +46,15 @@ def serve(settings: Settings) -> None:
         ident="glue-emulator",
         clear_untrusted_proxy_headers=True,
     )
+    # SIGTERM (docker stop, the fixture's stop) ends the loop like Ctrl-C, so shutdown hooks run.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     settings.port = server.effective_port
     # The fixture and scripts read this line to learn the port (useful with --port 0).
     print(f"glue-emulator {__version__} listening on http://{settings.host}:{server.effective_port}", flush=True)
     try:
         server.run()
+    except KeyboardInterrupt:
+        pass
     finally:
         app.extensions["glue_emulator"].shutdown()
 
