@@ -1,0 +1,231 @@
+"""Partitions of Data Catalog tables: CreatePartition, GetPartition, GetPartitions, UpdatePartition,
+DeletePartition and their Batch forms.
+
+A partition is stored under its table (kind PARTITION, parent `partition_parent(catalog, db, table)`)
+named by its values joined with KEY_SEP, as the model's Partition output shape. Batch operations
+report failures per item, as AWS does, and apply the rest.
+"""
+
+from __future__ import annotations
+
+import zlib
+from dataclasses import dataclass
+from typing import Any, Callable, Sequence
+
+from ..clock import now
+from ..context import RequestContext
+from ..errors import AlreadyExistsException, AwsError, EntityNotFoundException, InvalidInputException
+from ..pagination import paginate
+from ..store import KEY_SEP, key
+from .common import PARTITION, catalog_id, partition_parent, require_table
+from .expression import compile_expression
+from .partition_indexes import check_indexed_values
+
+# AWS's wording.
+_NOT_FOUND = "Cannot find partition."
+_EXISTS = "Partition already exists."
+_COUNT_MISMATCH = "The number of partition keys do not match the number of partition values"
+_INPUT_MEMBERS = ("LastAccessTime", "StorageDescriptor", "Parameters", "LastAnalyzedTime")
+_PAGE_CAP = 1000
+
+
+@dataclass(frozen=True)
+class _Table:
+    """The table a request addresses, and where its partitions are stored."""
+
+    ctx: RequestContext
+    catalog: str
+    doc: dict[str, Any]
+    parent: str
+
+    @property
+    def key_count(self) -> int:
+        return len(self.doc.get("PartitionKeys") or [])
+
+    def name_of(self, values: Sequence[str]) -> str:
+        """The store name of the partition with these values, after checking they fit the table."""
+        if len(values) != self.key_count:
+            raise InvalidInputException(_COUNT_MISMATCH)
+        if not values:
+            raise InvalidInputException(f"Table {self.doc['Name']} is not partitioned")
+        # The store joins values with KEY_SEP; a value holding it could collide with another partition.
+        if any(KEY_SEP in value for value in values):
+            raise InvalidInputException("Partition values must not contain the character U+001F")
+        return key(*values)
+
+    def load(self, values: Sequence[str]) -> dict[str, Any] | None:
+        return self.ctx.store.get(self.ctx.scope, PARTITION, self.parent, self.name_of(values))
+
+    def require(self, values: Sequence[str]) -> dict[str, Any]:
+        doc = self.load(values)
+        if doc is None:
+            raise EntityNotFoundException(_NOT_FOUND)
+        return doc
+
+    def partition(self, values: list[str], spec: dict[str, Any], created: float) -> dict[str, Any]:
+        """The stored document: the Partition shape built from a PartitionInput."""
+        doc: dict[str, Any] = {
+            "Values": values,
+            "DatabaseName": self.doc["DatabaseName"],
+            "TableName": self.doc["Name"],
+            "CreationTime": created,
+        }
+        doc.update({m: spec[m] for m in _INPUT_MEMBERS if m in spec})
+        doc["CatalogId"] = self.catalog
+        return doc
+
+    def create(self, spec: dict[str, Any], created: float) -> None:
+        values = spec.get("Values") or []
+        name = self.name_of(values)
+        check_indexed_values(self.ctx, self.catalog, self.doc, values)
+        if not self.ctx.store.insert(self.ctx.scope, PARTITION, self.parent, name, self.partition(values, spec, created)):
+            raise AlreadyExistsException(_EXISTS)
+
+    def update(self, values: list[str], spec: dict[str, Any]) -> None:
+        """Replace a partition's definition (not merged, as on AWS), keeping its creation time.
+
+        New Values move the partition; Values left out keep the current ones (AWS documents no
+        meaning for an update without Values, and keeping them is the harmless reading).
+        """
+        store, scope = self.ctx.store, self.ctx.scope
+        with store.transaction():
+            current = self.require(values)
+            new_values = spec.get("Values") or current["Values"]
+            old_name, new_name = self.name_of(values), self.name_of(new_values)
+            updated = self.partition(new_values, spec, current["CreationTime"])
+            if new_name == old_name:
+                store.put(scope, PARTITION, self.parent, new_name, updated)
+                return
+            check_indexed_values(self.ctx, self.catalog, self.doc, new_values)
+            if not store.insert(scope, PARTITION, self.parent, new_name, updated):
+                raise AlreadyExistsException(_EXISTS)
+            store.delete(scope, PARTITION, self.parent, old_name)
+
+    def delete(self, values: Sequence[str]) -> None:
+        if not self.ctx.store.delete(self.ctx.scope, PARTITION, self.parent, self.name_of(values)):
+            raise EntityNotFoundException(_NOT_FOUND)
+
+
+def _table(ctx: RequestContext, params: dict[str, Any]) -> _Table:
+    catalog = catalog_id(ctx, params)
+    doc = require_table(ctx, catalog, params["DatabaseName"], params["TableName"])
+    parent = partition_parent(catalog, params["DatabaseName"].lower(), params["TableName"].lower())
+    return _Table(ctx, catalog, doc, parent)
+
+
+def _failure(action: Callable[..., None], *args: Any) -> dict[str, str] | None:
+    """Run one item of a batch: None when it succeeded, else its ErrorDetail."""
+    try:
+        action(*args)
+    except AwsError as error:
+        return {"ErrorCode": error.code, "ErrorMessage": error.message}
+    return None
+
+
+# -- single partitions -------------------------------------------------------------------------------
+
+
+def create_partition(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    _table(ctx, params).create(params["PartitionInput"], now())
+    return {}
+
+
+def get_partition(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    return {"Partition": _table(ctx, params).require(params["PartitionValues"])}
+
+
+def update_partition(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    _table(ctx, params).update(params["PartitionValueList"], params["PartitionInput"])
+    return {}
+
+
+def delete_partition(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    _table(ctx, params).delete(params["PartitionValues"])
+    return {}
+
+
+# -- batches -----------------------------------------------------------------------------------------
+
+
+def batch_create_partition(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    errors = []
+    with ctx.store.transaction():
+        table, created = _table(ctx, params), now()
+        for spec in params["PartitionInputList"]:
+            detail = _failure(table.create, spec, created)
+            if detail:
+                errors.append({"PartitionValues": spec.get("Values") or [], "ErrorDetail": detail})
+    return {"Errors": errors}
+
+
+def batch_update_partition(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    errors = []
+    with ctx.store.transaction():
+        table = _table(ctx, params)
+        for entry in params["Entries"]:
+            detail = _failure(table.update, entry["PartitionValueList"], entry["PartitionInput"])
+            if detail:
+                errors.append({"PartitionValueList": entry["PartitionValueList"], "ErrorDetail": detail})
+    return {"Errors": errors}
+
+
+def batch_delete_partition(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    errors = []
+    with ctx.store.transaction():
+        table = _table(ctx, params)
+        for entry in params["PartitionsToDelete"]:
+            detail = _failure(table.delete, entry["Values"])
+            if detail:
+                errors.append({"PartitionValues": entry["Values"], "ErrorDetail": detail})
+    return {"Errors": errors}
+
+
+def batch_get_partition(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    """The partitions found, each once. Partitions that do not exist are left out, not reported:
+    AWS does so (UnprocessedKeys is for keys it had no time to read, which never happens here)."""
+    table = _table(ctx, params)
+    found: dict[str, dict[str, Any]] = {}
+    for entry in params["PartitionsToGet"]:
+        doc = table.load(entry["Values"])
+        if doc is not None:
+            found.setdefault(table.name_of(entry["Values"]), doc)
+    return {"Partitions": list(found.values()), "UnprocessedKeys": []}
+
+
+# -- listing -----------------------------------------------------------------------------------------
+
+
+def _segment_filter(segment: dict[str, int] | None) -> Callable[[str], bool]:
+    """Which partitions (by store name) a Segment covers.
+
+    A partition's segment is a hash of its values, so the segments of one TotalSegments are disjoint
+    and together cover the table, and a partition stays in its segment while others come and go.
+    """
+    if segment is None:
+        return lambda name: True
+    number, total = segment["SegmentNumber"], segment["TotalSegments"]
+    if number >= total:
+        raise InvalidInputException(
+            f"SegmentNumber {number} is out of range: it must be less than TotalSegments ({total})"
+        )
+    return lambda name: zlib.crc32(name.encode()) % total == number
+
+
+def get_partitions(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    table = _table(ctx, params)
+    matches = compile_expression(params.get("Expression"), table.doc.get("PartitionKeys") or [])
+    in_segment = _segment_filter(params.get("Segment"))
+    rows = [
+        (name, doc)
+        for name, doc in ctx.store.list(ctx.scope, PARTITION, table.parent)
+        if in_segment(name) and matches(doc["Values"])
+    ]
+    page, token = paginate(rows, params.get("NextToken"), params.get("MaxResults"), _PAGE_CAP, key=lambda r: r[0])
+    partitions = [doc for _, doc in page]
+    if params.get("ExcludeColumnSchema"):
+        for doc in partitions:
+            doc.get("StorageDescriptor", {}).pop("Columns", None)
+    result: dict[str, Any] = {"Partitions": partitions}
+    if token:
+        result["NextToken"] = token
+    return result
