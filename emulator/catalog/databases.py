@@ -85,8 +85,9 @@ def delete_database(ctx: RequestContext, params: dict[str, Any]) -> dict[str, An
         if not ctx.store.delete(ctx.scope, DATABASE, database_parent(catalog), name):
             raise EntityNotFoundException(f"Database {params['Name']} not found.")
         parent = table_parent(catalog, name)
-        for _, table_name, _doc in ctx.store.list_under(ctx.scope, TABLE, parent):
-            tagging.drop_tags(ctx, arn(ctx, catalog, f"table/{name}/{table_name}"))
+        for kind, resource_type in ((TABLE, "table"), (FUNCTION, "userDefinedFunction")):
+            for _, child, _doc in ctx.store.list_under(ctx.scope, kind, parent):
+                tagging.drop_tags(ctx, arn(ctx, catalog, f"{resource_type}/{name}/{child}"))
         for kind in (TABLE, TABLE_VERSION, PARTITION, FUNCTION):
             ctx.store.delete_under(ctx.scope, kind, parent)
         tagging.drop_tags(ctx, arn(ctx, catalog, f"database/{name}"))
@@ -111,7 +112,7 @@ def _function_exists(ctx: RequestContext, catalog: str, path: list[str]) -> bool
     return len(path) == 2 and ctx.store.get(ctx.scope, FUNCTION, key(catalog, path[0].lower()), path[1]) is not None
 
 
-tagging.register("database", _database_exists)
-tagging.register("table", _table_exists)
+tagging.register("database", _database_exists, case_insensitive=True)
+tagging.register("table", _table_exists, case_insensitive=True)
 tagging.register("connection", _connection_exists)
-tagging.register("userDefinedFunction", _function_exists)
+tagging.register("userDefinedFunction", _function_exists, case_insensitive=True)
