@@ -84,7 +84,7 @@ def test_get_missing_function_or_database(glue):
 
 def test_update_replaces_the_definition_but_keeps_name_and_create_time(glue):
     glue.create_user_defined_function(DatabaseName="sales", FunctionInput=_function_input("f"))
-    created = glue.get_user_defined_function(DatabaseName="sales", FunctionName="f")["UserDefinedFunction"]["CreateTime"]
+    original = glue.get_user_defined_function(DatabaseName="sales", FunctionName="f")["UserDefinedFunction"]
     glue.update_user_defined_function(
         DatabaseName="sales", FunctionName="F",
         FunctionInput={"FunctionName": "renamed", "ClassName": "com.example.Lower", "OwnerType": "ROLE"},
@@ -95,13 +95,15 @@ def test_update_replaces_the_definition_but_keeps_name_and_create_time(glue):
         "DatabaseName": "sales",
         "ClassName": "com.example.Lower",
         "OwnerType": "ROLE",
-        "CreateTime": created,
+        "CreateTime": original["CreateTime"],
         "CatalogId": ACCOUNT,
     }
     with pytest.raises(glue.exceptions.EntityNotFoundException):
         glue.get_user_defined_function(DatabaseName="sales", FunctionName="renamed")
     with pytest.raises(glue.exceptions.EntityNotFoundException):
-        glue.update_user_defined_function(DatabaseName="sales", FunctionName="ghost", FunctionInput=_function_input("ghost"))
+        glue.update_user_defined_function(
+            DatabaseName="sales", FunctionName="ghost", FunctionInput=_function_input("ghost")
+        )
 
 
 def test_delete_and_delete_missing(glue):
@@ -149,7 +151,8 @@ def test_list_quotes_java_literals_as_trino_sends_them(glue):
 
 
 def test_list_filters_by_function_type(glue):
-    glue.create_user_defined_function(DatabaseName="sales", FunctionInput=_function_input("agg", FunctionType="AGGREGATE_FUNCTION"))
+    aggregate = _function_input("agg", FunctionType="AGGREGATE_FUNCTION")
+    glue.create_user_defined_function(DatabaseName="sales", FunctionInput=aggregate)
     glue.create_user_defined_function(DatabaseName="sales", FunctionInput=_function_input("reg"))
     found = glue.get_user_defined_functions(Pattern=".*", FunctionType="AGGREGATE_FUNCTION")
     assert _names(found) == [("sales", "agg")]
@@ -182,7 +185,8 @@ def test_list_paginates_across_databases(glue):
         if not token:
             break
     assert pages == [expected[:4], expected[4:]]
-    paginated = glue.get_paginator("get_user_defined_functions").paginate(Pattern="f.", PaginationConfig={"PageSize": 2})
+    paginator = glue.get_paginator("get_user_defined_functions")
+    paginated = paginator.paginate(Pattern="f.", PaginationConfig={"PageSize": 2})
     assert [n for page in paginated for n in _names(page)] == expected
 
 
@@ -199,7 +203,9 @@ def test_pagination_survives_deletion_between_pages(glue):
 def test_explicit_catalog_id_is_kept_apart(glue_emulator):
     glue = glue_emulator.glue
     glue.create_database(CatalogId="111122223333", DatabaseInput={"Name": "shared"})
-    glue.create_user_defined_function(CatalogId="111122223333", DatabaseName="shared", FunctionInput=_function_input("f"))
+    glue.create_user_defined_function(
+        CatalogId="111122223333", DatabaseName="shared", FunctionInput=_function_input("f")
+    )
     fn = glue.get_user_defined_function(CatalogId="111122223333", DatabaseName="shared", FunctionName="f")
     assert fn["UserDefinedFunction"]["CatalogId"] == "111122223333"
     assert glue.get_user_defined_functions(Pattern=".*")["UserDefinedFunctions"] == []

@@ -143,7 +143,8 @@ def test_tags_vanish_with_the_database_and_its_functions(glue):
 
 
 def test_tags_survive_updates(glue):
-    glue.update_connection(Name="pg", ConnectionInput={"Name": "pg", "ConnectionType": "JDBC", "ConnectionProperties": {}})
+    spec = {"Name": "pg", "ConnectionType": "JDBC", "ConnectionProperties": {}}
+    glue.update_connection(Name="pg", ConnectionInput=spec)
     glue.update_database(Name="sales", DatabaseInput={"Name": "sales", "Description": "d"})
     assert _tags(glue, CONN_ARN) == {"env": "dev"}
     assert _tags(glue, DB_ARN) == {"team": "bi"}

@@ -115,7 +115,8 @@ def get_user_defined_functions(ctx: RequestContext, params: dict[str, Any]) -> d
         if matcher.fullmatch(d["FunctionName"]) and (wanted_type is None or d.get("FunctionType") == wanted_type)
     ]
     page, token = paginate(
-        docs, params.get("NextToken"), params.get("MaxResults"), 100, key=lambda d: [d["DatabaseName"], d["FunctionName"]]
+        docs, params.get("NextToken"), params.get("MaxResults"), 100,
+        key=lambda d: [d["DatabaseName"], d["FunctionName"]],
     )
     result: dict[str, Any] = {"UserDefinedFunctions": page}
     if token:
