@@ -24,6 +24,7 @@ from .common import (
     require_database,
     table_parent,
 )
+from .partition_indexes import PARTITION_INDEX
 
 # What AWS reports when no Lake Formation permissions were given: IAM access control only.
 DEFAULT_TABLE_PERMISSIONS = [{"Principal": {"DataLakePrincipalIdentifier": "IAM_ALLOWED_PRINCIPALS"}, "Permissions": ["ALL"]}]
@@ -88,7 +89,7 @@ def delete_database(ctx: RequestContext, params: dict[str, Any]) -> dict[str, An
         for kind, resource_type in ((TABLE, "table"), (FUNCTION, "userDefinedFunction")):
             for _, child, _doc in ctx.store.list_under(ctx.scope, kind, parent):
                 tagging.drop_tags(ctx, arn(ctx, catalog, f"{resource_type}/{name}/{child}"))
-        for kind in (TABLE, TABLE_VERSION, PARTITION, FUNCTION):
+        for kind in (TABLE, TABLE_VERSION, PARTITION, PARTITION_INDEX, FUNCTION):
             ctx.store.delete_under(ctx.scope, kind, parent)
         tagging.drop_tags(ctx, arn(ctx, catalog, f"database/{name}"))
     return {}
