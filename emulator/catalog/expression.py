@@ -28,10 +28,11 @@ from __future__ import annotations
 
 import operator
 import re
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, Callable, Mapping, Sequence, Union
+from typing import Any
 
 from ..errors import AwsError, InvalidInputException
 
@@ -49,8 +50,13 @@ _TOKEN = re.compile(
 )
 _FLIPPED = {"=": "=", "<>": "<>", "!=": "<>", "<": ">", ">": "<", "<=": ">=", ">=": "<="}
 _COMPARE: dict[str, Callable[[Any, Any], bool]] = {
-    "=": operator.eq, "<>": operator.ne, "!=": operator.ne,
-    "<": operator.lt, ">": operator.gt, "<=": operator.le, ">=": operator.ge,
+    "=": operator.eq,
+    "<>": operator.ne,
+    "!=": operator.ne,
+    "<": operator.lt,
+    ">": operator.gt,
+    "<=": operator.le,
+    ">=": operator.ge,
 }
 
 
@@ -183,24 +189,23 @@ class IsNull:
 
 @dataclass(frozen=True)
 class Not:
-    operand: "Condition"
+    operand: Condition
 
 
 @dataclass(frozen=True)
 class And:
-    left: "Condition"
-    right: "Condition"
+    left: Condition
+    right: Condition
 
 
 @dataclass(frozen=True)
 class Or:
-    left: "Condition"
-    right: "Condition"
+    left: Condition
+    right: Condition
 
 
-Condition = Union[Comparison, InList, Between, Like, IsNull, Not, And, Or]
-Operand = Union[Column, Literal]
-_Node = Union[Condition, Column, Literal]
+Condition = Comparison | InList | Between | Like | IsNull | Not | And | Or
+_Node = Condition | Column | Literal
 
 
 class _Parser:
@@ -289,7 +294,9 @@ class _Parser:
                 escape = escape_literal.text
             return Like(self.column(left, "LIKE"), pattern, escape, negated)
         if negated:
-            raise _syntax_error(self.token.pos, f"expected IN, BETWEEN or LIKE after NOT, found {self.token.describe()}")
+            raise _syntax_error(
+                self.token.pos, f"expected IN, BETWEEN or LIKE after NOT, found {self.token.describe()}"
+            )
         return left
 
     def in_list(self, column: Column, negated: bool) -> InList:
@@ -395,10 +402,19 @@ _STRING = _KeyType("String", str, likeable=True)
 _INTEGRAL = _KeyType("Integral", _integer)
 _NUMERIC = _KeyType("Decimal", _decimal)
 _KEY_TYPES: dict[str, _KeyType] = {
-    "string": _STRING, "char": _STRING, "varchar": _STRING,
-    "int": _INTEGRAL, "integer": _INTEGRAL, "bigint": _INTEGRAL, "long": _INTEGRAL,
-    "smallint": _INTEGRAL, "tinyint": _INTEGRAL,
-    "decimal": _NUMERIC, "double": _NUMERIC, "float": _NUMERIC, "real": _NUMERIC,
+    "string": _STRING,
+    "char": _STRING,
+    "varchar": _STRING,
+    "int": _INTEGRAL,
+    "integer": _INTEGRAL,
+    "bigint": _INTEGRAL,
+    "long": _INTEGRAL,
+    "smallint": _INTEGRAL,
+    "tinyint": _INTEGRAL,
+    "decimal": _NUMERIC,
+    "double": _NUMERIC,
+    "float": _NUMERIC,
+    "real": _NUMERIC,
     "date": _KeyType("Date", _date),
     "timestamp": _KeyType("Timestamp", _timestamp),
 }
@@ -419,8 +435,9 @@ class _Key:
         try:
             return self.type.cast(lit.text)
         except ValueError as exc:
-            raise _error(f"'{lit.text}' at position {lit.pos + 1} is not {exc} as partition key '{self.name}' "
-                         "requires") from None
+            raise _error(
+                f"'{lit.text}' at position {lit.pos + 1} is not {exc} as partition key '{self.name}' requires"
+            ) from None
 
     def value(self, values: Sequence[str]) -> Any:
         """A partition's value of this key, typed. A stored value the key's type cannot read is the
@@ -429,8 +446,9 @@ class _Key:
         try:
             return self.type.cast(text)
         except ValueError as exc:
-            raise AwsError(f"Partition value '{text}' of key '{self.name}' is not {exc}",
-                           code="InvalidStateException") from None
+            raise AwsError(
+                f"Partition value '{text}' of key '{self.name}' is not {exc}", code="InvalidStateException"
+            ) from None
 
 
 def _like_regex(pattern: str, escape: str | None) -> re.Pattern[str]:
@@ -470,9 +488,11 @@ class _Binder:
         spec = self.keys[index]
         key_type = _KEY_TYPES.get(_base_type(spec.get("Type", "string")))
         if key_type is None:
-            raise _error(f"Partition key '{spec['Name']}' has type '{spec.get('Type')}', which partition "
-                         "expressions do not support (supported: string, char, varchar, date, timestamp, "
-                         "tinyint, smallint, int, bigint, long, float, double, decimal)")
+            raise _error(
+                f"Partition key '{spec['Name']}' has type '{spec.get('Type')}', which partition "
+                "expressions do not support (supported: string, char, varchar, date, timestamp, "
+                "tinyint, smallint, int, bigint, long, float, double, decimal)"
+            )
         return _Key(spec["Name"], index, key_type)
 
     def bind(self, node: Condition) -> Predicate:
@@ -497,8 +517,9 @@ class _Binder:
             return lambda values: (low <= key.value(values) <= high) != node.negated
         if isinstance(node, Like):
             if not key.type.likeable:
-                raise _error(f"{key.type.label} data type doesn't support operation 'LIKE' "
-                             f"(partition key '{key.name}')")
+                raise _error(
+                    f"{key.type.label} data type doesn't support operation 'LIKE' (partition key '{key.name}')"
+                )
             regex = _like_regex(node.pattern.text, node.escape)
             return lambda values: (regex.fullmatch(values[key.index]) is not None) != node.negated
         # IS [NOT] NULL: the model requires every partition value, so no value is ever NULL.

@@ -9,8 +9,9 @@ report failures per item, as AWS does, and apply the rest.
 from __future__ import annotations
 
 import zlib
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Callable, Sequence
+from typing import Any
 
 from ..clock import now
 from ..context import RequestContext
@@ -78,7 +79,9 @@ class _Table:
         values = spec.get("Values") or []
         name = self.name_of(values)
         check_indexed_values(self.ctx, self.catalog, self.doc, values)
-        if not self.ctx.store.insert(self.ctx.scope, PARTITION, self.parent, name, self.partition(values, spec, created)):
+        if not self.ctx.store.insert(
+            self.ctx.scope, PARTITION, self.parent, name, self.partition(values, spec, created)
+        ):
             raise AlreadyExistsException(_EXISTS)
 
     def update(self, values: list[str], spec: dict[str, Any]) -> None:
