@@ -435,3 +435,16 @@ def test_no_partitions_is_an_empty_list_without_token(glue):
     response = glue.get_partitions(DatabaseName="sales", TableName="events")
     assert response["Partitions"] == []
     assert "NextToken" not in response
+
+
+def test_partition_indexes_refuse_values_their_keys_cannot_hold(glue):
+    glue.create_partition_index(
+        DatabaseName="sales", TableName="events", PartitionIndex={"Keys": ["year"], "IndexName": "by_year"}
+    )
+    response = glue.batch_create_partition(
+        DatabaseName="sales", TableName="events", PartitionInputList=[_input("2024", "eu"), _input("later", "eu")]
+    )
+    assert [(e["PartitionValues"], e["ErrorDetail"]["ErrorCode"]) for e in response["Errors"]] == [
+        (["later", "eu"], "InvalidInputException")
+    ]
+    assert _values(glue) == [["2024", "eu"]]
