@@ -319,3 +319,16 @@ def test_stored_value_the_key_type_cannot_read_is_an_invalid_state():
         predicate(["__HIVE_DEFAULT_PARTITION__"])
     assert info.value.code == "InvalidStateException"
     assert info.value.message == "Partition value '__HIVE_DEFAULT_PARTITION__' of key 'year' is not an integer"
+
+
+def test_deep_nesting_is_refused_not_crashed():
+    assert matching("(" * 64 + "year = 9" + ")" * 64) == ["d"]
+    assert error_of("(" * 65 + "year = 9" + ")" * 65).message.startswith(
+        "Invalid partition expression! Syntax error at position 65: nested deeper than 64 levels"
+    )
+    assert "nested deeper than 64 levels" in error_of("NOT " * 300 + "year = 9").message
+
+
+def test_long_flat_expressions_evaluate():
+    expression = " OR ".join(f"year = {n}" for n in range(300))
+    assert matching(expression) == ["c", "d"]

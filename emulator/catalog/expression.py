@@ -41,6 +41,7 @@ Predicate = Callable[[Sequence[str]], bool]
 _PREFIX = "Invalid partition expression! "  # what AWS answers for an expression it cannot use
 _KEYWORDS = frozenset({"AND", "OR", "NOT", "IN", "BETWEEN", "LIKE", "IS", "NULL", "ESCAPE"})
 _TYPED_LITERALS = frozenset({"DATE", "TIMESTAMP"})
+_MAX_NESTING = 64  # parentheses and NOTs; deeper would exhaust Python's recursion limit
 _TOKEN = re.compile(
     r"(?P<space>\s+)"
     r"|(?P<number>(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)"
@@ -212,6 +213,7 @@ class _Parser:
     def __init__(self, text: str):
         self.tokens = tokenize(text)
         self.index = 0
+        self.depth = 0
 
     @property
     def token(self) -> Token:
@@ -219,8 +221,16 @@ class _Parser:
 
     def advance(self) -> Token:
         token = self.token
-        self.index += 1
+        self.index = min(self.index + 1, len(self.tokens) - 1)  # stay on eof
         return token
+
+    def nested(self, parse: Callable[[], _Node], pos: int) -> _Node:
+        self.depth += 1
+        if self.depth > _MAX_NESTING:
+            raise _syntax_error(pos, f"nested deeper than {_MAX_NESTING} levels")
+        node = parse()
+        self.depth -= 1
+        return node
 
     def accept(self, kind: str, text: str | None = None) -> Token | None:
         token = self.token
@@ -263,8 +273,9 @@ class _Parser:
         return node
 
     def not_expr(self) -> _Node:
-        if self.accept("keyword", "NOT"):
-            return Not(self.condition(self.not_expr()))
+        token = self.accept("keyword", "NOT")
+        if token:
+            return Not(self.condition(self.nested(self.not_expr, token.pos)))
         return self.predicate()
 
     def predicate(self) -> _Node:
@@ -329,7 +340,7 @@ class _Parser:
     def operand(self) -> _Node:
         token = self.advance()
         if token.kind == "(":
-            node = self.or_expr()
+            node = self.nested(self.or_expr, token.pos)
             self.expect(")", ")", "')'")
             return node
         if token.kind == "ident":
