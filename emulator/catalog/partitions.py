@@ -184,8 +184,10 @@ def batch_delete_partition(ctx: RequestContext, params: dict[str, Any]) -> dict[
 
 
 def batch_get_partition(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    """The partitions found, each once. Partitions that do not exist are left out, not reported:
-    AWS does so (UnprocessedKeys is for keys it had no time to read, which never happens here)."""
+    """The partitions found, each once. Partitions that do not exist are left out, not reported in
+    UnprocessedKeys: that is how AWS answers (clients such as Trino's Glue metastore retry
+    UnprocessedKeys and fail when a response makes no progress), UnprocessedKeys being the keys AWS
+    had no time to read, which never happens here."""
     table = _table(ctx, params)
     found: dict[str, dict[str, Any]] = {}
     for entry in params["PartitionsToGet"]:
@@ -211,7 +213,7 @@ def _segment_filter(segment: dict[str, int] | None) -> Callable[[str], bool]:
         raise InvalidInputException(
             f"SegmentNumber {number} is out of range: it must be less than TotalSegments ({total})"
         )
-    return lambda name: zlib.crc32(name.encode()) % total == number
+    return lambda name: zlib.crc32(name.encode("utf-8", "surrogatepass")) % total == number
 
 
 def get_partitions(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
