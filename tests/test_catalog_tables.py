@@ -264,7 +264,8 @@ def test_batch_delete_table_version_reports_each_failure(glue):
     ]
     assert result["Errors"][0]["ErrorDetail"]["ErrorMessage"] == "Version 9 of table orders not found."
     assert versions_of(glue) == [("2", "v2"), ("1", "v1")]
-    assert glue.batch_delete_table_version(DatabaseName="sales_db", TableName="orders", VersionIds=["1"])["Errors"] == []
+    result = glue.batch_delete_table_version(DatabaseName="sales_db", TableName="orders", VersionIds=["1"])
+    assert result["Errors"] == []
     with pytest.raises(glue.exceptions.EntityNotFoundException):
         glue.batch_delete_table_version(DatabaseName="sales_db", TableName="missing", VersionIds=["1"])
 
@@ -372,7 +373,8 @@ def test_search_tables_time_filters_use_the_comparator(catalog):
     updated = catalog.get_table(DatabaseName="crm", Name="accounts")["Table"]["UpdateTime"].timestamp()
     after = [{"Key": "UpdateTime", "Value": str(updated), "Comparator": "GREATER_THAN_EQUALS"}]
     assert "crm.accounts" in searched(catalog, Filters=after)
-    assert searched(catalog, Filters=[{"Key": "UpdateTime", "Value": str(updated + 1), "Comparator": "GREATER_THAN"}]) == []
+    later = [{"Key": "UpdateTime", "Value": str(updated + 1), "Comparator": "GREATER_THAN"}]
+    assert searched(catalog, Filters=later) == []
     assert len(searched(catalog, Filters=[{"Key": "CreateTime", "Value": "2000-01-01T00:00:00Z",
                                            "Comparator": "GREATER_THAN"}])) == 4
     assert searched(catalog, Filters=[{"Key": "CreateTime", "Value": "2000-01-01T00:00:00Z",
@@ -491,7 +493,8 @@ def test_index_over_partitions_that_do_not_fit_fails_with_backfill_errors(glue):
 def test_active_index_refuses_partitions_that_do_not_fit(glue):
     glue.create_table(DatabaseName="sales_db", TableInput=table_input("events", PartitionKeys=KEYS[:3]),
                       PartitionIndexes=[{"IndexName": "by_day_year", "Keys": ["dt", "year"]}])
-    glue.create_partition(DatabaseName="sales_db", TableName="events", PartitionInput={"Values": ["2024-02-29", "fr", "2024"]})
+    glue.create_partition(DatabaseName="sales_db", TableName="events",
+                          PartitionInput={"Values": ["2024-02-29", "fr", "2024"]})
     for values in (["2023-02-29", "fr", "2023"], ["2024-01-01", "fr", "next"]):
         with pytest.raises(glue.exceptions.InvalidInputException):
             glue.create_partition(DatabaseName="sales_db", TableName="events", PartitionInput={"Values": values})

@@ -59,8 +59,6 @@ def table_arn(ctx: RequestContext, catalog: str, database: str, table: str) -> s
 
 def _epoch(value: Any) -> float | None:
     """A timestamp as epoch seconds: awsJson sends numbers, hand-written requests may send ISO 8601."""
-    if isinstance(value, (int, float)):
-        return float(value)
     try:
         return float(value)
     except ValueError:
@@ -386,7 +384,12 @@ def _text_match(search_text: str) -> Callable[[dict[str, Any]], bool]:
         exact = text[1:-1]
         return lambda doc: exact in _searchable(doc)
     words = text.split()
-    return lambda doc: all(any(word in value for value in _searchable(doc)) for word in words)
+
+    def match(doc: dict[str, Any]) -> bool:
+        values = _searchable(doc)
+        return all(any(word in value for value in values) for word in words)
+
+    return match
 
 
 def _descending(value: Any) -> list[Any]:
