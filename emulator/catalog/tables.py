@@ -5,7 +5,7 @@ BatchDeleteTableVersion, SearchTables.
 Every definition a table has had is kept as a TABLE_VERSION document, the current one included,
 because AWS lists the current definition in GetTableVersions too: a new table is version "0", each
 UpdateTable adds the next number, and SkipArchive drops the definition it replaces instead of
-keeping it. VersionId still advances under SkipArchive: clients (Iceberg, Hudi) pass it back as an
+keeping it. VersionId still advances under SkipArchive: Iceberg catalogs pass it back as an
 optimistic lock, which would not protect anything if skipped archives kept the old id.
 """
 
