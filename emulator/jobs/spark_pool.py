@@ -1,0 +1,324 @@
+"""The warm Spark worker pool that runs glueetl scripts (an Executor, see executor.py).
+
+Starting a JVM and warming Spark costs seconds; a warm driver runs a small script in a fraction of
+one. So the pool keeps `settings.spark_pool_size` worker processes (spark_worker.py), each holding a
+SparkSession, and sends each run to an idle one; runs wait in a queue while all are busy. A worker
+whose run is stopped or times out is killed with its whole process group (the JVM included) and
+replaced; so is one that crashes. Isolation between runs on one worker is the worker's job.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+from collections import deque
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, BinaryIO, Callable
+
+from .executor import RunOutcome, RunSpec
+from .spark_worker import EXIT_RETIRED
+
+if TYPE_CHECKING:
+    from ..core import Emulator
+
+log = logging.getLogger("glue_emulator.spark")
+
+# The emulator's source root, so the worker imports this same emulator whatever the server's cwd.
+_SOURCE_ROOT = str(Path(__file__).resolve().parents[2])
+_BOOTSTRAP = (
+    f"import sys; sys.path.insert(0, {_SOURCE_ROOT!r}); "
+    "from emulator.jobs.spark_worker import main; sys.exit(main(sys.argv[1:]))"
+)
+# How much of a worker's log explains a driver that failed to start.
+_LOG_TAIL = 1500
+
+
+@dataclass(eq=False)
+class _Run:
+    spec: RunSpec
+    on_done: Callable[[RunOutcome], None]
+    worker: "_Worker | None" = None
+    timer: threading.Timer | None = None
+    finished: bool = False
+
+
+@dataclass(eq=False)
+class _Worker:
+    index: int
+    process: subprocess.Popen[bytes]
+    writer: BinaryIO
+    scratch: Path
+    log_path: Path
+    state: str = "starting"  # starting, idle, busy, retiring, dead
+    run: _Run | None = None
+    start_error: str | None = field(default=None)
+
+
+class SparkRunHandle:
+    """What submit returns: stopping a queued run drops it, stopping a running one kills its worker."""
+
+    def __init__(self, pool: "SparkPool", run: _Run):
+        self._pool = pool
+        self._run = run
+
+    def stop(self) -> None:
+        self._pool._end_run(self._run, RunOutcome("STOPPED"))
+
+
+class SparkPool:
+    """Executor for glueetl: warm Spark drivers, one run at a time each."""
+
+    def __init__(self, emulator: "Emulator"):
+        settings = emulator.settings
+        self._size = max(1, settings.spark_pool_size)
+        self._master = settings.spark_master
+        self._s3_root = (settings.data_dir / "s3").resolve()
+        self._work_dir = (settings.data_dir / "spark").resolve()
+        self._lock = threading.Condition()
+        self._queue: deque[_Run] = deque()
+        self._workers: list[_Worker] = []
+        self._closed = False
+        self._work_dir.mkdir(parents=True, exist_ok=True)
+        for stale in self._work_dir.glob("worker-*-*"):  # left by a server that was killed
+            shutil.rmtree(stale, ignore_errors=True)
+        if settings.spark_prewarm:
+            with self._lock:
+                self._fill()
+
+    # -- Executor ---------------------------------------------------------------------------------
+
+    def submit(self, spec: RunSpec, on_done: Callable[[RunOutcome], None]) -> SparkRunHandle:
+        run = _Run(spec, on_done)
+        with self._lock:
+            if self._closed:
+                raise RuntimeError("the Spark pool is shut down")
+            self._queue.append(run)
+            self._fill()
+            self._dispatch()
+        return SparkRunHandle(self, run)
+
+    def shutdown(self) -> None:
+        """Kill every worker (and so every JVM); runs still queued or running end STOPPED."""
+        with self._lock:
+            self._closed = True
+            workers = list(self._workers)
+            runs = list(self._queue) + [w.run for w in workers if w.run is not None]
+            self._queue.clear()
+            for worker in workers:
+                self._retire(worker)
+        for worker in workers:
+            self._kill(worker)
+        for run in runs:
+            self._end_run(run, RunOutcome("STOPPED", "The emulator shut down during the run"))
+
+    # -- for tests and benchmarks ------------------------------------------------------------------
+
+    def wait_warm(self, timeout: float) -> bool:
+        """Block until every worker is warm and idle (False on timeout)."""
+        with self._lock:
+            self._fill()
+            return self._lock.wait_for(
+                lambda: len(self._workers) == self._size and all(w.state == "idle" for w in self._workers),
+                timeout,
+            )
+
+    # -- workers -----------------------------------------------------------------------------------
+
+    def _fill(self) -> None:
+        """Start workers up to the pool size (lock held)."""
+        used = {w.index for w in self._workers}
+        for index in range(self._size):
+            if len(self._workers) >= self._size or self._closed:
+                return
+            if index not in used:
+                self._workers.append(self._spawn(index))
+
+    def _spawn(self, index: int) -> _Worker:
+        # A fresh folder per process: a killed worker's folder is removed while its successor runs.
+        scratch = Path(tempfile.mkdtemp(prefix=f"worker-{index}-", dir=self._work_dir))
+        log_path = self._work_dir / f"worker-{index}.log"
+        ours, theirs = socket.socketpair()
+        config = {
+            "fd": theirs.fileno(),
+            "master": self._master,
+            "s3_root": str(self._s3_root),
+            "scratch": str(scratch),
+            "source_root": _SOURCE_ROOT,
+        }
+        # PySpark starts its Python UDF workers with this interpreter, as Glue's drivers do.
+        env = {**os.environ, "PYSPARK_PYTHON": sys.executable, "SPARK_LOCAL_IP": "127.0.0.1"}
+        with open(log_path, "ab") as worker_log:
+            process = subprocess.Popen(
+                [sys.executable, "-c", _BOOTSTRAP, json.dumps(config)],
+                stdin=subprocess.DEVNULL, stdout=worker_log, stderr=worker_log, cwd=scratch, env=env,
+                pass_fds=(theirs.fileno(),), start_new_session=True,
+            )
+        theirs.close()
+        worker = _Worker(index, process, ours.makefile("wb"), scratch, log_path)
+        reader = ours.makefile("rb")
+        ours.close()  # the two file objects keep the socket open
+        threading.Thread(target=self._listen, args=(worker, reader), name=f"spark-worker-{index}", daemon=True).start()
+        return worker
+
+    def _listen(self, worker: _Worker, reader: BinaryIO) -> None:
+        """Follow one worker's messages until its socket closes (it exited or was killed)."""
+        for line in reader:
+            message = json.loads(line)
+            event = message["event"]
+            if event == "ready":
+                with self._lock:
+                    if worker.state == "starting":
+                        worker.state = "idle"
+                        self._dispatch()
+                    self._lock.notify_all()
+            elif event == "failed":
+                worker.start_error = message["message"]
+            elif event == "done":
+                self._on_done(worker, message)
+        worker.process.wait()
+        self._on_exit(worker)
+
+    def _on_done(self, worker: _Worker, message: dict[str, Any]) -> None:
+        with self._lock:
+            run, worker.run = worker.run, None
+            if worker.state == "busy":
+                worker.state = "retiring" if message.get("retire") else "idle"
+                self._dispatch()
+        if run is not None:
+            self._end_run(run, RunOutcome(message["state"], message.get("error_message")))
+
+    def _on_exit(self, worker: _Worker) -> None:
+        """A worker's process ended: replace it, and fail its run or (if it never got warm) the queue."""
+        returncode = worker.process.returncode
+        failed_runs: list[_Run] = []
+        with self._lock:
+            state, run = worker.state, worker.run
+            if state == "dead":  # killed by us: the stop or timeout already reported the run
+                return
+            self._retire(worker)
+            if state == "starting":
+                # No respawn loop for a driver that cannot start: the next submit tries again. The
+                # queue fails only when no other worker may still serve it.
+                if not self._workers:
+                    failed_runs, self._queue = list(self._queue), deque()
+            else:
+                self._fill()
+                self._dispatch()
+            self._lock.notify_all()
+        self._clean(worker)
+        if state == "starting":
+            message = "The Spark driver could not start: " + (worker.start_error or self._log_tail(worker))
+            for queued in failed_runs:
+                self._end_run(queued, RunOutcome("FAILED", message))
+            log.warning("%s", message)
+        elif run is not None:
+            self._end_run(run, _crash_outcome(returncode))
+        elif returncode != EXIT_RETIRED:
+            log.warning("Spark worker %d exited with status %s while idle; replaced", worker.index, returncode)
+
+    def _dispatch(self) -> None:
+        """Hand queued runs to idle workers (lock held)."""
+        for worker in self._workers:
+            if not self._queue:
+                return
+            if worker.state != "idle":
+                continue
+            run = self._queue.popleft()
+            worker.state, worker.run, run.worker = "busy", run, worker
+            try:
+                worker.writer.write(json.dumps(_request(run.spec)).encode() + b"\n")
+                worker.writer.flush()
+            except OSError:
+                # The worker is dying; its exit handler fails this run and replaces it.
+                continue
+            if run.spec.timeout_seconds > 0:
+                run.timer = threading.Timer(run.spec.timeout_seconds, self._end_run, (run, RunOutcome("TIMEOUT")))
+                run.timer.daemon = True
+                run.timer.start()
+
+    def _end_run(self, run: _Run, outcome: RunOutcome) -> None:
+        """Report a run's outcome exactly once; a stopped or timed-out run takes its worker down."""
+        with self._lock:
+            if run.finished:
+                return
+            run.finished = True
+            if run in self._queue:
+                self._queue.remove(run)
+            victim = run.worker if run.worker is not None and run.worker.run is run else None
+            if victim is not None:
+                self._retire(victim)
+                self._fill()
+        if run.timer is not None:
+            run.timer.cancel()
+        if victim is not None:
+            self._kill(victim)
+        try:
+            run.on_done(outcome)
+        except Exception:
+            log.exception("run %s: the outcome callback failed", run.spec.run_id)
+
+    def _retire(self, worker: _Worker) -> None:
+        """Take a worker out of the pool before killing it, so its exit reports nothing (lock held)."""
+        worker.state, worker.run = "dead", None
+        if worker in self._workers:
+            self._workers.remove(worker)
+
+    def _kill(self, worker: _Worker) -> None:
+        """End a worker with its process group: the JVM and PySpark's Python daemons go with it."""
+        try:
+            os.killpg(worker.process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        worker.process.wait()
+        self._clean(worker)
+
+    @staticmethod
+    def _clean(worker: _Worker) -> None:
+        try:
+            worker.writer.close()
+        except OSError:
+            pass
+        shutil.rmtree(worker.scratch, ignore_errors=True)
+
+    @staticmethod
+    def _log_tail(worker: _Worker) -> str:
+        try:
+            text = worker.log_path.read_text(errors="replace")
+        except OSError:
+            return f"exit status {worker.process.returncode}"
+        return text[-_LOG_TAIL:].strip() or f"exit status {worker.process.returncode}"
+
+
+def _request(spec: RunSpec) -> dict[str, Any]:
+    """The run as the worker receives it."""
+    # A .py of --extra-py-files is imported from its folder; a .zip/.egg/.whl is a path entry itself.
+    python_paths = list(dict.fromkeys(str(p.parent if p.suffix == ".py" else p) for p in spec.extra_py_files))
+    return {
+        "op": "run",
+        "run_id": spec.run_id,
+        "script": str(spec.script),
+        "argv": spec.argv,
+        "env": spec.env,
+        "log_dir": str(spec.log_dir),
+        "python_paths": python_paths,
+        "spark_conf": spec.spark_conf,
+    }
+
+
+def _crash_outcome(returncode: int) -> RunOutcome:
+    """A worker that died during a run: os._exit(n) in the script, a segfault, the OOM killer."""
+    if returncode == 0:
+        return RunOutcome("SUCCEEDED")
+    if returncode < 0:
+        name = signal.Signals(-returncode).name
+        return RunOutcome("FAILED", f"The Spark driver process was killed by {name} during the run")
+    return RunOutcome("FAILED", f"Command failed with exit code {returncode}")

@@ -1,0 +1,521 @@
+"""One warm Spark driver: a Python process holding a SparkSession, running glueetl scripts one by one.
+
+Started by SparkPool (spark_pool.py) as `python -c <bootstrap> <config JSON>` in its own process
+group, so killing the group also ends the JVM and PySpark's Python daemons. It talks to the pool over
+a socket of JSON lines: it sends `{"event": "ready"}` once Spark is warm, then for each
+`{"op": "run", ...}` it receives, runs the script and answers `{"event": "done", "state": ...}`.
+
+Runs share the JVM (that is the point: starting it costs seconds) but nothing a script can observe:
+each gets a fresh SparkSession (temp views, SQL conf, UDFs), a fresh `__main__`, its own sys.path,
+environment, argv and working directory, and the Python modules it imported are dropped afterwards.
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import logging
+import os
+import runpy
+import shutil
+import signal
+import socket
+import sys
+import tempfile
+import threading
+import traceback
+import warnings
+from pathlib import Path
+from queue import Queue
+from typing import Any
+
+# Written into the run's stdout and stderr after the script ends: the pump that copies the pipes to
+# the log files switches back to the worker's own log when it reads it, so output produced before
+# the end of the run (by Python or the JVM) lands in the run's log and nothing later does.
+END_OF_RUN = b"\x1e\x1dglue-emulator:end-of-run\x1d\x1e"
+# Glue shows the failure's class and message; long Java messages are cut to stay readable.
+MAX_ERROR_MESSAGE = 2048
+# Schemes that Glue scripts use for S3 and that resolve to the local S3 folders.
+S3_SCHEMES = ("s3", "s3a", "s3n")
+# The private scheme of the mount targets: a RawLocalFileSystem (no .crc side files) that is not
+# one of the overloaded schemes, so Hadoop looks it up by `fs.<scheme>.impl`.
+LOCAL_TARGET_SCHEME = "gluelocal"
+# Thread-local job properties a script may set (runs all execute on the worker's main thread).
+RUN_LOCAL_PROPERTIES = ("spark.scheduler.pool", "spark.job.description", "spark.jobGroup.id",
+                        "spark.job.interruptOnCancel", "spark.job.tags")
+# Exit status of a worker that retires itself after a run that broke its Spark driver.
+EXIT_RETIRED = 3
+
+
+def spark_settings(master: str, scratch: Path) -> dict[str, str]:
+    """The Spark configuration of a warm driver.
+
+    Glue's own defaults are kept where users can see them (Spark's SQL defaults, _SUCCESS markers,
+    WARN log level), except spark.sql.shuffle.partitions: 4 instead of 200, since local runs on small
+    data spend most of their time scheduling empty partitions otherwise.
+    """
+    settings = {
+        "spark.master": master,
+        "spark.app.name": "glue-emulator",
+        "spark.driver.memory": "1g",
+        "spark.ui.enabled": "false",
+        "spark.ui.showConsoleProgress": "false",
+        "spark.sql.shuffle.partitions": "4",
+        "spark.local.dir": str(scratch / "tmp"),
+        "spark.sql.warehouse.dir": str(scratch / "warehouse"),
+        "spark.sql.catalogImplementation": "in-memory",
+        f"spark.hadoop.fs.{LOCAL_TARGET_SCHEME}.impl": "org.apache.hadoop.fs.RawLocalFileSystem",
+    }
+    if master.startswith("local"):
+        settings["spark.driver.host"] = "127.0.0.1"
+        settings["spark.driver.bindAddress"] = "127.0.0.1"
+    for scheme in S3_SCHEMES:
+        settings[f"spark.hadoop.fs.{scheme}.impl"] = "org.apache.hadoop.fs.viewfs.ViewFileSystemOverloadScheme"
+        # FileSystem instances are cached per bucket: without this, a bucket touched before its
+        # folder existed would keep a file system without its mount for the life of the JVM.
+        settings[f"spark.hadoop.fs.{scheme}.impl.disable.cache"] = "true"
+    return settings
+
+
+def mount_key(bucket: str) -> str:
+    return f"fs.viewfs.mounttable.{bucket}.linkFallback"
+
+
+def mount_target(folder: Path) -> str:
+    """`gluelocal:///...` for a bucket folder (percent-encoded, as Hadoop parses it as a URI)."""
+    return LOCAL_TARGET_SCHEME + folder.resolve().as_uri()[len("file") :]
+
+
+def describe_failure(exc: BaseException) -> str:
+    """The ErrorMessage Glue shows: the exception's class and message, without Java stack frames."""
+    try:
+        text = str(exc)
+    except Exception:  # a Py4J error whose JVM is gone cannot render itself
+        text = ""
+    lines = []
+    for line in text.splitlines():
+        if line.startswith("\tat ") or line.strip() == "JVM stacktrace:":
+            break
+        if line.strip():
+            lines.append(line.strip())
+    message = " ".join(lines)
+    message = f"{type(exc).__name__}: {message}" if message else type(exc).__name__
+    if len(message) > MAX_ERROR_MESSAGE:
+        message = message[: MAX_ERROR_MESSAGE - 3] + "..."
+    return message
+
+
+def exit_outcome(code: object) -> tuple[str, str | None]:
+    """sys.exit() in a script: 0/None succeed; anything else fails as Glue reports a non-zero exit.
+
+    Python exits with status 1 for a non-integer code (after printing it), so that is the status shown.
+    """
+    if code is None or code == 0:
+        return "SUCCEEDED", None
+    if not isinstance(code, int):
+        print(code, file=sys.stderr)
+        code = 1
+    return "FAILED", f"Command failed with exit code {code}"
+
+
+def _partial_suffix(data: bytes, marker: bytes) -> int:
+    """How many trailing bytes of `data` could be the start of `marker` (kept back until more arrives)."""
+    start = data.rfind(marker[:1], max(0, len(data) - len(marker) + 1))
+    while start != -1:
+        if marker.startswith(data[start:]):
+            return len(data) - start
+        start = data.find(marker[:1], start + 1)
+    return 0
+
+
+class _Pump:
+    """Copies one pipe (the process's fd 1 or 2, shared with the JVM) to the current target fd."""
+
+    def __init__(self, read_fd: int, idle_fd: int):
+        self.read_fd = read_fd
+        self.idle_fd = idle_fd
+        self.target_fd = idle_fd
+        self.lock = threading.Lock()
+        self.ended = threading.Event()
+        threading.Thread(target=self._loop, name=f"pump-{read_fd}", daemon=True).start()
+
+    def _loop(self) -> None:
+        pending = b""
+        while True:
+            data = os.read(self.read_fd, 65536)
+            if not data:
+                return
+            buffer = pending + data
+            while (index := buffer.find(END_OF_RUN)) >= 0:
+                self._write(buffer[:index])
+                buffer = buffer[index + len(END_OF_RUN) :]
+                self._switch(self.idle_fd)
+                self.ended.set()
+            keep = _partial_suffix(buffer, END_OF_RUN)
+            self._write(buffer[: len(buffer) - keep])
+            pending = buffer[len(buffer) - keep :]
+
+    def _write(self, data: bytes) -> None:
+        with self.lock:
+            view = memoryview(data)
+            try:
+                while view:
+                    view = view[os.write(self.target_fd, view) :]
+            except OSError:
+                pass  # a full disk must not stop the pump (the pipe would fill and block the run)
+
+    def _switch(self, fd: int) -> None:
+        with self.lock:
+            if self.target_fd != self.idle_fd:
+                os.close(self.target_fd)
+            self.target_fd = fd
+
+
+class OutputRouter:
+    """Sends everything written to fds 1 and 2 (Python's and the JVM's) to the current run's logs.
+
+    Must be created before the JVM starts, which then inherits the pipes as its stdout and stderr.
+    """
+
+    def __init__(self) -> None:
+        self._pumps = []
+        for fd in (1, 2):
+            read_fd, write_fd = os.pipe()
+            idle_fd = os.dup(fd)
+            os.dup2(write_fd, fd)
+            os.close(write_fd)
+            self._pumps.append(_Pump(read_fd, idle_fd))
+        sys.stdout.reconfigure(line_buffering=True)
+        sys.stderr.reconfigure(line_buffering=True)
+
+    def begin(self, log_dir: Path) -> None:
+        log_dir.mkdir(parents=True, exist_ok=True)
+        for pump, name in zip(self._pumps, ("output", "error")):
+            pump.ended.clear()
+            pump._switch(os.open(log_dir / name, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644))
+
+    def end(self, timeout: float = 5.0) -> None:
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except (OSError, ValueError):
+                pass
+        for fd, pump in zip((1, 2), self._pumps):
+            os.write(fd, END_OF_RUN)
+            if not pump.ended.wait(timeout):
+                pump._switch(pump.idle_fd)
+
+
+class _SavedState:
+    """What a script can change in this process, captured before the run and put back after it."""
+
+    def __init__(self) -> None:
+        self.modules = set(sys.modules)
+        self.path = list(sys.path)
+        self.argv = list(sys.argv)
+        self.environ = dict(os.environ)
+        self.cwd = os.getcwd()
+        self.streams = (sys.stdout, sys.stderr, sys.stdin)
+        self.warning_filters = list(warnings.filters)
+        root = logging.getLogger()
+        self.root_logging = (list(root.handlers), root.level)
+        self.loggers = set(logging.Logger.manager.loggerDict)
+
+    def restore(self, library_dirs: tuple[str, ...]) -> None:
+        sys.stdout, sys.stderr, sys.stdin = self.streams
+        os.chdir(self.cwd)
+        os.environ.clear()
+        os.environ.update(self.environ)
+        sys.argv[:] = self.argv
+        sys.path[:] = self.path
+        warnings.filters[:] = self.warning_filters
+        handlers, level = self.root_logging
+        root = logging.getLogger()
+        root.handlers[:] = handlers
+        root.setLevel(level)
+        for name in set(logging.Logger.manager.loggerDict) - self.loggers:
+            logger = logging.Logger.manager.loggerDict[name]
+            if isinstance(logger, logging.Logger):  # kept: library modules hold their loggers
+                logger.handlers.clear()
+                logger.setLevel(logging.NOTSET)
+        for name in set(sys.modules) - self.modules:
+            # Modules of the installed environment stay (dropping numpy or pandas breaks their C
+            # extensions, and they do not change between runs); the script's own modules and those
+            # of --extra-py-files go, so the next run imports their current version.
+            origin = _module_origin(sys.modules.get(name))
+            if origin and not origin.startswith(library_dirs):
+                sys.modules.pop(name, None)
+
+
+def _module_origin(module: object) -> str:
+    """Where a module was loaded from; "" for built-in ones (always kept)."""
+    origin = getattr(module, "__file__", None)
+    if origin is None:
+        origin = next(iter(getattr(module, "__path__", None) or ()), None)
+    return str(Path(origin).resolve()) if origin else ""
+
+
+def _library_dirs() -> tuple[str, ...]:
+    import sysconfig
+
+    dirs = {sysconfig.get_paths()[key] for key in ("stdlib", "platstdlib", "purelib", "platlib")}
+    return tuple(str(Path(d).resolve()) + os.sep for d in dirs) + tuple(d + os.sep for d in dirs)
+
+
+class WarmDriver:
+    """The worker's SparkContext and the per-run setup and cleanup around it."""
+
+    def __init__(self, config: dict[str, Any]):
+        from pyspark import SparkConf
+        from pyspark.sql import SparkSession
+
+        self.s3_root = Path(config["s3_root"])
+        self.scratch = Path(config["scratch"])
+        (self.scratch / "runs").mkdir(parents=True, exist_ok=True)
+        conf = SparkConf()
+        for key, value in spark_settings(config["master"], self.scratch).items():
+            conf.set(key, value)
+        self.spark = SparkSession.builder.config(conf=conf).getOrCreate()
+        self.sc = self.spark.sparkContext
+        self.base_includes = list(self.sc._python_includes)
+        self.mounted: dict[str, str] = {}
+        self.library_dirs = _library_dirs()
+        self.run_session: Any = None
+        self._guard_shared_context()
+        self._warm_up()
+
+    def _guard_shared_context(self) -> None:
+        """Scripts written for Glue construct and stop their SparkContext; here it is shared.
+
+        `SparkContext(...)` returns the warm context (Spark SQL settings of its conf go to the run's
+        session), `sc.stop()` and `spark.stop()` do nothing: the JVM outlives the run.
+        """
+        from pyspark import SparkContext
+        from pyspark.sql import SparkSession
+
+        driver = self
+        original_init = SparkContext.__init__
+
+        def new_context(cls: type, *args: Any, **kwargs: Any) -> Any:
+            active = SparkContext._active_spark_context
+            return active if active is not None and cls is SparkContext else object.__new__(cls)
+
+        def init_context(context: Any, *args: Any, **kwargs: Any) -> None:
+            if context is not SparkContext._active_spark_context:
+                original_init(context, *args, **kwargs)
+                return
+            conf = kwargs.get("conf") or next((a for a in args if hasattr(a, "getAll")), None)
+            if conf is not None and driver.run_session is not None:
+                driver.apply_conf(dict(conf.getAll()), quiet=("spark.master", "spark.app.name"))
+
+        SparkContext.__new__ = staticmethod(new_context)  # type: ignore[assignment]
+        SparkContext.__init__ = init_context  # type: ignore[method-assign]
+        SparkContext.stop = lambda self: None  # type: ignore[method-assign]
+        SparkSession.stop = lambda self: None  # type: ignore[method-assign]
+
+    def _warm_up(self) -> None:
+        """Load the classes a first real run would (query planning, CSV, Parquet) before any run."""
+        folder = (self.scratch / "warm-up").as_uri()
+        self.spark.range(100).selectExpr("id", "id % 7 AS k").groupBy("k").count().collect()
+        self.spark.range(10).write.mode("overwrite").parquet(folder + "/parquet")
+        self.spark.read.parquet(folder + "/parquet").count()
+        self.spark.range(10).write.mode("overwrite").csv(folder + "/csv")
+        self.spark.read.csv(folder + "/csv").count()
+        shutil.rmtree(self.scratch / "warm-up", ignore_errors=True)
+        for name in ("pyspark.sql.functions", "pyspark.sql.types", "boto3", "awsglue.context"):
+            try:
+                __import__(name)
+            except Exception:
+                pass  # optional: only saves the first run that imports it some time
+
+    def refresh_mounts(self) -> None:
+        """Mount every bucket folder that exists now (buckets are created at any time)."""
+        hadoop = self.sc._jsc.hadoopConfiguration()
+        try:
+            folders = {e.name: Path(e.path) for e in os.scandir(self.s3_root) if e.is_dir()}
+        except FileNotFoundError:
+            folders = {}
+        for bucket in set(self.mounted) - set(folders):
+            hadoop.unset(mount_key(bucket))
+            del self.mounted[bucket]
+        for bucket, folder in folders.items():
+            target = mount_target(folder)
+            if self.mounted.get(bucket) != target:
+                hadoop.set(mount_key(bucket), target)
+                self.mounted[bucket] = target
+
+    def apply_conf(self, conf: dict[str, str], quiet: tuple[str, ...] = ()) -> None:
+        """Set what Spark allows on a running session (SQL settings); say what it refuses.
+
+        Core and static settings (memory, cores, extensions, catalog implementation) are fixed when
+        the JVM starts, so they cannot follow a run's --conf on a warm driver.
+        """
+        for key, value in conf.items():
+            try:
+                self.run_session.conf.set(key, value)
+            except Exception as exc:
+                if key not in quiet:
+                    reason = describe_failure(exc).split(". ")[0]
+                    print(f"glue-emulator: --conf {key} is not applied on a warm Spark driver ({reason})",
+                          file=sys.stderr)
+
+    def start_run(self, request: dict[str, Any]) -> None:
+        """A fresh session, made the one every way of asking for a session returns."""
+        from pyspark.sql import SparkSession
+
+        self.refresh_mounts()
+        session = self.spark.newSession()
+        self.run_session = session
+        SparkSession._instantiatedSession = session
+        SparkSession._activeSession = session
+        jvm_session = self.sc._jvm.SparkSession
+        jvm_session.setDefaultSession(session._jsparkSession)
+        jvm_session.setActiveSession(session._jsparkSession)
+        self.apply_conf(request.get("spark_conf") or {})
+        self.sc._python_includes = self.base_includes + list(request["python_paths"])
+
+    def end_run(self) -> None:
+        """Drop what a session leaves in the state all sessions share: caches, global views, tables."""
+        from pyspark.sql import SparkSession, SQLContext
+
+        self.run_session = None
+        self.sc._python_includes = list(self.base_includes)
+        SparkSession._instantiatedSession = self.spark
+        SparkSession._activeSession = self.spark
+        SQLContext._instantiatedContext = None
+        jvm_session = self.sc._jvm.SparkSession
+        jvm_session.setDefaultSession(self.spark._jsparkSession)
+        jvm_session.setActiveSession(self.spark._jsparkSession)
+        shared = self.spark._jsparkSession.sharedState()
+        self.spark.catalog.clearCache()
+        shared.globalTempViewManager().clear()
+        catalog = shared.externalCatalog()
+        for database in _names(catalog.listDatabases()):
+            if database == "default":
+                for table in _names(catalog.listTables(database)):
+                    catalog.dropTable(database, table, True, True)
+            else:
+                catalog.dropDatabase(database, True, True)
+        self.sc.setLogLevel("WARN")
+        for key in RUN_LOCAL_PROPERTIES:
+            self.sc.setLocalProperty(key, None)
+
+    def jvm_failure(self) -> str | None:
+        """Why this driver cannot serve another run, if it cannot (its JVM died or was stopped)."""
+        from pyspark import SparkContext
+
+        process = getattr(SparkContext._gateway, "proc", None)
+        if process is not None and process.poll() is not None:
+            return f"The Spark driver's JVM exited during the run (exit code {process.returncode})"
+        try:
+            if self.sc._jsc.sc().isStopped():
+                return "The script stopped the Spark driver's JVM context"
+        except Exception as exc:
+            return f"The Spark driver's JVM stopped answering ({describe_failure(exc)})"
+        return None
+
+
+def _print_script_traceback(exc: BaseException, script: Path) -> None:
+    """The traceback as `python script.py` prints it: from the script's frame, without runpy's."""
+    tb = exc.__traceback__
+    while tb is not None and tb.tb_frame.f_code.co_filename != str(script):
+        tb = tb.tb_next
+    traceback.print_exception(type(exc), exc, tb)
+
+
+def _names(seq: Any) -> list[str]:
+    """A Scala Seq[String] in one Py4J call."""
+    joined = seq.mkString("\n")
+    return joined.split("\n") if joined else []
+
+
+def run_script(request: dict[str, Any], driver: WarmDriver, router: OutputRouter) -> dict[str, Any]:
+    """Run one script in isolation; the outcome as the pool reports it."""
+    log_dir = Path(request["log_dir"])
+    router.begin(log_dir)
+    saved = _SavedState()
+    workdir = Path(tempfile.mkdtemp(prefix="run-", dir=driver.scratch / "runs"))
+    state, message = "SUCCEEDED", None
+    script = Path(request["script"])
+    try:
+        driver.start_run(request)
+        os.environ.update(request.get("env") or {})
+        sys.argv[:] = list(request.get("argv") or [str(script)])
+        sys.path[:0] = [str(script.parent), *request["python_paths"], str(workdir)]
+        os.chdir(workdir)
+        runpy.run_path(str(script), run_name="__main__")
+    except SystemExit as exc:
+        state, message = exit_outcome(exc.code)
+    except BaseException as exc:
+        _print_script_traceback(exc, script)
+        state, message = "FAILED", describe_failure(exc)
+    finally:
+        router.end()
+        saved.restore(driver.library_dirs)
+    outcome: dict[str, Any] = {"state": state, "error_message": message}
+    failure = driver.jvm_failure()
+    if failure is not None:
+        # The script broke the shared driver: its own error is then a symptom, this is the cause.
+        if state != "SUCCEEDED":
+            outcome["error_message"] = failure
+        outcome["retire"] = True
+    else:
+        try:
+            driver.end_run()
+        except Exception:
+            traceback.print_exc()  # to the worker's log; a driver that cannot be cleaned is replaced
+            outcome["retire"] = True
+    shutil.rmtree(workdir, ignore_errors=True)
+    gc.collect()
+    return outcome
+
+
+class Channel:
+    """The socket to the pool: JSON lines both ways; losing the pool ends the whole process group."""
+
+    def __init__(self, fd: int):
+        self._sock = socket.socket(fileno=fd)
+        self._reader = self._sock.makefile("rb")
+        self._writer = self._sock.makefile("wb")
+        self._send_lock = threading.Lock()
+        self.requests: Queue[dict[str, Any]] = Queue()
+        threading.Thread(target=self._read, name="pool-channel", daemon=True).start()
+
+    def _read(self) -> None:
+        for line in self._reader:
+            self.requests.put(json.loads(line))
+        _end_process_group()
+
+    def send(self, **message: Any) -> None:
+        with self._send_lock:
+            self._writer.write(json.dumps(message).encode() + b"\n")
+            self._writer.flush()
+
+
+def _end_process_group() -> None:
+    """The pool is gone: take the JVM and PySpark daemons (same process group) down with us."""
+    if os.getpgid(0) == os.getpid():
+        os.killpg(os.getpid(), signal.SIGKILL)
+    os._exit(1)
+
+
+def main(argv: list[str]) -> int:
+    config = json.loads(argv[0])
+    channel = Channel(int(config["fd"]))
+    router = OutputRouter()
+    # The bootstrap's own entries ('' and the emulator's source root) are not the scripts' business.
+    sys.path[:] = [p for p in sys.path if p and p != config.get("source_root")]
+    try:
+        driver = WarmDriver(config)
+    except BaseException as exc:
+        traceback.print_exc()
+        channel.send(event="failed", message=describe_failure(exc))
+        return 1
+    channel.send(event="ready")
+    while True:
+        request = channel.requests.get()
+        outcome = run_script(request, driver, router)
+        channel.send(event="done", run_id=request["run_id"], **outcome)
+        if outcome.get("retire"):
+            return EXIT_RETIRED
+
