@@ -7,7 +7,10 @@
 
 from __future__ import annotations
 
+from typing import Any, Callable, Iterable
+
 from flask import Flask, Response, jsonify, request
+from werkzeug.wrappers import Request
 
 from .config import Settings
 from .core import Emulator
@@ -37,11 +40,19 @@ def create_app(settings: Settings, emulator: Emulator | None = None) -> Flask:
     @app.route("/", defaults={"path": ""}, methods=ALL_METHODS)
     @app.route("/<path:path>", methods=ALL_METHODS)
     def dispatch(path: str) -> Response:
-        if "X-Amz-Target" in request.headers:
-            return awsjson.handle(emulator, request)
         return awsjson.error_response(
             UnknownOperationException(f"No service answers {request.method} /{path} (missing X-Amz-Target)"),
             "",
         )
 
+    # awsJson requests skip Flask's routing and request context: they are the hot path
+    # (Spark's metastore client and boto3 loops call GetTable/GetPartitions thousands of times).
+    flask_wsgi = app.wsgi_app
+
+    def wsgi_app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        if "HTTP_X_AMZ_TARGET" in environ:
+            return awsjson.handle(emulator, Request(environ))(environ, start_response)
+        return flask_wsgi(environ, start_response)
+
+    app.wsgi_app = wsgi_app  # type: ignore[method-assign]
     return app

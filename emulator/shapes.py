@@ -8,6 +8,8 @@ failures are reported as AWS's Coral framework words them ("1 validation error d
 from __future__ import annotations
 
 import json
+import threading
+from collections import OrderedDict
 from functools import cached_property
 from pathlib import Path
 from typing import Any, Iterable
@@ -26,6 +28,8 @@ _SHAPES_DIRS = (
 )
 SHAPES_DIR = next((d for d in _SHAPES_DIRS if (d / "glue.json").exists()), _SHAPES_DIRS[0])
 _MAX_REPORTED = 10
+_CACHED_BODIES = 4096
+_CACHED_BODY_SIZE = 4096
 
 
 def _member_path(path: Iterable[Any]) -> str:
@@ -116,6 +120,10 @@ class ServiceShapes:
         self.operations: dict[str, dict[str, Any]] = document["operations"]
         self._defs: dict[str, Any] = document["$defs"]
         self._validators: dict[str, jsonschema.protocols.Validator] = {}
+        # Bodies already found valid, per operation: validation is a pure function of the body,
+        # and clients repeat identical requests (polling GetJobRun, GetTable in loops).
+        self._valid_bodies: OrderedDict[tuple[str, bytes], None] = OrderedDict()
+        self._valid_lock = threading.Lock()
 
     @cached_property
     def _validator_class(self) -> type:
@@ -131,10 +139,21 @@ class ServiceShapes:
     def shape(self, name: str) -> dict[str, Any]:
         return self._defs[name]
 
-    def validate_input(self, operation: str, params: dict[str, Any]) -> None:
-        """Raise ValidationException naming every offending member (up to ten), as AWS does."""
+    def validate_input(self, operation: str, params: dict[str, Any], raw: bytes | None = None) -> None:
+        """Raise ValidationException naming every offending member (up to ten), as AWS does.
+
+        `raw`, the request body `params` were parsed from, lets a repeated valid body skip the work.
+        """
+        cache_key = (operation, raw) if raw is not None and len(raw) <= _CACHED_BODY_SIZE else None
+        if cache_key is not None and cache_key in self._valid_bodies:
+            return
         errors = _leaves(self._validator(self.operations[operation]["input"]).iter_errors(params))
         if not errors:
+            if cache_key is not None:
+                with self._valid_lock:
+                    self._valid_bodies[cache_key] = None
+                    if len(self._valid_bodies) > _CACHED_BODIES:
+                        self._valid_bodies.popitem(last=False)
             return
         messages = sorted({_describe(e) for e in errors})
         count = sum(m.count("failed to satisfy constraint") for m in messages)

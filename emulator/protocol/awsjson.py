@@ -13,7 +13,8 @@ import uuid
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from flask import Request, Response
+from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Request, Response
 
 from ..context import RequestContext
 from ..errors import (
@@ -52,16 +53,23 @@ def error_response(error: AwsError, request_id: str) -> Response:
     return _response(error.status, body, request_id, error.code)
 
 
-def _read_params(request: Request, limit: int) -> dict[str, Any]:
+def _read_body(request: Request, limit: int) -> bytes:
     content_type = request.headers.get("Content-Type", CONTENT_TYPE)
     if "json" not in content_type:
         raise SerializationException(f"Unsupported content type: {content_type}; expected {CONTENT_TYPE}")
     length = request.content_length
     if length is not None and length > limit:
         raise RequestEntityTooLargeException(f"Request body of {length} bytes exceeds the limit of {limit} bytes")
-    raw = request.stream.read(limit + 1)
+    try:
+        raw = request.stream.read(length if length is not None else limit + 1)
+    except HTTPException as exc:  # the client went away or sent a truncated body
+        raise SerializationException(f"Could not read the request body: {exc.description}") from None
     if len(raw) > limit:
         raise RequestEntityTooLargeException(f"Request body exceeds the limit of {limit} bytes")
+    return raw
+
+
+def _parse(raw: bytes) -> dict[str, Any]:
     if not raw.strip():
         return {}
     try:
@@ -84,8 +92,9 @@ def handle(emulator: "Emulator", request: Request) -> Response:
         service = emulator.json_services.get(prefix)
         if service is None or operation not in service.shapes.operations:
             raise UnknownOperationException(f"Unknown operation: {target}")
-        params = _read_params(request, emulator.settings.max_json_body)
-        service.shapes.validate_input(operation, params)
+        raw = _read_body(request, emulator.settings.max_json_body)
+        params = _parse(raw)
+        service.shapes.validate_input(operation, params, raw)
         handler = service.handlers.get(operation)
         if handler is None:
             raise NotImplementedOperation(

@@ -1,0 +1,94 @@
+"""Sequential boto3 `get_table` calls per second: glue-emulator vs moto's server, in one run.
+
+Run by hand:  python tests/benchmarks/bench_catalog.py [--seconds 5]
+Both servers run on free loopback ports as subprocesses; one boto3 client calls get_table in a loop.
+"""
+
+from __future__ import annotations
+
+import argparse
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import boto3
+from botocore.config import Config
+
+from emulator.testing import EmulatorServer
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _glue(endpoint: str):  # noqa: ANN202 - a boto3 client
+    return boto3.client(
+        "glue", endpoint_url=endpoint, region_name="us-east-1", aws_access_key_id="testing",
+        aws_secret_access_key="testing", config=Config(retries={"max_attempts": 1}),
+    )
+
+
+def calls_per_second(endpoint: str, seconds: float) -> float:
+    glue = _glue(endpoint)
+    glue.create_database(DatabaseInput={"Name": "bench"})
+    glue.create_table(
+        DatabaseName="bench",
+        TableInput={
+            "Name": "events",
+            "StorageDescriptor": {"Columns": [{"Name": f"c{i}", "Type": "string"} for i in range(20)],
+                                  "Location": "s3://bench/events/"},
+            "PartitionKeys": [{"Name": "dt", "Type": "string"}],
+        },
+    )
+    for _ in range(50):  # warm up connections and caches
+        glue.get_table(DatabaseName="bench", Name="events")
+    calls, start = 0, time.perf_counter()
+    while time.perf_counter() - start < seconds:
+        glue.get_table(DatabaseName="bench", Name="events")
+        calls += 1
+    return calls / (time.perf_counter() - start)
+
+
+def _start_moto(port: int) -> subprocess.Popen:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "moto.server", "-p", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    for _ in range(200):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/moto-api/", timeout=1)
+            return process
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError("moto server did not start")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconds", type=float, default=5.0)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        server = EmulatorServer(Path(tmp) / "data", env={"GLUE_EMULATOR_SPARK_PREWARM": "0"}).start()
+        try:
+            ours = calls_per_second(server.endpoint, args.seconds)
+        finally:
+            server.stop()
+    port = _free_port()
+    moto = _start_moto(port)
+    try:
+        theirs = calls_per_second(f"http://127.0.0.1:{port}", args.seconds)
+    finally:
+        moto.terminate()
+        moto.wait()
+    print(f"{'server':<16}{'get_table calls/s':>20}")
+    print(f"{'glue-emulator':<16}{ours:>20.0f}")
+    print(f"{'moto server':<16}{theirs:>20.0f}")
+
+
+if __name__ == "__main__":
+    main()
