@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import importlib
 import logging
+import threading
 from typing import Any, Callable, TypeVar
 
 from . import __version__
@@ -12,6 +14,10 @@ from .store import Store
 
 log = logging.getLogger("glue_emulator")
 T = TypeVar("T")
+
+# Components created when the server starts rather than on first use ("module:Class"): they take
+# over what a previous server process left behind (job runs it was running) before any request.
+STARTUP_COMPONENTS: tuple[str, ...] = ("emulator.jobs.runs:RunManager",)
 
 
 class Emulator:
@@ -24,6 +30,10 @@ class Emulator:
         self.json_services: dict[str, JsonService] = load_json_services()
         self._reset_hooks: list[Callable[[], None]] = []
         self._components: dict[type, Any] = {}
+        self._components_lock = threading.RLock()
+        for path in STARTUP_COMPONENTS:
+            module, _, name = path.partition(":")
+            self.component(getattr(importlib.import_module(module), name))
 
     def component(self, cls: type[T]) -> T:
         """The one instance of a long-lived subsystem (run manager, worker pool, scheduler).
@@ -33,7 +43,10 @@ class Emulator:
         """
         instance = self._components.get(cls)
         if instance is None:
-            instance = self._components.setdefault(cls, cls(self))
+            with self._components_lock:  # two first uses at once must not build two (two worker pools)
+                instance = self._components.get(cls)
+                if instance is None:
+                    instance = self._components[cls] = cls(self)
         return instance
 
     def shutdown(self) -> None:

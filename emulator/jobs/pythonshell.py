@@ -1,0 +1,235 @@
+"""The pythonshell executor: each run is a plain `python` process (the server's interpreter).
+
+The script is copied into a fresh working directory and run as `__main__` by a small bootstrap
+that records an uncaught exception the way Glue reports it ("ZeroDivisionError: division by zero")
+after printing its traceback to stderr. The process gets its own session, so stopping or timing
+out a run kills everything it started. stdout and stderr are copied into the run's log files up to
+a cap, so a script printing without end cannot fill the disk. A `pid` file in the log directory
+lets a restarted server kill a run its killed predecessor left behind (`kill_orphan`).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Callable
+
+from .executor import RunOutcome, RunSpec
+
+if TYPE_CHECKING:
+    from ..core import Emulator
+
+log = logging.getLogger("glue_emulator.pythonshell")
+
+# Per stream; what a run prints beyond this is dropped (and the log says so).
+LOG_CAP_BYTES = 64 * 1024 * 1024
+# Between SIGTERM and SIGKILL when a run is stopped or times out.
+_KILL_GRACE_SECONDS = 2.0
+_RESULT_FILE = "result"
+_PID_FILE = "pid"
+
+# Runs the script as __main__ with sys.argv as Glue builds it; on an uncaught exception prints the
+# traceback (without these bootstrap frames) and writes "Type: message" to the result file.
+_BOOTSTRAP = r"""
+import os, runpy, sys, traceback
+result_path, script = sys.argv[1], sys.argv[2]
+sys.argv = sys.argv[2:]
+sys.path[0] = os.path.dirname(script)
+try:
+    runpy.run_path(script, run_name="__main__")
+except SystemExit:
+    raise
+except BaseException as exc:
+    tb = exc.__traceback__
+    while tb is not None and tb.tb_frame.f_code.co_filename != script:
+        tb = tb.tb_next
+    traceback.print_exception(type(exc), exc, tb)
+    text = str(exc)
+    with open(result_path, "w", encoding="utf-8") as out:
+        out.write(type(exc).__name__ + (": " + text if text else ""))
+    sys.exit(1)
+"""
+
+
+def _start_time(pid: int) -> str | None:
+    """The process's start time (clock ticks since boot) from /proc, to tell a pid reused from ours."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    return stat.rsplit(")", 1)[1].split()[19]
+
+
+def kill_orphan(log_dir: Path) -> None:
+    """Kill the process group of a run whose server died, if that very process is still alive."""
+    try:
+        pid_text, started = (log_dir / _PID_FILE).read_text().split()
+        pid = int(pid_text)
+    except (OSError, ValueError):
+        return
+    if _start_time(pid) == started:
+        try:
+            os.killpg(pid, signal.SIGKILL)
+        except OSError:
+            pass
+
+
+def _pump(source: IO[bytes], target: Path) -> None:
+    """Copy a pipe into a log file as it comes, up to the cap; keep draining so the script never blocks."""
+    written = 0
+    with open(target, "ab", buffering=0) as out:
+        for chunk in iter(lambda: source.read1(65536), b""):  # type: ignore[attr-defined]
+            if written >= LOG_CAP_BYTES:
+                continue
+            part = chunk[: LOG_CAP_BYTES - written]
+            try:
+                out.write(part)
+                written += len(part)
+                if written >= LOG_CAP_BYTES:
+                    out.write(f"\n[glue-emulator] output truncated after {LOG_CAP_BYTES} bytes\n".encode())
+            except OSError:  # a full disk must not stop the run; the rest of its output is lost
+                written = LOG_CAP_BYTES
+    source.close()
+
+
+class _ShellRun:
+    """One script process; `stop()` is the RunHandle."""
+
+    def __init__(self, spec: RunSpec, on_done: Callable[[RunOutcome], None], forget: Callable[["_ShellRun"], None]):
+        self.spec = spec
+        self._on_done = on_done
+        self._forget = forget
+        self._stopped = False
+        self._workdir = Path(tempfile.mkdtemp(prefix=f"glue-{spec.run_id[:16]}-"))
+        try:
+            self.process = self._launch()
+        except BaseException:
+            shutil.rmtree(self._workdir, ignore_errors=True)
+            raise
+
+    def watch(self) -> None:
+        """Wait for the process in the background and report its outcome."""
+        threading.Thread(target=self._wait, name=f"pythonshell-{self.spec.run_id[:12]}", daemon=True).start()
+
+    def _launch(self) -> subprocess.Popen[bytes]:
+        spec = self.spec
+        script = self._workdir / spec.script.name
+        shutil.copyfile(spec.script, script)
+        search_path = []
+        modules_dir = self._workdir / "py-files"
+        for extra in spec.extra_py_files:  # .py files go into one folder on the path; archives go on it
+            if extra.suffix == ".py":
+                modules_dir.mkdir(exist_ok=True)
+                shutil.copyfile(extra, modules_dir / extra.name)
+            else:
+                search_path.append(str(extra))
+        if modules_dir.exists():
+            search_path.insert(0, str(modules_dir))
+        # The server's own AWS settings (profile, endpoints, tokens) are not the run's: drop them.
+        env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+        env.update(spec.env)
+        env["PYTHONUNBUFFERED"] = "1"
+        if search_path:
+            env["PYTHONPATH"] = os.pathsep.join(search_path + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else []))
+        spec.log_dir.mkdir(parents=True, exist_ok=True)
+        self._result = spec.log_dir / _RESULT_FILE
+        command = [sys.executable, "-c", _BOOTSTRAP, str(self._result), str(script), *spec.argv[1:]]
+        process = subprocess.Popen(
+            command,
+            cwd=self._workdir,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            start_new_session=True,
+        )
+        (spec.log_dir / _PID_FILE).write_text(f"{process.pid} {_start_time(process.pid)}")
+        self._pumps = [
+            threading.Thread(target=_pump, args=(stream, spec.log_dir / name), daemon=True)
+            for stream, name in ((process.stdout, "output"), (process.stderr, "error"))
+        ]
+        for pump in self._pumps:
+            pump.start()
+        return process
+
+    def stop(self) -> None:
+        self._stopped = True
+        self._kill()
+
+    def _kill(self) -> None:
+        """SIGTERM the run's process group, SIGKILL it if still there after a grace period."""
+        self._signal(signal.SIGTERM)
+        timer = threading.Timer(_KILL_GRACE_SECONDS, self._signal, (signal.SIGKILL,))
+        timer.daemon = True
+        timer.start()
+
+    def _signal(self, signum: int) -> None:
+        try:
+            os.killpg(self.process.pid, signum)
+        except OSError:  # already gone
+            pass
+
+    def _wait(self) -> None:
+        timed_out = False
+        try:
+            self.process.wait(timeout=self.spec.timeout_seconds)
+        except subprocess.TimeoutExpired:
+            timed_out = True
+            self._kill()
+            self.process.wait()
+        # Whatever the script left running in its session goes with it (Glue tears the run down).
+        self._signal(signal.SIGKILL)
+        for pump in self._pumps:
+            pump.join()
+        outcome = self._outcome(timed_out)
+        shutil.rmtree(self._workdir, ignore_errors=True)
+        self._forget(self)
+        self._on_done(outcome)
+
+    def _outcome(self, timed_out: bool) -> RunOutcome:
+        if self._stopped:
+            return RunOutcome("STOPPED")
+        if timed_out:
+            return RunOutcome("TIMEOUT")
+        code = self.process.returncode
+        if code == 0:
+            return RunOutcome("SUCCEEDED")
+        try:
+            return RunOutcome("FAILED", self._result.read_text(encoding="utf-8", errors="replace"))
+        except OSError:
+            pass
+        if code < 0:
+            return RunOutcome("FAILED", f"Command failed: the script was killed by {signal.Signals(-code).name}")
+        return RunOutcome("FAILED", f"Command failed with exit code {code}")
+
+
+class PythonShellExecutor:
+    """Executor for pythonshell jobs (a component: one per server)."""
+
+    def __init__(self, emulator: "Emulator"):
+        self._runs: set[_ShellRun] = set()
+        self._lock = threading.Lock()
+
+    def submit(self, spec: RunSpec, on_done: Callable[[RunOutcome], None]) -> _ShellRun:
+        run = _ShellRun(spec, on_done, self._forget)
+        with self._lock:
+            self._runs.add(run)
+        run.watch()
+        return run
+
+    def _forget(self, run: _ShellRun) -> None:
+        with self._lock:
+            self._runs.discard(run)
+
+    def shutdown(self) -> None:
+        with self._lock:
+            runs = list(self._runs)
+        for run in runs:
+            run.stop()

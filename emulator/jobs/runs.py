@@ -1,0 +1,575 @@
+"""Job runs: StartJobRun, GetJobRun, GetJobRuns, BatchStopJobRun, and the run lifecycle (RunManager).
+
+A run is stored as the JobRun shape GetJobRun returns (kind "job_run", parent = job name) and moves
+STARTING -> RUNNING -> SUCCEEDED / FAILED / TIMEOUT, or -> STOPPING -> STOPPED when stopped. The
+RunManager (a component) owns that lifecycle: it builds the RunSpec, hands it to the executor of
+the job's command, records the outcome, starts retry attempts, and tells subscribers
+(`on_run_ended`) when a run is over. Executors own processes (see executor.py).
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import shutil
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable, NamedTuple
+
+from ..clock import now
+from ..context import RequestContext
+from ..errors import ConcurrentRunsExceededException, EntityNotFoundException
+from ..logs.store import LogStore
+from ..pagination import paginate
+from . import arguments as args
+from . import pythonshell
+from .definitions import JOB, capacity, check_timeout, require_job
+from .executor import Executor, RunHandle, RunOutcome, RunSpec
+
+if TYPE_CHECKING:
+    from ..core import Emulator
+
+log = logging.getLogger("glue_emulator.jobs")
+
+JOB_RUN = "job_run"
+ACTIVE_STATES = frozenset({"STARTING", "RUNNING", "STOPPING", "WAITING"})
+RESTART_MESSAGE = "The emulator restarted while the run was in progress"
+SHUTDOWN_MESSAGE = "The emulator shut down while the run was in progress"
+# StartJobRun members that override the job's settings for one run.
+_RUN_OVERRIDES = (
+    "Timeout",
+    "MaxCapacity",
+    "AllocatedCapacity",
+    "WorkerType",
+    "NumberOfWorkers",
+    "SecurityConfiguration",
+    "NotificationProperty",
+    "ExecutionClass",
+    "JobRunQueuingEnabled",
+    "ExecutionRoleSessionPolicy",
+)
+_COPIED_FROM_JOB = ("SecurityConfiguration", "NotificationProperty", "ExecutionClass", "JobRunQueuingEnabled")
+# Log groups Glue writes to: Spark jobs under /aws-glue/jobs, Python shell jobs under /aws-glue/python-jobs.
+_LOG_GROUPS = {"glueetl": "/aws-glue/jobs", "pythonshell": "/aws-glue/python-jobs"}
+# Executors enforce timeouts themselves; the lifecycle ends a run this long after its timeout if
+# an executor failed to report it (a safety net, not the normal path).
+_WATCHDOG_GRACE_SECONDS = 30.0
+_MONITOR_INTERVAL = 1.0
+
+
+class WorkflowRef(NamedTuple):
+    """The workflow run a job run belongs to (its script gets --WORKFLOW_NAME/--WORKFLOW_RUN_ID)."""
+
+    name: str
+    run_id: str
+
+
+@dataclass(frozen=True)
+class RunEnded:
+    """What `RunManager.on_run_ended` subscribers receive when a run reaches a final state."""
+
+    scope: str  # "account/region"
+    run: dict[str, Any]  # the JobRun as stored
+    trigger_name: str | None
+    workflow: WorkflowRef | None
+    retry_run_id: str | None  # the attempt started after this FAILED run, if MaxRetries allowed one
+
+
+@dataclass(eq=False)
+class _Active:
+    ctx: RequestContext
+    job_name: str
+    run_id: str
+    log_dir: Path
+    log_files: tuple[Path, ...]
+    timeout_minutes: int
+    trigger_name: str | None
+    workflow: WorkflowRef | None
+    handle: RunHandle | None = None
+    stop_requested: bool = False
+    discard: bool = False  # a reset or DeleteJob wipes the run: its end records nothing
+    ended: bool = False
+    running_since: float | None = None  # wall clock, for ExecutionTime
+    deadline: float | None = None  # monotonic, for the watchdog
+    started: float = field(default_factory=now)
+
+
+def new_run_id() -> str:
+    """`jr_` + 64 hex digits, as Glue's run ids are."""
+    return "jr_" + secrets.token_hex(32)
+
+
+class RunManager:
+    """Starts, stops and finishes job runs for one server (a component, created at server start)."""
+
+    def __init__(self, emulator: "Emulator"):
+        self.emulator = emulator
+        self.settings = emulator.settings
+        self.on_run_ended: list[Callable[[RunEnded], None]] = []
+        self._lock = threading.RLock()
+        self._active: dict[str, _Active] = {}
+        self._closing = False
+        self._monitor: threading.Thread | None = None
+        self._wake = threading.Event()
+        self._runs_dir = self.settings.data_dir / "jobs" / "runs"
+        self._recover()
+        self.logs = emulator.component(LogStore)  # finishes the output files a dead server left
+        shutil.rmtree(self._runs_dir, ignore_errors=True)
+
+    # -- starting ---------------------------------------------------------------------------------
+
+    def start(
+        self,
+        ctx: RequestContext,
+        job_name: str,
+        *,
+        arguments: dict[str, str] | None = None,
+        overrides: dict[str, Any] | None = None,
+        previous_run_id: str | None = None,
+        trigger_name: str | None = None,
+        workflow: WorkflowRef | None = None,
+        predecessors: list[dict[str, str]] | None = None,
+    ) -> dict[str, Any]:
+        """Start a run of a job and return its JobRun (as first stored).
+
+        StartJobRun calls this; so can orchestration (triggers, workflows), passing `trigger_name`
+        and `workflow`. As on AWS, a run started that way is *recorded* rather than refused when it
+        cannot start: ERROR for a deleted job, FAILED when the job is at MaxConcurrentRuns.
+        """
+        orchestrated = trigger_name is not None or workflow is not None
+        job = ctx.store.get(ctx.scope, JOB, "", job_name)
+        context = {"trigger_name": trigger_name, "workflow": workflow, "predecessors": predecessors}
+        if job is None:
+            if not orchestrated:
+                raise EntityNotFoundException("Failed to start job run due to missing metadata")
+            return self._record_unstarted(ctx, job_name, None, "ERROR", f"Job {job_name} does not exist", **context)
+        attempt = 0
+        if previous_run_id is not None:
+            previous = self.require_run(ctx, job_name, previous_run_id)
+            attempt = previous["Attempt"] + 1
+            if arguments is None:
+                arguments = previous.get("Arguments")
+        return self._start(
+            ctx, job, new_run_id(), attempt, previous_run_id, arguments, overrides or {}, limit=True, **context
+        )
+
+    def _start(
+        self,
+        ctx: RequestContext,
+        job: dict[str, Any],
+        run_id: str,
+        attempt: int,
+        previous_run_id: str | None,
+        arguments: dict[str, str] | None,
+        overrides: dict[str, Any],
+        *,
+        limit: bool,
+        trigger_name: str | None,
+        workflow: WorkflowRef | None,
+        predecessors: list[dict[str, str]] | None,
+    ) -> dict[str, Any]:
+        run = self._new_run(job, run_id, attempt, previous_run_id, arguments, overrides, trigger_name, predecessors)
+        name = job["Name"]
+        with self._lock:
+            busy = sum(1 for a in self._active.values() if a.ctx.scope == ctx.scope and a.job_name == name)
+            over_limit = limit and busy >= job["ExecutionProperty"]["MaxConcurrentRuns"]
+            if not over_limit:
+                active = self._register(ctx, run, trigger_name, workflow)
+        if over_limit:
+            message = f"Concurrent runs exceeded for {name}"
+            if trigger_name is None and workflow is None:
+                raise ConcurrentRunsExceededException(message)
+            return self._record_unstarted(ctx, name, run, "FAILED", message, trigger_name, workflow, predecessors)
+        self._launch(active, job, run)
+        return run
+
+    def _register(
+        self, ctx: RequestContext, run: dict[str, Any], trigger_name: str | None, workflow: WorkflowRef | None
+    ) -> _Active:
+        """Store a new run and count it as in progress (called under the lock, so limits hold)."""
+        run_id, name = run["Id"], run["JobName"]
+        log_dir = self._runs_dir / run_id
+        active = _Active(
+            ctx, name, run_id, log_dir, (log_dir / "output", log_dir / "error"), run["Timeout"], trigger_name, workflow
+        )
+        self._active[run_id] = active
+        ctx.store.put(ctx.scope, JOB_RUN, name, run_id, run)
+        return active
+
+    def _new_run(
+        self,
+        job: dict[str, Any],
+        run_id: str,
+        attempt: int,
+        previous_run_id: str | None,
+        arguments: dict[str, str] | None,
+        overrides: dict[str, Any],
+        trigger_name: str | None,
+        predecessors: list[dict[str, str]] | None,
+    ) -> dict[str, Any]:
+        """The JobRun as first stored: the job's settings with the run's overrides applied."""
+        command = job["Command"]["Name"]
+        started = now()
+        run: dict[str, Any] = {"Id": run_id, "Attempt": attempt}
+        if previous_run_id:
+            run["PreviousRunId"] = previous_run_id
+        if trigger_name:
+            run["TriggerName"] = trigger_name
+        run.update(JobName=job["Name"], JobMode=job["JobMode"], StartedOn=started, LastModifiedOn=started)
+        run["JobRunState"] = "STARTING"
+        if arguments is not None:
+            run["Arguments"] = arguments
+        run["PredecessorRuns"] = predecessors or []
+        run.update(capacity(command, overrides, base=job))
+        run["ExecutionTime"] = 0
+        run["Timeout"] = check_timeout(overrides.get("Timeout", job["Timeout"]))
+        for member in _COPIED_FROM_JOB:
+            if member in overrides or member in job:
+                run[member] = overrides.get(member, job.get(member))
+        if "ExecutionRoleSessionPolicy" in overrides:
+            run["ExecutionRoleSessionPolicy"] = overrides["ExecutionRoleSessionPolicy"]
+        merged = args.merge(job, arguments)
+        run["LogGroupName"] = merged.get("--custom-logGroup-prefix") or _LOG_GROUPS[command]
+        run["GlueVersion"] = job["GlueVersion"]
+        return run
+
+    def _record_unstarted(
+        self,
+        ctx: RequestContext,
+        job_name: str,
+        run: dict[str, Any] | None,
+        state: str,
+        message: str,
+        trigger_name: str | None,
+        workflow: WorkflowRef | None,
+        predecessors: list[dict[str, str]] | None,
+    ) -> dict[str, Any]:
+        """A run that never started (orchestration only): stored in its final state at once."""
+        stamp = now()
+        if run is None:
+            run = {"Id": new_run_id(), "Attempt": 0, "JobName": job_name, "StartedOn": stamp}
+            if trigger_name:
+                run["TriggerName"] = trigger_name
+            run.update(PredecessorRuns=predecessors or [], ExecutionTime=0)
+        run.update(JobRunState=state, ErrorMessage=message, LastModifiedOn=stamp, CompletedOn=stamp)
+        ctx.store.put(ctx.scope, JOB_RUN, job_name, run["Id"], run)
+        self._announce(RunEnded(ctx.scope, run, trigger_name, workflow, None))
+        return run
+
+    def _launch(self, active: _Active, job: dict[str, Any], run: dict[str, Any]) -> None:
+        """Hand the run to its executor; a run that cannot start ends FAILED with the reason."""
+        scope, group = active.ctx.scope, run["LogGroupName"]
+        for path, suffix in zip(active.log_files, ("output", "error")):
+            self.logs.follow(scope, f"{group}/{suffix}", active.run_id, path)
+        try:
+            spec = self._spec(active, job, run)
+            handle = self._executor(job["Command"]["Name"]).submit(spec, lambda outcome: self._end(active, outcome))
+        except args.RunSetupError as exc:
+            self._end(active, RunOutcome("FAILED", str(exc)))
+            return
+        except Exception as exc:  # an executor that cannot take the run must not leave it STARTING
+            log.exception("cannot start run %s", active.run_id)
+            self._end(active, RunOutcome("FAILED", f"{type(exc).__name__}: {exc}"))
+            return
+        with self._lock:
+            active.handle = handle
+            if active.ended:
+                return
+            stop = active.stop_requested
+            if not stop:
+                active.running_since = now()
+                active.deadline = time.monotonic() + self._timeout_seconds(active.timeout_minutes)
+                self._update(active, JobRunState="RUNNING")
+            self._ensure_monitor()
+        if stop:
+            handle.stop()
+
+    def _timeout_seconds(self, minutes: int) -> float:
+        return minutes * 60 / self.settings.time_scale
+
+    def _spec(self, active: _Active, job: dict[str, Any], run: dict[str, Any]) -> RunSpec:
+        ctx, data_dir = active.ctx, self.settings.data_dir
+        arguments = args.run_arguments(job, run.get("Arguments"), active.run_id, ctx.scope, active.workflow)
+        script = args.script_path(data_dir, job, arguments)
+        extra = args.extra_py_files(data_dir, arguments)
+        args.check_python_modules(arguments)
+        # boto3 inside the script reaches this emulator, as the caller's account and region, unchanged.
+        env = {
+            "AWS_ENDPOINT_URL": self.settings.endpoint,
+            "AWS_REGION": ctx.region,
+            "AWS_DEFAULT_REGION": ctx.region,
+            "AWS_ACCESS_KEY_ID": ctx.account,
+            "AWS_SECRET_ACCESS_KEY": "glue-emulator",
+            "AWS_EC2_METADATA_DISABLED": "true",
+        }
+        return RunSpec(
+            run_id=active.run_id,
+            job_name=active.job_name,
+            command=job["Command"]["Name"],
+            script=script,
+            argv=args.argv(script, arguments),
+            env=env,
+            timeout_seconds=self._timeout_seconds(active.timeout_minutes),
+            log_dir=active.log_dir,
+            extra_py_files=extra,
+            spark_conf=args.spark_conf(arguments),
+        )
+
+    def _executor(self, command: str) -> Executor:
+        if command == "pythonshell":
+            return self.emulator.component(pythonshell.PythonShellExecutor)
+        try:
+            from .spark_pool import SparkPool
+        except ImportError as exc:
+            raise args.RunSetupError(f"glueetl runs need the Spark pool, which cannot be loaded: {exc}") from None
+        return self.emulator.component(SparkPool)
+
+    # -- ending -----------------------------------------------------------------------------------
+
+    def _end(self, active: _Active, outcome: RunOutcome) -> None:
+        """Record a run's outcome once: final state, logs, retry, subscribers."""
+        with self._lock:
+            if active.ended:
+                return
+            active.ended = True
+            self._active.pop(active.run_id, None)
+            closing = self._closing
+        if active.discard:
+            for path in active.log_files:
+                self.logs.forget(path)
+            shutil.rmtree(active.log_dir, ignore_errors=True)
+            return
+        state, message = outcome.state, outcome.error_message
+        if closing and state == "STOPPED" and not active.stop_requested:
+            state, message = "FAILED", SHUTDOWN_MESSAGE
+        if state == "TIMEOUT" and not message:
+            message = f"Job run timed out after {active.timeout_minutes} minutes"
+        for path in active.log_files:
+            self.logs.finish(path)
+        shutil.rmtree(active.log_dir, ignore_errors=True)
+        completed = now()
+        changes: dict[str, Any] = {
+            "JobRunState": state,
+            "CompletedOn": completed,
+            "ExecutionTime": int(round(completed - (active.running_since or active.started))),
+        }
+        if message:
+            changes["ErrorMessage"] = message
+        run = self._update(active, **changes)
+        if run is None or closing:  # the job was deleted meanwhile, or the server is going away
+            return
+        retry_id = self._retry(active, run) if state == "FAILED" else None
+        self._announce(RunEnded(active.ctx.scope, run, active.trigger_name, active.workflow, retry_id))
+
+    def _retry(self, active: _Active, run: dict[str, Any]) -> str | None:
+        """Start the next attempt of a FAILED run when the job's MaxRetries allow (never after TIMEOUT/STOPPED)."""
+        ctx = active.ctx
+        job = ctx.store.get(ctx.scope, JOB, "", active.job_name)
+        if job is None or run["Attempt"] >= job["MaxRetries"]:
+            return None
+        attempt = run["Attempt"] + 1
+        retry_id = f"{run['Id'].split('_attempt_')[0]}_attempt_{attempt}"
+        if "WorkerType" in run:
+            overrides = {"WorkerType": run["WorkerType"], "NumberOfWorkers": run["NumberOfWorkers"]}
+        else:
+            overrides = {"MaxCapacity": run["MaxCapacity"]}
+        overrides["Timeout"] = run["Timeout"]
+        overrides.update({m: run[m] for m in _COPIED_FROM_JOB if m in run})
+        try:
+            self._start(
+                ctx,
+                job,
+                retry_id,
+                attempt,
+                run["Id"],
+                run.get("Arguments"),
+                overrides,
+                limit=False,
+                trigger_name=active.trigger_name,
+                workflow=active.workflow,
+                predecessors=run["PredecessorRuns"],
+            )
+        except Exception:  # e.g. the job was changed into one the run's settings no longer fit
+            log.exception("cannot start attempt %d of %s", attempt, run["Id"])
+            return None
+        return retry_id
+
+    def _announce(self, event: RunEnded) -> None:
+        for callback in list(self.on_run_ended):
+            try:
+                callback(event)
+            except Exception:
+                log.exception("on_run_ended subscriber failed for %s", event.run["Id"])
+
+    def _update(self, active: _Active, **changes: Any) -> dict[str, Any] | None:
+        ctx = active.ctx
+        with ctx.store.transaction():
+            run = ctx.store.get(ctx.scope, JOB_RUN, active.job_name, active.run_id)
+            if run is None:
+                return None
+            run.update(changes)
+            run["LastModifiedOn"] = now()
+            ctx.store.put(ctx.scope, JOB_RUN, active.job_name, active.run_id, run)
+        return run
+
+    # -- stopping ---------------------------------------------------------------------------------
+
+    def stop(self, ctx: RequestContext, job_name: str, run_id: str) -> bool:
+        """Ask a run in progress to stop (STOPPING, then STOPPED); False when it is not in progress."""
+        with self._lock:
+            active = self._active.get(run_id)
+            if active is None or active.ctx.scope != ctx.scope or active.job_name != job_name:
+                return False
+            if active.stop_requested:
+                return True
+            active.stop_requested = True
+            handle = active.handle
+            self._update(active, JobRunState="STOPPING")
+        if handle is not None:  # else the run is still being handed to its executor: _launch stops it
+            handle.stop()
+        return True
+
+    def _stop_all(self, actives: list[_Active], discard: bool, wait: float) -> None:
+        with self._lock:
+            for active in actives:
+                active.discard = active.discard or discard
+                active.stop_requested = True
+        for active in actives:
+            if active.handle is not None:
+                active.handle.stop()
+        deadline = time.monotonic() + wait
+        while time.monotonic() < deadline and not all(a.ended for a in actives):
+            time.sleep(0.02)
+
+    def forget_job(self, ctx: RequestContext, job_name: str) -> None:
+        """DeleteJob: stop the job's runs in progress and drop its run history."""
+        with self._lock:
+            actives = [a for a in self._active.values() if a.ctx.scope == ctx.scope and a.job_name == job_name]
+        self._stop_all(actives, discard=True, wait=10.0)
+        ctx.store.delete_under(ctx.scope, JOB_RUN, job_name)
+
+    # -- reading ----------------------------------------------------------------------------------
+
+    def require_run(self, ctx: RequestContext, job_name: str, run_id: str) -> dict[str, Any]:
+        require_job(ctx, job_name)
+        run = ctx.store.get(ctx.scope, JOB_RUN, job_name, run_id)
+        if run is None:
+            raise EntityNotFoundException(f"Job run {run_id} not found")
+        return run
+
+    # -- background: output of runs in progress, the timeout safety net --------------------------
+
+    def _ensure_monitor(self) -> None:
+        with self._lock:
+            if self._monitor is None and not self._closing:
+                self._monitor = threading.Thread(target=self._watch, name="job-run-monitor", daemon=True)
+                self._monitor.start()
+
+    def _watch(self) -> None:
+        while True:
+            with self._lock:
+                actives = list(self._active.values())
+                if not actives or self._closing:
+                    self._monitor = None
+                    return
+            self.logs.sync()
+            moment = time.monotonic()
+            for active in actives:
+                if active.deadline is not None and moment > active.deadline + _WATCHDOG_GRACE_SECONDS:
+                    log.warning("run %s outlived its timeout without its executor ending it", active.run_id)
+                    if active.handle is not None:
+                        active.handle.stop()
+                    self._end(active, RunOutcome("TIMEOUT"))
+            self._wake.wait(_MONITOR_INTERVAL)
+
+    # -- server lifecycle -------------------------------------------------------------------------
+
+    def _recover(self) -> None:
+        """Runs a previous server process left in progress end now, with a message saying why."""
+        store = self.emulator.store
+        for scope, job_name, run_id, run in store.list_scopes(JOB_RUN):
+            if run["JobRunState"] not in ACTIVE_STATES:
+                continue
+            pythonshell.kill_orphan(self._runs_dir / run_id)
+            stamp = now()
+            run.update(
+                JobRunState="STOPPED" if run["JobRunState"] == "STOPPING" else "FAILED",
+                ErrorMessage=RESTART_MESSAGE,
+                ExecutionTime=int(round(max(0.0, run["LastModifiedOn"] - run["StartedOn"]))),
+                LastModifiedOn=stamp,
+                CompletedOn=stamp,
+            )
+            store.put(scope, JOB_RUN, job_name, run_id, run)
+
+    def reset(self) -> None:
+        """Emulator reset: runs in progress are stopped and leave nothing behind."""
+        with self._lock:
+            actives = list(self._active.values())
+        self._stop_all(actives, discard=True, wait=10.0)
+        shutil.rmtree(self._runs_dir, ignore_errors=True)
+
+    def shutdown(self) -> None:
+        """Server shutdown: runs in progress end FAILED (a restart would find them so anyway)."""
+        with self._lock:
+            self._closing = True
+            actives = list(self._active.values())
+        self._wake.set()
+        self._stop_all(actives, discard=False, wait=5.0)
+
+
+def _manager(ctx: RequestContext) -> RunManager:
+    return ctx.emulator.component(RunManager)
+
+
+# -- operations -----------------------------------------------------------------------------------
+
+
+def start_job_run(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    run = _manager(ctx).start(
+        ctx,
+        params["JobName"],
+        arguments=params.get("Arguments"),
+        overrides={member: params[member] for member in _RUN_OVERRIDES if member in params},
+        previous_run_id=params.get("JobRunId"),
+    )
+    return {"JobRunId": run["Id"]}
+
+
+def get_job_run(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    return {"JobRun": _manager(ctx).require_run(ctx, params["JobName"], params["RunId"])}
+
+
+def get_job_runs(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    """Runs newest first (as AWS returns them), at most 200 a page."""
+    name = params["JobName"]
+    require_job(ctx, name)
+    runs = [run for _, run in ctx.store.list(ctx.scope, JOB_RUN, name)]
+    newest_first = lambda run: [-run["StartedOn"], run["Id"]]  # noqa: E731
+    runs.sort(key=newest_first)
+    page, token = paginate(runs, params.get("NextToken"), params.get("MaxResults"), 200, key=newest_first)
+    result: dict[str, Any] = {"JobRuns": page}
+    if token:
+        result["NextToken"] = token
+    return result
+
+
+def batch_stop_job_run(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    """Stop runs in progress; ids that are unknown or already finished are reported in Errors."""
+    name, manager = params["JobName"], _manager(ctx)
+    stopped, errors = [], []
+    for run_id in params["JobRunIds"]:
+        run = ctx.store.get(ctx.scope, JOB_RUN, name, run_id)
+        if run is not None and manager.stop(ctx, name, run_id):
+            stopped.append({"JobName": name, "JobRunId": run_id})
+            continue
+        if run is None:
+            detail = {"ErrorCode": "EntityNotFoundException", "ErrorMessage": f"Job run {run_id} not found"}
+        else:
+            detail = {
+                "ErrorCode": "InvalidInputException",
+                "ErrorMessage": f"Job run {run_id} cannot be stopped: it is {run['JobRunState']}",
+            }
+        errors.append({"JobName": name, "JobRunId": run_id, "ErrorDetail": detail})
+    return {"SuccessfulSubmissions": stopped, "Errors": errors}
