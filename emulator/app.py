@@ -12,9 +12,9 @@ from typing import Any, Callable, Iterable
 from flask import Flask, Response, jsonify, request
 from werkzeug.wrappers import Request
 
+from . import s3
 from .config import Settings
 from .core import Emulator
-from .errors import UnknownOperationException
 from .protocol import awsjson
 
 ALL_METHODS = ["GET", "PUT", "POST", "DELETE", "HEAD", "PATCH", "OPTIONS"]
@@ -22,6 +22,7 @@ ALL_METHODS = ["GET", "PUT", "POST", "DELETE", "HEAD", "PATCH", "OPTIONS"]
 
 def create_app(settings: Settings, emulator: Emulator | None = None) -> Flask:
     emulator = emulator or Emulator(settings)
+    s3.attach(emulator)
     app = Flask("glue_emulator")
     app.url_map.merge_slashes = False
     app.url_map.strict_slashes = False
@@ -40,10 +41,8 @@ def create_app(settings: Settings, emulator: Emulator | None = None) -> Flask:
     @app.route("/", defaults={"path": ""}, methods=ALL_METHODS)
     @app.route("/<path:path>", methods=ALL_METHODS)
     def dispatch(path: str) -> Response:
-        return awsjson.error_response(
-            UnknownOperationException(f"No service answers {request.method} /{path} (missing X-Amz-Target)"),
-            "",
-        )
+        # No X-Amz-Target (those never reach Flask, see below): S3's REST protocol.
+        return s3.handle(emulator, request)
 
     # awsJson requests skip Flask's routing and request context: they are the hot path
     # (Spark's metastore client and boto3 loops call GetTable/GetPartitions thousands of times).

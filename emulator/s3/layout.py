@@ -1,0 +1,402 @@
+"""Objects as plain files: `<data-dir>/s3/<bucket>/<key>`, so Spark and any local tool use them directly.
+
+Decisions (S3 has no folders; a file system does):
+- A key maps to a path segment by segment. Segments that cannot be a file name inside the bucket
+  folder are refused with InvalidArgument: empty segments (`a//b`, a leading `/`), `.` and `..`,
+  backslashes, control characters (NUL included), and names starting with RESERVED (the emulator's
+  own files). Longer than 1024 bytes (S3's limit) or a segment over 255 bytes (the file system's)
+  answers KeyTooLongError. Percent-decoding happens once, before this check, so `%2e%2e` is `..`.
+- A folder-marker key (`x/`) is the file FOLDER_MARKER inside the folder `x`, holding its bytes.
+- `a/b` and `a/b/c` cannot both exist (a path is a file or a folder): the second write answers
+  KeyConflict (409) and nothing is lost. An empty folder left behind by a tool is no obstacle.
+- Files that are not objects, hidden from listings and reads unless written through the API:
+  Hadoop's checksum side files `.<name>.crc`, and everything under the folders Hadoop and Spark
+  stage job output in (`_temporary`, `.spark-staging-*`), which vanish when the job commits.
+- A write is a temporary file beside the target (so the rename stays on one file system), flushed
+  and fsynced, then renamed over the target: readers see the old object or the new one, never half.
+- Deleting the last object of a folder removes the emptied folders up to the bucket.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import re
+import shutil
+import stat
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO, Callable
+
+from ..store import key as store_key
+from .errors import InvalidArgument, InvalidBucketName, KeyConflict, KeyTooLongError, NoSuchBucket, NoSuchUpload
+
+RESERVED = ".glue-emulator"
+FOLDER_MARKER = RESERVED + "-folder"
+_TEMP_PREFIX = RESERVED + "-tmp-"
+# The store name of a folder marker inside its folder's parent key: never a segment (no `/` in segments).
+MARKER_NAME = "/"
+MAX_KEY_BYTES = 1024
+MAX_SEGMENT_BYTES = 255
+
+_BUCKET = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
+_BUCKET_PREFIXES = ("xn--", "sthree-", "amzn-s3-demo-")
+_BUCKET_SUFFIXES = ("-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_HADOOP_CRC = re.compile(r"^\..+\.crc$")
+_CHUNK = 1 << 20
+_UPLOAD_ID = re.compile(r"^[0-9a-f]{32}$")
+_STAGING_DIR = re.compile(r"^(_temporary|\.spark-staging-.*)$")
+
+
+def bucket_name_problem(name: str) -> str | None:
+    """Why a name cannot be a general purpose bucket's (S3's naming rules), or None when it can."""
+    if not _BUCKET.match(name):
+        return "Bucket names must be 3 to 63 lowercase letters, digits, dots or hyphens, starting and ending with a letter or digit"
+    if ".." in name:
+        return "Bucket names must not contain two adjacent periods"
+    try:
+        ipaddress.IPv4Address(name)
+        return "Bucket names must not be formatted as an IP address"
+    except ValueError:
+        pass
+    if name.startswith(_BUCKET_PREFIXES) or name.endswith(_BUCKET_SUFFIXES):
+        return "Bucket names must not use a prefix or suffix reserved by S3"
+    return None
+
+
+def check_bucket_name(name: str) -> None:
+    if bucket_name_problem(name):
+        raise InvalidBucketName(BucketName=name)
+
+
+def segment_problem(segment: str) -> str | None:
+    """Why a key segment cannot be a file name in the bucket folder, or None when it can."""
+    if segment in ("", ".", ".."):
+        return "empty, '.' and '..' path segments"
+    if "\\" in segment or _CONTROL.search(segment):
+        return "backslashes and control characters"
+    if segment.startswith(RESERVED):
+        return f"names starting with {RESERVED!r}"
+    return None
+
+
+def new_upload_id() -> str:
+    return uuid.uuid4().hex
+
+
+def is_upload_id(value: str) -> bool:
+    """Upload ids are the emulator's own hex strings; anything else never names a folder."""
+    return bool(_UPLOAD_ID.match(value))
+
+
+def is_staging_dir(name: str) -> bool:
+    return bool(_STAGING_DIR.match(name))
+
+
+def is_hadoop_checksum(name: str) -> bool:
+    return bool(_HADOOP_CRC.match(name))
+
+
+def addressable(name: str) -> bool:
+    """Whether a file name found on disk can be a key segment (valid UTF-8, see segment_problem)."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:  # undecodable bytes in the name (surrogate escapes)
+        return False
+    return segment_problem(name) is None
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where an object lives: its file, and its metadata document's address (folder key, leaf name)."""
+
+    bucket: str
+    key: str
+    path: Path
+    parent: str
+    name: str
+    hidden: bool  # a name that is not an object unless written through the API
+
+    @property
+    def is_folder_marker(self) -> bool:
+        return self.name == MARKER_NAME
+
+
+class Layout:
+    """The s3 folder: bucket folders, object files, multipart part files."""
+
+    def __init__(self, root: Path, durable: bool):
+        self.root = root
+        self.durable = durable
+        # Bucket names never start with a dot, so this folder is never a bucket's.
+        self.uploads = root / ".multipart"
+        self.root.mkdir(parents=True, exist_ok=True)
+
+    # -- buckets ------------------------------------------------------------------------------------
+
+    def bucket_dir(self, bucket: str) -> Path:
+        check_bucket_name(bucket)
+        return self.root / bucket
+
+    def bucket_names(self) -> list[str]:
+        """Bucket folders on disk, including those made by hand (a folder with a valid name is a bucket)."""
+        with os.scandir(self.root) as entries:
+            return sorted(e.name for e in entries if e.is_dir() and not bucket_name_problem(e.name))
+
+    def remove_bucket(self, bucket: str) -> None:
+        shutil.rmtree(self.bucket_dir(bucket), ignore_errors=True)
+
+    def wipe(self) -> None:
+        """Remove every bucket and upload (reset)."""
+        for entry in os.scandir(self.root):
+            if entry.is_dir(follow_symlinks=False):
+                shutil.rmtree(entry.path, ignore_errors=True)
+            else:
+                os.unlink(entry.path)
+
+    # -- keys ---------------------------------------------------------------------------------------
+
+    def locate(self, bucket: str, key: str) -> Location:
+        """The file of a key, refusing any key that would not stay a file inside the bucket folder."""
+        bucket_dir = self.bucket_dir(bucket)
+        if len(key.encode("utf-8", "surrogatepass")) > MAX_KEY_BYTES:
+            raise KeyTooLongError(Size=str(len(key.encode("utf-8", "surrogatepass"))), MaxSizeAllowed=str(MAX_KEY_BYTES))
+        folder = key.endswith("/")
+        segments = key.split("/")[:-1] if folder else key.split("/")
+        for segment in segments:
+            problem = segment_problem(segment)
+            if problem:
+                raise InvalidArgument(
+                    f"Object key {key!r} cannot be stored: glue-emulator keeps objects as files under the bucket's"
+                    f" folder, and refuses {problem} in keys",
+                    ArgumentName="key",
+                    ArgumentValue=key,
+                )
+            if len(segment.encode("utf-8", "surrogatepass")) > MAX_SEGMENT_BYTES:
+                raise KeyTooLongError(
+                    f"Your key is too long: a segment between '/' of at most {MAX_SEGMENT_BYTES} bytes can be a file name"
+                )
+        path = bucket_dir.joinpath(*segments, *([FOLDER_MARKER] if folder else []))
+        # Belt and braces: whatever the checks above, the resolved path stays inside the bucket folder.
+        normal = os.path.normpath(path)
+        if os.path.commonpath([normal, bucket_dir]) != str(bucket_dir) or normal == str(bucket_dir):
+            raise InvalidArgument(f"Object key {key!r} resolves outside its bucket", ArgumentName="key", ArgumentValue=key)
+        folders = segments if folder else segments[:-1]
+        name = MARKER_NAME if folder else segments[-1]
+        hidden = any(is_staging_dir(s) for s in folders) or (not folder and is_hadoop_checksum(name))
+        return Location(bucket, key, path, store_key(bucket, *folders), name, hidden)
+
+    # -- reading ------------------------------------------------------------------------------------
+
+    @staticmethod
+    def stat_file(path: Path) -> os.stat_result | None:
+        """The file's status when it is a regular file, else None (missing, a folder, under a file)."""
+        try:
+            st = os.stat(path)
+        except (FileNotFoundError, NotADirectoryError):
+            return None
+        return st if stat.S_ISREG(st.st_mode) else None
+
+    @staticmethod
+    def open_file(path: Path) -> BinaryIO | None:
+        try:
+            file = open(path, "rb")
+        except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
+            return None
+        if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
+            file.close()
+            return None
+        return file
+
+    # -- writing ------------------------------------------------------------------------------------
+
+    def staged(self, location: Location) -> "StagedFile":
+        """A new version of an object's file, written beside it."""
+        gone = NoSuchBucket(BucketName=location.bucket)
+        return StagedFile(self, location.path, self.bucket_dir(location.bucket), location.key, gone)
+
+    def upload_dir(self, upload_id: str) -> Path:
+        if not is_upload_id(upload_id):
+            raise ValueError(f"not an upload id: {upload_id!r}")
+        return self.uploads / upload_id
+
+    def staged_part(self, upload_id: str, part_number: int) -> "StagedFile":
+        upload_dir = self.upload_dir(upload_id)
+        gone = NoSuchUpload(UploadId=upload_id)
+        return StagedFile(self, upload_dir / str(part_number), upload_dir, f"part {part_number}", gone)
+
+    def part_path(self, upload_id: str, part_number: int) -> Path:
+        return self.upload_dir(upload_id) / str(part_number)
+
+    def remove_upload(self, upload_id: str) -> None:
+        shutil.rmtree(self.upload_dir(upload_id), ignore_errors=True)
+
+    def make_folders(self, base: Path, folder: Path) -> None:
+        """Create the folders from `base` down to `folder`; a file on the way is another object: KeyConflict."""
+        current = base
+        for part in folder.relative_to(base).parts:
+            current = current / part
+            try:
+                os.mkdir(current)
+            except FileExistsError:
+                if not os.path.isdir(current):
+                    conflict = current.relative_to(base).as_posix()
+                    raise KeyConflict(
+                        f"The key cannot be stored: {conflict!r} is an object, and glue-emulator keeps objects as files,"
+                        f" so {conflict + '/'!r} cannot also be a folder",
+                        ConflictingKey=conflict,
+                    ) from None
+                continue
+            if self.durable:
+                _fsync_dir(current.parent)
+
+    def remove_file(self, bucket: str, path: Path) -> bool:
+        """Delete an object's file and the folders it leaves empty; False when there was none."""
+        try:
+            os.unlink(path)
+        except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
+            return False
+        self.prune(self.bucket_dir(bucket), path.parent)
+        return True
+
+    def prune(self, base: Path, folder: Path) -> None:
+        """Remove `folder` and its parents while they are empty, up to (not including) `base`."""
+        while folder != base and base in folder.parents:
+            try:
+                os.rmdir(folder)
+            except OSError:  # not empty (or gone): other objects live here
+                return
+            folder = folder.parent
+        if self.durable:
+            _fsync_dir(folder)
+
+
+class StagedFile:
+    """A write in progress: a temporary file beside `target`, renamed over it by `install()`.
+
+    `base` is the folder that must exist already (the bucket's, an upload's); folders below it are
+    created as needed and pruned again if the write is abandoned.
+    """
+
+    def __init__(self, layout: Layout, target: Path, base: Path, label: str, gone: Exception):
+        self.layout = layout
+        self.gone = gone  # raised when `base` does not exist (the bucket or upload was deleted)
+        self.target = target
+        self.base = base
+        self.label = label
+        self.temp: Path | None = None
+        self.file: BinaryIO | None = None
+
+    def __enter__(self) -> "StagedFile":
+        target = self.target
+        if os.path.isdir(target) and not _remove_if_empty(target):
+            raise self._conflict()
+        for _attempt in range(10):  # a concurrent delete may prune the folder we just made
+            if not os.path.isdir(self.base):
+                raise self.gone
+            self.layout.make_folders(self.base, target.parent)
+            temp = target.parent / f"{_TEMP_PREFIX}{uuid.uuid4().hex}"
+            try:
+                fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+            except FileNotFoundError:
+                continue
+            self.temp, self.file = temp, os.fdopen(fd, "wb")
+            return self
+        raise OSError(f"could not create a temporary file in {target.parent}")
+
+    def __exit__(self, *exc: object) -> None:
+        if self.file is not None:
+            self.file.close()
+        if self.temp is not None:  # not installed: an error happened
+            try:
+                os.unlink(self.temp)
+            except FileNotFoundError:
+                pass
+            self.layout.prune(self.base, self.target.parent)
+
+    def finish(self) -> os.stat_result:
+        """Make the written bytes durable; the status identifies the file once installed."""
+        assert self.file is not None
+        self.file.flush()
+        if self.layout.durable:
+            os.fsync(self.file.fileno())
+        return os.fstat(self.file.fileno())
+
+    def install(self) -> None:
+        """Rename the temporary file over the target (atomic); a folder at the target is a conflict."""
+        assert self.temp is not None
+        try:
+            os.replace(self.temp, self.target)
+        except OSError as error:
+            if not os.path.isdir(self.target):
+                raise
+            if not _remove_if_empty(self.target):
+                raise self._conflict() from error
+            os.replace(self.temp, self.target)
+        self.temp = None
+
+    def sync(self) -> None:
+        """Make the rename durable (after the metadata is committed)."""
+        if self.layout.durable:
+            _fsync_dir(self.target.parent)
+
+    def _conflict(self) -> KeyConflict:
+        key = self.label
+        return KeyConflict(
+            f"The key {key!r} cannot be stored: objects exist under {key + '/'!r}, and glue-emulator keeps objects as"
+            " files, so a key cannot be both a file and a folder",
+            Key=key,
+        )
+
+
+def _remove_if_empty(folder: Path) -> bool:
+    try:
+        os.rmdir(folder)
+        return True
+    except OSError:
+        return False
+
+
+def _fsync_dir(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    except FileNotFoundError:
+        return
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def copy_range(source: BinaryIO, target: BinaryIO, offset: int, length: int, feed: Callable[[bytes], None] | None = None) -> int:
+    """Copy `length` bytes of `source` from `offset` to the end of `target`; the bytes copied.
+
+    Without `feed` the kernel copies (copy_file_range, no trip through Python); with it every
+    chunk goes through `feed` (a hash) on its way.
+    """
+    target.flush()
+    copied = 0
+    if feed is None and hasattr(os, "copy_file_range"):
+        try:
+            while copied < length:
+                done = os.copy_file_range(source.fileno(), target.fileno(), length - copied, offset + copied)
+                if done == 0:
+                    break
+                copied += done
+            target.seek(0, os.SEEK_END)
+            return copied
+        except OSError:  # not supported between these files: copy through Python
+            target.seek(0, os.SEEK_END)
+    source.seek(offset + copied)
+    while copied < length:
+        data = source.read(min(_CHUNK, length - copied))
+        if not data:
+            break
+        if feed is not None:
+            feed(data)
+        target.write(data)
+        copied += len(data)
+    return copied
+
