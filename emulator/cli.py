@@ -34,6 +34,7 @@ def serve(settings: Settings) -> None:
     import waitress
 
     from .app import create_app
+    from .protocol import s3xml
 
     app = create_app(settings)
     server = waitress.create_server(
@@ -45,7 +46,10 @@ def serve(settings: Settings) -> None:
         connection_limit=1000,
         ident="glue-emulator",
         clear_untrusted_proxy_headers=True,
+        # S3's largest single PUT is 5 GiB (plus aws-chunked framing); waitress' default cap is 1 GB.
+        max_request_body_size=5 * 1024**3 + 64 * 1024**2,
     )
+    s3xml.keep_metadata_header_case(server)
     # SIGTERM (docker stop, the fixture's stop) ends the loop like Ctrl-C, so shutdown hooks run.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     settings.port = server.effective_port

@@ -37,6 +37,7 @@ XMLNS = "http://s3.amazonaws.com/doc/2006-03-01/"
 _VIRTUAL_HOST = re.compile(r"^(?P<bucket>.+?)(?:\.s3)?\.localhost$")
 _STREAMING = "STREAMING-"
 _MAX_XML_BODY = 4 * 1024 * 1024
+_META_HEADER = "x-amz-meta-"
 
 
 # -- requests ---------------------------------------------------------------------------------------
@@ -408,3 +409,34 @@ def error_response(error: AwsError, request: Request, request_id: str) -> Respon
     content = {"Code": error.code, "Message": error.message, **error.fields, "RequestId": request_id}
     body = to_xml("Error", content, namespace=False)
     return to_response(S3Reply(error.status, {"Content-Type": "application/xml"}, body), request, request_id)
+
+
+def keep_metadata_header_case(server: Any) -> None:
+    """Make a waitress server send `x-amz-meta-*` header names in the case the handler gave.
+
+    waitress capitalises every response header name (`x-amz-meta-owner` -> `X-Amz-Meta-Owner`), and
+    botocore takes user metadata keys from the names as received: without this, Metadata keys
+    written in lower case (as S3 returns them) would come back capitalised.
+    """
+    from waitress.channel import HTTPChannel
+    from waitress.task import WSGITask
+
+    class Task(WSGITask):  # type: ignore[misc]
+        def build_response_header(self) -> bytes:
+            names = {n.lower(): n for n, _ in self.response_headers if n.lower().startswith(_META_HEADER)}
+            block: bytes = super().build_response_header()
+            if not names:
+                return block
+            lines = block.split(b"\r\n")
+            for i, line in enumerate(lines):
+                name, colon, rest = line.partition(b":")
+                original = names.get(name.decode("latin-1").lower()) if colon else None
+                if original:
+                    lines[i] = original.encode("latin-1") + b":" + rest
+            return b"\r\n".join(lines)
+
+    class Channel(HTTPChannel):  # type: ignore[misc]
+        task_class = Task
+
+    server.channel_class = Channel
+
