@@ -43,6 +43,14 @@ def python_pattern(java: str) -> str:
     return "^(?:" + pattern + ")\\Z"
 
 
+def _limits(shape: dict[str, Any], schema: dict[str, Any], low: str, high: str) -> None:
+    """Smithy's min/max become the JSON Schema keywords of the shape's kind."""
+    if "min" in shape:
+        schema[low] = shape["min"]
+    if "max" in shape:
+        schema[high] = shape["max"]
+
+
 def shape_schema(shape: dict[str, Any]) -> dict[str, Any]:
     """One botocore shape as a JSON Schema fragment; members refer to other shapes by $ref."""
     kind = shape["type"]
@@ -65,43 +73,25 @@ def shape_schema(shape: dict[str, Any]) -> dict[str, Any]:
             schema["x-aws-status"] = 500 if shape.get("fault") else 400
     elif kind == "list":
         schema = {"type": "array", "items": {"$ref": f"#/$defs/{shape['member']['shape']}"}}
-        if "min" in shape:
-            schema["minItems"] = shape["min"]
-        if "max" in shape:
-            schema["maxItems"] = shape["max"]
+        _limits(shape, schema, "minItems", "maxItems")
     elif kind == "map":
         schema = {
             "type": "object",
             "additionalProperties": {"$ref": f"#/$defs/{shape['value']['shape']}"},
             "propertyNames": {"$ref": f"#/$defs/{shape['key']['shape']}"},
         }
-        if "min" in shape:
-            schema["minProperties"] = shape["min"]
-        if "max" in shape:
-            schema["maxProperties"] = shape["max"]
+        _limits(shape, schema, "minProperties", "maxProperties")
     elif kind == "string":
         schema = {"type": "string"}
         if "enum" in shape:
             schema["enum"] = list(shape["enum"])
-        if "min" in shape:
-            schema["minLength"] = shape["min"]
-        if "max" in shape:
-            schema["maxLength"] = shape["max"]
+        _limits(shape, schema, "minLength", "maxLength")
         if "pattern" in shape:
             schema["pattern"] = python_pattern(shape["pattern"])
             schema["x-aws-pattern"] = shape["pattern"]
-    elif kind in ("integer", "long"):
-        schema = {"type": "integer"}
-        if "min" in shape:
-            schema["minimum"] = shape["min"]
-        if "max" in shape:
-            schema["maximum"] = shape["max"]
-    elif kind in ("double", "float"):
-        schema = {"type": "number"}
-        if "min" in shape:
-            schema["minimum"] = shape["min"]
-        if "max" in shape:
-            schema["maximum"] = shape["max"]
+    elif kind in ("integer", "long", "double", "float"):
+        schema = {"type": "integer" if kind in ("integer", "long") else "number"}
+        _limits(shape, schema, "minimum", "maximum")
     elif kind == "boolean":
         schema = {"type": "boolean"}
     elif kind == "timestamp":
