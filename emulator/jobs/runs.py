@@ -410,7 +410,7 @@ class RunManager:
             if run is None:
                 return None
             run.update(changes)
-            run["LastModifiedOn"] = now()
+            run["LastModifiedOn"] = changes.get("CompletedOn") or now()
             ctx.store.put(ctx.scope, JOB_RUN, active.job_name, active.run_id, run)
         return run
 
