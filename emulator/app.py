@@ -1,7 +1,8 @@
 """The Flask application: one port, requests routed to a protocol by what they are.
 
 - `/_emulator/...` (and `/moto-api/reset`): the emulator's own endpoints (health, reset);
-- a request with `X-Amz-Target`: an awsJson service (Glue), see protocol/awsjson.py;
+- a request with `X-Amz-Target`: an awsJson service (Glue, Logs), see protocol/awsjson.py;
+- a request signed for another AWS service (STS, IAM, Secrets Manager, ...): moto, see passthrough.py;
 - anything else: S3's REST protocol, see s3/.
 """
 
@@ -15,6 +16,7 @@ from werkzeug.wrappers import Request
 from . import s3
 from .config import Settings
 from .core import Emulator
+from .passthrough import OWN_SERVICES, MotoServices, signed_service
 from .protocol import awsjson
 
 ALL_METHODS = ["GET", "PUT", "POST", "DELETE", "HEAD", "PATCH", "OPTIONS"]
@@ -49,7 +51,12 @@ def create_app(settings: Settings, emulator: Emulator | None = None) -> Flask:
     flask_wsgi = app.wsgi_app
 
     def wsgi_app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
-        if "HTTP_X_AMZ_TARGET" in environ:
+        target = environ.get("HTTP_X_AMZ_TARGET")
+        if target is None or target.partition(".")[0] not in emulator.json_services:
+            service = signed_service(environ)
+            if service is not None and service not in OWN_SERVICES:
+                return emulator.component(MotoServices)(environ, start_response)
+        if target is not None:
             return awsjson.handle(emulator, Request(environ))(environ, start_response)
         return flask_wsgi(environ, start_response)
 

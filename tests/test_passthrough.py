@@ -1,0 +1,35 @@
+"""Services beyond Glue, S3 and Logs answer on the same endpoint (served by moto)."""
+
+from __future__ import annotations
+
+import pytest
+from botocore.exceptions import ClientError
+
+
+def test_sts_answers_for_the_callers_account(glue_emulator):
+    identity = glue_emulator.client("sts").get_caller_identity()
+    assert identity["Account"] == "123456789012"
+
+
+def test_secrets_and_iam_work_and_reset_wipes_them(glue_emulator):
+    secrets = glue_emulator.client("secretsmanager")
+    secrets.create_secret(Name="db/password", SecretString="s3cret")
+    assert secrets.get_secret_value(SecretId="db/password")["SecretString"] == "s3cret"
+    iam = glue_emulator.client("iam")
+    iam.create_role(RoleName="GlueJobRole", AssumeRolePolicyDocument="{}")
+    assert iam.get_role(RoleName="GlueJobRole")["Role"]["RoleName"] == "GlueJobRole"
+
+    glue_emulator.server.reset()
+    with pytest.raises(secrets.exceptions.ResourceNotFoundException):
+        secrets.get_secret_value(SecretId="db/password")
+
+
+def test_glue_and_s3_are_never_served_by_moto(glue_emulator):
+    glue_emulator.glue.create_database(DatabaseInput={"Name": "ours"})
+    assert glue_emulator.glue.get_database(Name="ours")["Database"]["Name"] == "ours"
+    # moto implements CreateBlueprint; the emulator does not yet, and says so.
+    with pytest.raises(ClientError) as caught:
+        glue_emulator.glue.create_blueprint(Name="b", BlueprintLocation="s3://b/k")
+    assert caught.value.response["Error"]["Code"] == "NotImplementedException"
+    glue_emulator.s3.create_bucket(Bucket="ours")
+    assert [b["Name"] for b in glue_emulator.s3.list_buckets()["Buckets"]] == ["ours"]
