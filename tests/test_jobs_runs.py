@@ -334,8 +334,8 @@ def test_output_is_served_as_logs_while_running_and_after(glue, server, logs):
         print("first line", flush=True)
         print("to stderr", file=sys.stderr, flush=True)
         time.sleep(1.5)
-        for i in range(20000):
-            print(f"row {i} " + "x" * 200)
+        for i in range(3000):  # 1.2 MB: more than one GetLogEvents response holds
+            print(f"row {i} " + "x" * 400)
     """
     shell_job(glue, server, "chatty", code)
     run_id = glue.start_job_run(JobName="chatty")["JobRunId"]
@@ -351,18 +351,55 @@ def test_output_is_served_as_logs_while_running_and_after(glue, server, logs):
     assert glue.get_job_run(JobName="chatty", RunId=run_id)["JobRun"]["JobRunState"] == "RUNNING"
     assert wait_run(glue, "chatty", run_id)["JobRunState"] == "SUCCEEDED"
     group = "/aws-glue/python-jobs/output"
-    found = logs.filter_log_events(logGroupName=group, logStreamNames=[run_id], filterPattern='"row 19999 "')
-    assert [e["message"][:10] for e in found["events"]] == ["row 19999 "]
+    found = logs.filter_log_events(logGroupName=group, logStreamNames=[run_id], filterPattern='"row 2999 "')
+    assert [e["message"][:9] for e in found["events"]] == ["row 2999 "]
     stream = logs.describe_log_streams(logGroupName=group, logStreamNamePrefix=run_id)["logStreams"][0]
     assert stream["logStreamName"] == run_id
-    count, token = 0, None
+    count, pages, token = 0, 0, None
     while True:
         page = logs.get_log_events(
             logGroupName=group, logStreamName=run_id, **({"nextToken": token} if token else {"startFromHead": True})
         )
         count += len(page["events"])
+        pages += 1
         if page["nextForwardToken"] == token:
             break
         token = page["nextForwardToken"]
-    assert count == 20001
+    assert (count, pages) == (3001, 3)
     assert output_of(logs, run_id, "/aws-glue/python-jobs/error") == ["to stderr"]
+
+
+def test_runs_in_progress_when_the_server_dies_end_failed_after_restart(tmp_path):
+    restarted = EmulatorServer(tmp_path / "data", env=FAST_ENV).start()
+    try:
+        glue = restarted.client("glue")
+        heartbeat = tmp_path / "heartbeat"
+        code = f"""
+            import time
+            print("alive", flush=True)
+            while True:
+                open({str(heartbeat)!r}, "w").write(str(time.time()))
+                time.sleep(0.05)
+        """
+        shell_job(glue, restarted, "survivor", code)
+        run_id = glue.start_job_run(JobName="survivor")["JobRunId"]
+        wait_run(glue, "survivor", run_id, {"RUNNING"})
+        deadline = time.monotonic() + 10
+        while not heartbeat.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        restarted.kill()
+        restarted.start()
+        glue = restarted.client("glue")
+        run = glue.get_job_run(JobName="survivor", RunId=run_id)["JobRun"]
+        assert run["JobRunState"] == "FAILED"
+        assert run["ErrorMessage"] == "The emulator restarted while the run was in progress"
+        assert run["CompletedOn"] >= run["StartedOn"]
+        beat = heartbeat.read_text()
+        time.sleep(0.3)
+        assert heartbeat.read_text() == beat  # the orphaned script was killed
+        assert output_of(restarted.client("logs"), run_id) == ["alive"]  # what it printed is kept
+        second = glue.start_job_run(JobName="survivor")["JobRunId"]  # its concurrency slot is free again
+        glue.batch_stop_job_run(JobName="survivor", JobRunIds=[second])
+        assert wait_run(glue, "survivor", second)["JobRunState"] == "STOPPED"
+    finally:
+        restarted.stop()
