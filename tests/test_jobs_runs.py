@@ -179,6 +179,21 @@ def test_arguments_merge_and_glue_adds_its_own(glue, server, logs):
     assert "--job-bookmark-option" not in passed  # pythonshell jobs have no bookmarks
 
 
+def test_pythonshell_scripts_resolve_options_with_awsglue_utils(glue, server, logs):
+    pytest.importorskip("emulator.runtime")  # the emulator's awsglue library
+    code = """
+        import sys
+        from awsglue.utils import getResolvedOptions
+        options = getResolvedOptions(sys.argv, ["JOB_NAME", "day"])
+        print(options["JOB_NAME"], options["day"], options["JOB_RUN_ID"] == options["JOB_RUN_ID"].strip())
+    """
+    shell_job(glue, server, "resolved", code, DefaultArguments={"--day": "2024-01-01"})
+    run_id = glue.start_job_run(JobName="resolved")["JobRunId"]
+    run = wait_run(glue, "resolved", run_id)
+    assert run["JobRunState"] == "SUCCEEDED", run.get("ErrorMessage")
+    assert output_of(logs, run_id) == ["resolved 2024-01-01 True"]
+
+
 def test_extra_py_files_are_importable_and_missing_modules_fail_clearly(glue, server):
     put_script(server, "libs/helper.py", "def greet():\n    return 'hi from helper'\n")
     shell_job(

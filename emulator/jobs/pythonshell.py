@@ -32,6 +32,8 @@ log = logging.getLogger("glue_emulator.pythonshell")
 LOG_CAP_BYTES = 64 * 1024 * 1024
 # Between SIGTERM and SIGKILL when a run is stopped or times out.
 _KILL_GRACE_SECONDS = 2.0
+# The emulator's `awsglue` library (emulator/runtime): Python shell scripts use awsglue.utils as on Glue.
+_GLUE_LIBRARY = Path(__file__).resolve().parents[1] / "runtime"
 _RESULT_FILE = "result"
 _PID_FILE = "pid"
 
@@ -122,22 +124,22 @@ class _ShellRun:
         spec = self.spec
         script = self._workdir / spec.script.name
         shutil.copyfile(spec.script, script)
-        search_path = []
+        # sys.path after the script's folder: --extra-py-files (.py files copied into one folder,
+        # archives as they are), then the awsglue library.
         modules_dir = self._workdir / "py-files"
-        for extra in spec.extra_py_files:  # .py files go into one folder on the path; archives go on it
+        archives = []
+        for extra in spec.extra_py_files:
             if extra.suffix == ".py":
                 modules_dir.mkdir(exist_ok=True)
                 shutil.copyfile(extra, modules_dir / extra.name)
             else:
-                search_path.append(str(extra))
-        if modules_dir.exists():
-            search_path.insert(0, str(modules_dir))
+                archives.append(str(extra))
+        search_path = ([str(modules_dir)] if modules_dir.exists() else []) + archives + [str(_GLUE_LIBRARY)]
         # The server's own AWS settings (profile, endpoints, tokens) are not the run's: drop them.
         env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
         env.update(spec.env)
         env["PYTHONUNBUFFERED"] = "1"
-        if search_path:
-            env["PYTHONPATH"] = os.pathsep.join(search_path + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else []))
+        env["PYTHONPATH"] = os.pathsep.join(search_path + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else []))
         spec.log_dir.mkdir(parents=True, exist_ok=True)
         self._result = spec.log_dir / _RESULT_FILE
         command = [sys.executable, "-c", _BOOTSTRAP, str(self._result), str(script), *spec.argv[1:]]
