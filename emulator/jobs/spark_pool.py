@@ -214,7 +214,7 @@ class SparkPool:
                 self._fill()
                 self._dispatch()
             self._lock.notify_all()
-        self._clean(worker)
+        self._kill(worker)  # what is left of its process group: the JVM, PySpark's daemons
         if state == "starting":
             message = "The Spark driver could not start: " + (worker.start_error or self._log_tail(worker))
             for queued in failed_runs:
