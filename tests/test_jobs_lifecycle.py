@@ -172,3 +172,13 @@ def test_additional_python_modules_must_already_be_installed():
         args.check_python_modules({"--additional-python-modules": "boto3==0.0.1"})
     with pytest.raises(args.RunSetupError, match="s3://b/pkg.whl"):
         args.check_python_modules({"--additional-python-modules": "s3://b/pkg.whl"})
+
+
+def test_shutdown_ends_runs_in_progress_failed_with_a_message(ctx, ended):
+    shell_job(ctx, "cut", "import time\ntime.sleep(30)\n", MaxRetries=3)
+    run = ctx.emulator.component(RunManager).start(ctx, "cut")
+    ctx.emulator.shutdown()
+    stored = ctx.store.get(ctx.scope, JOB_RUN, "cut", run["Id"])
+    assert (stored["JobRunState"], stored["ErrorMessage"]) == ("FAILED", "The emulator shut down while the run was in progress")
+    assert len(ctx.store.list(ctx.scope, JOB_RUN, "cut")) == 1  # no retry while going away
+    assert ended == []

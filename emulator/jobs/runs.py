@@ -88,7 +88,7 @@ class _Active:
     trigger_name: str | None
     workflow: WorkflowRef | None
     handle: RunHandle | None = None
-    stop_requested: bool = False
+    stop_requested: bool = False  # by BatchStopJobRun
     discard: bool = False  # a reset or DeleteJob wipes the run: its end records nothing
     ended: bool = False
     running_since: float | None = None  # wall clock, for ExecutionTime
@@ -277,7 +277,7 @@ class RunManager:
             active.handle = handle
             if active.ended:
                 return
-            stop = active.stop_requested
+            stop = active.stop_requested or active.discard or self._closing
             if not stop:
                 active.running_since = now()
                 active.deadline = time.monotonic() + self._timeout_seconds(active.timeout_minutes)
@@ -435,7 +435,6 @@ class RunManager:
         with self._lock:
             for active in actives:
                 active.discard = active.discard or discard
-                active.stop_requested = True
         for active in actives:
             if active.handle is not None:
                 active.handle.stop()
