@@ -14,13 +14,15 @@ import base64
 import binascii
 import hashlib
 import zlib
-from typing import Any, Callable, Mapping, Protocol
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any, Callable, Iterable, Mapping, Protocol
 
 from .errors import BadDigest, InvalidDigest, InvalidRequest
 
 ALGORITHMS = ("CRC32", "CRC32C", "CRC64NVME", "SHA1", "SHA256")
 FULL_OBJECT = "FULL_OBJECT"
 COMPOSITE = "COMPOSITE"
+_MD5_THREADS = ThreadPoolExecutor(max_workers=4, thread_name_prefix="s3-md5")
 _DIGEST_SIZES = {"CRC32": 4, "CRC32C": 4, "CRC64NVME": 8, "SHA1": 20, "SHA256": 32}
 
 
@@ -147,6 +149,26 @@ class BodyDigests:
             self.md5.update(data)
         if self.checksum is not None:
             self.checksum.update(data)
+
+    def consume(self, chunks: Iterable[bytes], sink: Callable[[bytes], object]) -> None:
+        """Feed every chunk to the digests and to `sink` (a file's write).
+
+        MD5, the slowest step of an upload, runs on a helper thread for one chunk while this thread
+        computes the checksum, writes that chunk and reads the next (hashlib and file I/O release
+        the GIL), so large uploads are not serialised behind it.
+        """
+        pending: Future[None] | None = None
+        for data in chunks:
+            self.size += len(data)
+            if self.md5 is not None:
+                if pending is not None:
+                    pending.result()
+                pending = _MD5_THREADS.submit(self.md5.update, data)
+            if self.checksum is not None:
+                self.checksum.update(data)
+            sink(data)
+        if pending is not None:
+            pending.result()
 
     def etag(self) -> str:
         assert self.md5 is not None

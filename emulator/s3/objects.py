@@ -163,9 +163,7 @@ def receive(req: S3Request, target: BinaryIO, digests: BodyDigests) -> None:
         raise MissingContentLength()
     if req.length > MAX_OBJECT_SIZE:
         raise EntityTooLarge(ProposedSize=str(req.length), MaxSizeAllowed=str(MAX_OBJECT_SIZE))
-    while data := req.body.read(_CHUNK):
-        digests.update(data)
-        target.write(data)
+    digests.consume(iter(lambda: req.body.read(_CHUNK), b""), target.write)
     if digests.size != req.length:
         raise IncompleteBody()
 

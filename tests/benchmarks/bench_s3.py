@@ -1,0 +1,168 @@
+"""256 MB put + get through boto3: glue-emulator vs `cp` of the same bytes on the same disk vs moto's server.
+
+Run by hand:  python tests/benchmarks/bench_s3.py [--mb 256] [--repeat 3]
+
+Every figure is the best of `--repeat` runs, in MB/s (1 MB = 2**20 bytes), page cache warm for all.
+- cp: `cp` of the file into the data folder (put) and back out (get); "cp + fsync" also syncs the
+  copy, as the emulator does before acknowledging a write (S3 durability).
+- boto3 put_object/get_object: one request each way (the body streamed from/to a file);
+  upload_file/download_file: s3transfer's multipart, 8 MB parts on 10 threads.
+- glue-emulator runs with its defaults (durable writes: fsync before answering).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any, Callable
+
+import boto3
+from botocore.config import Config
+
+from emulator.testing import EmulatorServer
+
+BUCKET = "bench"
+MB = 1024 * 1024
+
+
+def _s3(endpoint: str) -> Any:
+    return boto3.client(
+        "s3", endpoint_url=endpoint, region_name="us-east-1", aws_access_key_id="testing",
+        aws_secret_access_key="testing", config=Config(retries={"max_attempts": 1}, read_timeout=600),
+    )
+
+
+def _best(repeat: int, action: Callable[[], None], reset: Callable[[], None] = lambda: None) -> float:
+    """The shortest wall time of `repeat` runs of `action`."""
+    times = []
+    for _ in range(repeat):
+        reset()
+        start = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def cp_figures(source: Path, work: Path, repeat: int, sync: bool) -> tuple[float, float]:
+    stored, back = work / "stored", work / "back"
+
+    def put() -> None:
+        subprocess.run(["cp", str(source), str(stored)], check=True)
+        if sync:
+            _fsync(stored)
+
+    def get() -> None:
+        subprocess.run(["cp", str(stored), str(back)], check=True)
+
+    def clean(path: Path) -> Callable[[], None]:
+        return lambda: path.unlink(missing_ok=True)
+
+    return _best(repeat, put, clean(stored)), _best(repeat, get, clean(back))
+
+
+def boto3_figures(endpoint: str, source: Path, work: Path, repeat: int) -> dict[str, tuple[float, float]]:
+    s3 = _s3(endpoint)
+    s3.create_bucket(Bucket=BUCKET)
+    back = work / "back"
+
+    def put_object() -> None:
+        with open(source, "rb") as body:
+            s3.put_object(Bucket=BUCKET, Key="single", Body=body)
+
+    def get_object() -> None:
+        with open(back, "wb") as out:
+            shutil.copyfileobj(s3.get_object(Bucket=BUCKET, Key="single")["Body"], out, MB)
+
+    def upload() -> None:
+        s3.upload_file(str(source), BUCKET, "multi")
+
+    def download() -> None:
+        s3.download_file(BUCKET, "multi", str(back))
+
+    figures = {
+        "put_object/get_object": (_best(repeat, put_object), _best(repeat, get_object)),
+        "upload_file/download_file": (_best(repeat, upload), _best(repeat, download)),
+    }
+    if back.read_bytes()[:MB] != source.read_bytes()[:MB]:
+        raise RuntimeError(f"{endpoint} returned other bytes")
+    return figures
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _start_moto(port: int) -> subprocess.Popen:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "moto.server", "-p", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    for _ in range(200):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/moto-api/", timeout=1)
+            return process
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError("moto server did not start")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--mb", type=int, default=256)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    size = args.mb * MB
+    rows: list[tuple[str, float, float]] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        source = root / "source.bin"
+        with open(source, "wb") as out:
+            for _ in range(args.mb):
+                out.write(os.urandom(MB))
+        (root / "cp").mkdir()
+        for label, sync in (("cp", False), ("cp + fsync", True)):
+            rows.append((label, *cp_figures(source, root / "cp", args.repeat, sync)))
+
+        server = EmulatorServer(root / "data", env={"GLUE_EMULATOR_SPARK_PREWARM": "0"}).start()
+        try:
+            for label, (put, get) in boto3_figures(server.endpoint, source, root, args.repeat).items():
+                rows.append((f"glue-emulator {label}", put, get))
+        finally:
+            server.stop()
+
+        port = _free_port()
+        moto = _start_moto(port)
+        try:
+            for label, (put, get) in boto3_figures(f"http://127.0.0.1:{port}", source, root, args.repeat).items():
+                rows.append((f"moto server {label}", put, get))
+        finally:
+            moto.terminate()
+            moto.wait()
+
+    cp_both = 2 * size / (rows[0][1] + rows[0][2])
+    print(f"{args.mb} MB, best of {args.repeat}; MB/s; '% cp' compares put+get with cp's put+get")
+    print(f"{'':<42}{'put':>9}{'get':>9}{'put+get':>9}{'% cp':>7}")
+    for label, put, get in rows:
+        both = 2 * size / (put + get)
+        print(f"{label:<42}{size / put / MB:>9.0f}{size / get / MB:>9.0f}{both / MB:>9.0f}{100 * both / cp_both:>6.0f}%")
+
+
+if __name__ == "__main__":
+    main()
