@@ -58,7 +58,11 @@ def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def pool(data_dir: Path) -> Iterator[SparkPool]:
     emulator = Emulator(Settings(data_dir=data_dir, spark_pool_size=2, spark_prewarm=True, durable=False))
-    spark_pool = emulator.component(SparkPool)
+    os.environ["AWS_PROFILE"] = "the-server-profile"  # the server's AWS settings must not reach runs
+    try:
+        spark_pool = emulator.component(SparkPool)
+    finally:
+        del os.environ["AWS_PROFILE"]
     assert spark_pool.wait_warm(180), (data_dir / "spark").joinpath("worker-0.log").read_text()[-3000:]
     yield spark_pool
     emulator.shutdown()
@@ -264,7 +268,8 @@ def test_spark_conf_applies_sql_settings_and_names_the_rest(pool: SparkPool, tmp
 def test_glue_style_context_handling_then_normal_run(pool: SparkPool, tmp_path: Path) -> None:
     """SparkContext() gives the warm context; sc.stop(), spark.stop() and sys.exit(0) end the run well."""
     first = succeeded(run(pool, tmp_path, """
-        import sys
+        import os, sys
+        from awsglue.utils import getResolvedOptions
         from pyspark import SparkConf
         from pyspark.context import SparkContext
         from pyspark.sql import SparkSession
@@ -272,11 +277,13 @@ def test_glue_style_context_handling_then_normal_run(pool: SparkPool, tmp_path: 
         assert SparkContext.getOrCreate() is sc
         spark = SparkSession(sc)
         print(spark.range(4).count(), spark.conf.get("spark.sql.shuffle.partitions"))
+        options = getResolvedOptions(sys.argv, ["JOB_NAME", "day"])
+        print(options["JOB_NAME"], options["day"], sorted(k for k in os.environ if k.startswith("AWS_")))
         spark.stop()
         sc.stop()
         sys.exit(0)
-    """))
-    assert first.log("output") == "4 5\n"
+    """, env={"AWS_REGION": "eu-west-1"}, args=["--day", "monday"]))
+    assert first.log("output") == "4 5\njob monday ['AWS_REGION']\n"
     assert "spark.app.name" not in first.log("error")
     second = succeeded(run(pool, tmp_path, """
         from pyspark.context import SparkContext

@@ -154,8 +154,10 @@ class SparkPool:
             "scratch": str(scratch),
             "source_root": _SOURCE_ROOT,
         }
-        # PySpark starts its Python UDF workers with this interpreter, as Glue's drivers do.
-        env = {**os.environ, "PYSPARK_PYTHON": sys.executable, "SPARK_LOCAL_IP": "127.0.0.1"}
+        # The server's own AWS settings are not the runs' (each run gets its own in RunSpec.env); PySpark
+        # starts its Python UDF workers with this same interpreter.
+        env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+        env.update(PYSPARK_PYTHON=sys.executable, SPARK_LOCAL_IP="127.0.0.1")
         with open(log_path, "ab") as worker_log:
             process = subprocess.Popen(
                 [sys.executable, "-c", _BOOTSTRAP, json.dumps(config)],

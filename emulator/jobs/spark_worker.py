@@ -264,9 +264,13 @@ def _module_origin(module: object) -> str:
 
 
 def _library_dirs() -> tuple[str, ...]:
+    """Where the modules that stay loaded between runs come from: Python's, the environment's, awsglue."""
     import sysconfig
 
+    from emulator.runtime import PATH as glue_library
+
     dirs = {sysconfig.get_paths()[key] for key in ("stdlib", "platstdlib", "purelib", "platlib")}
+    dirs.add(glue_library)
     return tuple(str(Path(d).resolve()) + os.sep for d in dirs) + tuple(d + os.sep for d in dirs)
 
 
@@ -333,7 +337,8 @@ class WarmDriver:
         self.spark.range(10).write.mode("overwrite").csv(folder + "/csv")
         self.spark.read.csv(folder + "/csv").count()
         shutil.rmtree(self.scratch / "warm-up", ignore_errors=True)
-        for name in ("pyspark.sql.functions", "pyspark.sql.types", "boto3", "awsglue.context"):
+        for name in ("pyspark.sql.functions", "pyspark.sql.types", "boto3", "awsglue.context", "awsglue.job",
+                     "awsglue.transforms", "awsglue.utils"):
             try:
                 __import__(name)
             except Exception:
@@ -514,8 +519,11 @@ def main(argv: list[str]) -> int:
     config = json.loads(argv[0])
     channel = Channel(int(config["fd"]))
     router = OutputRouter()
-    # The bootstrap's own entries ('' and the emulator's source root) are not the scripts' business.
-    sys.path[:] = [p for p in sys.path if p and p != config.get("source_root")]
+    # The bootstrap's own entries ('' and the emulator's source root) are not the scripts' business;
+    # the emulator's awsglue library is, ahead of any awsglue installed in the environment.
+    from emulator.runtime import PATH as glue_library
+
+    sys.path[:] = [glue_library] + [p for p in sys.path if p and p != config.get("source_root")]
     try:
         driver = WarmDriver(config)
     except BaseException as exc:
