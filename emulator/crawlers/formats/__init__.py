@@ -1,0 +1,1 @@
+"""One module per data format the crawler recognises; `schema` holds the types they share."""
