@@ -10,7 +10,6 @@ import json
 import re
 import textwrap
 import time
-from pathlib import Path
 from typing import Any, Iterator
 
 import pytest
@@ -41,10 +40,11 @@ def logs(server: EmulatorServer) -> Any:
 
 
 def put_script(server: EmulatorServer, key: str, code: str, bucket: str = "scripts") -> str:
-    """Place a script in the local S3 (an object is a file at data_dir/s3/<bucket>/<key>)."""
-    path = Path(server.data_dir) / "s3" / bucket / key
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(textwrap.dedent(code))
+    """Upload a script to the local S3, as a user would."""
+    s3 = server.client("s3")
+    if bucket not in {b["Name"] for b in s3.list_buckets()["Buckets"]}:
+        s3.create_bucket(Bucket=bucket)
+    s3.put_object(Bucket=bucket, Key=key, Body=textwrap.dedent(code).encode())
     return f"s3://{bucket}/{key}"
 
 
