@@ -28,6 +28,9 @@ _SHAPES_DIRS = (
 )
 SHAPES_DIR = next((d for d in _SHAPES_DIRS if (d / "glue.json").exists()), _SHAPES_DIRS[0])
 _MAX_REPORTED = 10
+# The error code a service answers for a request that fails its model's constraints, where it is
+# not ValidationException (CloudWatch Logs says InvalidParameterException).
+_VALIDATION_ERROR_CODES = {"logs": "InvalidParameterException"}
 _CACHED_BODIES = 4096
 _CACHED_BODY_SIZE = 4096
 
@@ -158,7 +161,10 @@ class ServiceShapes:
         messages = sorted({_describe(e) for e in errors})
         count = sum(m.count("failed to satisfy constraint") for m in messages)
         noun = "error" if count == 1 else "errors"
-        raise ValidationException(f"{count} validation {noun} detected: " + "; ".join(messages[:_MAX_REPORTED]))
+        raise ValidationException(
+            f"{count} validation {noun} detected: " + "; ".join(messages[:_MAX_REPORTED]),
+            code=_VALIDATION_ERROR_CODES.get(self.service),
+        )
 
     def output_errors(self, operation: str, result: dict[str, Any]) -> list[str]:
         """Where a handler's result departs from the model (used when responses are checked)."""

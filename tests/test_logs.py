@@ -215,3 +215,12 @@ def test_filter_patterns(pattern, message, expected):
 def test_bad_filter_patterns_are_refused(pattern):
     with pytest.raises(PatternError):
         compile_pattern(pattern)
+
+
+def test_requests_breaking_the_model_are_invalid_parameter_errors(logs):
+    with pytest.raises(logs.exceptions.InvalidParameterException) as caught:
+        logs.create_log_group(logGroupName="bad name!")
+    assert caught.value.response["Error"]["Message"].startswith(
+        "1 validation error detected: Value 'bad name!' at 'logGroupName' failed to satisfy constraint: "
+        "Member must satisfy regular expression pattern"
+    )
