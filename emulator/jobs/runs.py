@@ -261,9 +261,9 @@ class RunManager:
     def _launch(self, active: _Active, job: dict[str, Any], run: dict[str, Any]) -> None:
         """Hand the run to its executor; a run that cannot start ends FAILED with the reason."""
         scope, group = active.ctx.scope, run["LogGroupName"]
-        for path, suffix in zip(active.log_files, ("output", "error")):
-            self.logs.follow(scope, f"{group}/{suffix}", active.run_id, path)
         try:
+            for path, suffix in zip(active.log_files, ("output", "error")):
+                self.logs.follow(scope, f"{group}/{suffix}", active.run_id, path)
             spec = self._spec(active, job, run)
             handle = self._executor(job["Command"]["Name"]).submit(spec, lambda outcome: self._end(active, outcome))
         except args.RunSetupError as exc:

@@ -316,8 +316,11 @@ class LogStore:
                 self._drop_tail(str(path))
 
     def _drop_tail(self, path: str) -> None:
-        with self.db.transaction() as conn:
-            conn.execute("DELETE FROM log_tails WHERE path=?", (path,))
+        try:
+            with self.db.transaction() as conn:
+                conn.execute("DELETE FROM log_tails WHERE path=?", (path,))
+        except sqlite3.Error:  # left for the next start to finish (it finds no file then)
+            log.exception("cannot forget followed file %s", path)
 
     def _read(self, tail: _Tail, final: bool) -> None:
         """Turn the file's new complete lines (all of it when final) into events, step by step."""
@@ -342,8 +345,8 @@ class LogStore:
                         return
         except FileNotFoundError:
             return
-        except OSError:
-            log.exception("cannot read run output %s", tail.path)
+        except (OSError, sqlite3.Error):  # a full disk loses output, never the run that produced it
+            log.exception("cannot take run output from %s", tail.path)
 
     def _ingest(self, tail: _Tail, lines: list[bytes], offset: int) -> None:
         stamp = now_ms()
