@@ -16,6 +16,7 @@ from werkzeug.wrappers import Request
 from . import s3
 from .config import Settings
 from .core import Emulator
+from .orchestration import events as orchestration_events
 from .passthrough import OWN_SERVICES, MotoServices, signed_service
 from .protocol import awsjson
 
@@ -39,6 +40,11 @@ def create_app(settings: Settings, emulator: Emulator | None = None) -> Flask:
     def reset() -> Response:
         emulator.reset()
         return jsonify({"reset": True})
+
+    @app.post("/_emulator/workflows/<path:name>/events")
+    def workflow_event(name: str) -> Response:
+        # An EventBridge event delivered to a workflow's EVENT trigger (see orchestration/events.py).
+        return orchestration_events.handle_http(emulator, request, name)
 
     @app.route("/", defaults={"path": ""}, methods=ALL_METHODS)
     @app.route("/<path:path>", methods=ALL_METHODS)

@@ -17,7 +17,13 @@ T = TypeVar("T")
 
 # Components created when the server starts rather than on first use ("module:Class"): they take
 # over what a previous server process left behind (job runs it was running) before any request.
-STARTUP_COMPONENTS: tuple[str, ...] = ("emulator.jobs.runs:RunManager",)
+STARTUP_COMPONENTS: tuple[str, ...] = (
+    "emulator.jobs.runs:RunManager",
+    # ends workflow runs a previous process left RUNNING, then listens for job and crawl ends
+    "emulator.orchestration.engine:Engine",
+    # fires SCHEDULED triggers and crawler schedules from the server's start
+    "emulator.orchestration.scheduler:Scheduler",
+)
 
 
 class Emulator:
