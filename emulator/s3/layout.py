@@ -25,6 +25,7 @@ import re
 import shutil
 import stat
 import uuid
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Callable
@@ -46,6 +47,8 @@ _BUCKET_SUFFIXES = ("-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _HADOOP_CRC = re.compile(r"^\..+\.crc$")
 _CHUNK = 1 << 20
+SYNC_EVERY = 32 << 20
+_SYNC_THREADS = ThreadPoolExecutor(max_workers=4, thread_name_prefix="s3-sync")
 _UPLOAD_ID = re.compile(r"^[0-9a-f]{32}$")
 _STAGING_DIR = re.compile(r"^(_temporary|\.spark-staging-.*)$")
 
@@ -288,6 +291,27 @@ class StagedFile:
         self.label = label
         self.temp: Path | None = None
         self.file: BinaryIO | None = None
+        self._unsynced = 0
+        self._syncing: Future[None] | None = None
+
+    def write(self, data: bytes) -> None:
+        """Append bytes; when durable, the disk starts receiving them while more arrive.
+
+        Every SYNC_EVERY bytes a helper thread flushes what is written so far (fdatasync), so the
+        fsync before the rename only waits for the tail instead of the whole object.
+        """
+        assert self.file is not None
+        self.file.write(data)
+        self._unsynced += len(data)
+        if self.layout.durable and self._unsynced >= SYNC_EVERY and (self._syncing is None or self._syncing.done()):
+            self._unsynced = 0
+            self.file.flush()
+            self._syncing = _SYNC_THREADS.submit(os.fdatasync, self.file.fileno())
+
+    def _wait_sync(self) -> None:
+        if self._syncing is not None:
+            self._syncing.result()
+            self._syncing = None
 
     def __enter__(self) -> "StagedFile":
         target = self.target
@@ -308,7 +332,10 @@ class StagedFile:
 
     def __exit__(self, *exc: object) -> None:
         if self.file is not None:
-            self.file.close()
+            try:
+                self._wait_sync()  # never close a descriptor a helper thread still syncs
+            finally:
+                self.file.close()
         if self.temp is not None:  # not installed: an error happened
             try:
                 os.unlink(self.temp)
@@ -320,6 +347,7 @@ class StagedFile:
         """Make the written bytes durable; the status identifies the file once installed."""
         assert self.file is not None
         self.file.flush()
+        self._wait_sync()
         if self.layout.durable:
             os.fsync(self.file.fileno())
         return os.fstat(self.file.fileno())

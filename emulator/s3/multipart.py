@@ -142,7 +142,7 @@ def upload_part(ctx: RequestContext, req: S3Request) -> S3Reply:
     digests = BodyDigests(algorithm)
     with store.layout.staged_part(upload["UploadId"], number) as staged:
         assert staged.file is not None
-        receive(req, staged.file, digests)
+        receive(req, staged, digests)
         expected.resolve(req.trailers)
         checksum = digests.verify(content_md5, expected if expected.algorithm else Expected(algorithm))
         checksum.pop("ChecksumType", None)

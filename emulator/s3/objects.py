@@ -51,7 +51,7 @@ from .errors import (
     PreconditionFailed,
     S3NotImplemented,
 )
-from .layout import Location, copy_range
+from .layout import Location, StagedFile, copy_range
 from .storage import DEFAULT_CONTENT_TYPE, Storage, storage
 
 MAX_OBJECT_SIZE = 5 * 1024**3
@@ -157,7 +157,7 @@ def tags_from_header(value: str) -> list[dict[str, str]]:
 # -- requests that carry a body -----------------------------------------------------------------------
 
 
-def receive(req: S3Request, target: BinaryIO, digests: BodyDigests) -> None:
+def receive(req: S3Request, target: StagedFile, digests: BodyDigests) -> None:
     """Stream the request's payload into `target`, feeding `digests`; the whole payload must arrive."""
     if req.length is None:
         raise MissingContentLength()
@@ -204,7 +204,7 @@ def put_object(ctx: RequestContext, req: S3Request) -> S3Reply:
     digests = BodyDigests(expected.algorithm)
     with store.layout.staged(location) as staged:
         assert staged.file is not None
-        receive(req, staged.file, digests)
+        receive(req, staged, digests)
         expected.resolve(req.trailers)
         checksum = digests.verify(content_md5, expected)
         doc = {"ETag": digests.etag(), **fields, **checksum}

@@ -8,17 +8,21 @@ Every figure is the best of `--repeat` runs, in MB/s (1 MB = 2**20 bytes), page 
 - boto3 put_object/get_object: one request each way (the body streamed from/to a file);
   upload_file/download_file: s3transfer's multipart, 8 MB parts on 10 threads.
 - glue-emulator runs with its defaults (durable writes: fsync before answering).
+- "boto3 alone" is boto3 against a server that discards uploads and sends zeros: the ceiling any
+  server can reach with this client on this machine (boto3 hashes the payload for SigV4 and CRC32).
 """
 
 from __future__ import annotations
 
 import argparse
+import http.server
 import os
 import shutil
 import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -104,6 +108,54 @@ def boto3_figures(endpoint: str, source: Path, work: Path, repeat: int) -> dict[
     return figures
 
 
+class _Discard(http.server.BaseHTTPRequestHandler):
+    """Just enough S3 for boto3: uploads are read and dropped, downloads are zeros."""
+
+    protocol_version = "HTTP/1.1"
+    size = 0
+
+    def _answer(self, length: int) -> None:
+        self.send_response(200)
+        self.send_header("Content-Length", str(length))
+        self.send_header("ETag", '"0"')
+        self.end_headers()
+
+    def do_PUT(self) -> None:  # noqa: N802 - http.server's naming
+        left = int(self.headers.get("Content-Length", 0))
+        while left:
+            left -= len(self.rfile.read(min(left, MB)))
+        self._answer(0)
+
+    def do_GET(self) -> None:  # noqa: N802
+        self._answer(self.size)
+        zeros = bytes(MB)
+        for _ in range(self.size // MB):
+            self.wfile.write(zeros)
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+def client_ceiling(source: Path, work: Path, repeat: int) -> tuple[float, float]:
+    _Discard.size = source.stat().st_size
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Discard)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        s3 = _s3(f"http://127.0.0.1:{server.server_address[1]}")
+
+        def put() -> None:
+            with open(source, "rb") as body:
+                s3.put_object(Bucket=BUCKET, Key="single", Body=body)
+
+        def get() -> None:
+            with open(work / "back", "wb") as out:
+                shutil.copyfileobj(s3.get_object(Bucket=BUCKET, Key="single")["Body"], out, MB)
+
+        return _best(repeat, put), _best(repeat, get)
+    finally:
+        server.shutdown()
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -139,6 +191,8 @@ def main() -> None:
         (root / "cp").mkdir()
         for label, sync in (("cp", False), ("cp + fsync", True)):
             rows.append((label, *cp_figures(source, root / "cp", args.repeat, sync)))
+
+        rows.append(("boto3 alone put_object/get_object", *client_ceiling(source, root, args.repeat)))
 
         server = EmulatorServer(root / "data", env={"GLUE_EMULATOR_SPARK_PREWARM": "0"}).start()
         try:
