@@ -19,7 +19,7 @@ from emulator.config import Settings
 from emulator.core import Emulator
 from emulator.jobs.executor import RunOutcome, RunSpec
 from emulator.jobs.spark_pool import SparkPool, SparkRunHandle, _crash_outcome
-from emulator.jobs.spark_worker import describe_failure, exit_outcome, mount_target, _partial_suffix, END_OF_RUN
+from emulator.jobs.spark_worker import END_OF_RUN, Pump, _partial_suffix, describe_failure, exit_outcome, mount_target
 
 WAIT = 120.0
 
@@ -139,6 +139,30 @@ def test_partial_end_marker_is_held_back_only_when_it_may_continue() -> None:
     assert _partial_suffix(b"a\x1eb", END_OF_RUN) == 0
 
 
+def test_pump_splits_runs_at_the_end_marker_and_caps_a_run_log(tmp_path: Path) -> None:
+    read_fd, write_fd = os.pipe()
+    idle = tmp_path / "idle"
+    pump = Pump(read_fd, os.open(idle, os.O_WRONLY | os.O_CREAT), cap=10)
+    first, second = tmp_path / "first", tmp_path / "second"
+    pump.start_run(os.open(first, os.O_WRONLY | os.O_CREAT))
+    os.write(write_fd, b"0123456789abcdef")
+    os.write(write_fd, END_OF_RUN)
+    assert pump.ended.wait(5)
+    assert first.read_bytes() == b"0123456789\n[glue-emulator: output beyond 10 bytes dropped]\n"
+    pump.start_run(os.open(second, os.O_WRONLY | os.O_CREAT))
+    os.write(write_fd, b"ok" + END_OF_RUN[:4])
+    time.sleep(0.1)
+    assert second.read_bytes() == b"ok" and not pump.ended.is_set()  # a marker's start is held back
+    os.write(write_fd, END_OF_RUN[4:] + b"idle")
+    assert pump.ended.wait(5)
+    deadline = time.monotonic() + 5
+    while idle.read_bytes() != b"idle":
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    assert second.read_bytes() == b"ok"
+    os.close(write_fd)
+
+
 def test_mount_target_is_a_percent_encoded_private_scheme_uri(tmp_path: Path) -> None:
     folder = tmp_path / "my bucket"
     assert mount_target(folder) == "gluelocal://" + str(folder.resolve()).replace(" ", "%20")
@@ -180,6 +204,18 @@ def test_warm_trivial_run_is_fast(pool: SparkPool, tmp_path: Path) -> None:
         assert submitted.log("output") == "10\n"
         timings.append(submitted.elapsed)
     assert min(timings) < 0.8, timings
+
+
+def test_megabytes_of_output_arrive_whole(pool: SparkPool, tmp_path: Path) -> None:
+    submitted = succeeded(run(pool, tmp_path, """
+        import sys
+        for i in range(30000):
+            print(f"{i:099d}")
+        sys.stderr.write("no newline at the end")
+    """))
+    output = submitted.log("output")
+    assert len(output) == 3_000_000 and output.endswith(f"{29999:099d}\n")
+    assert submitted.log("error") == "no newline at the end"
 
 
 def test_failing_script_reports_its_exception(pool: SparkPool, tmp_path: Path) -> None:

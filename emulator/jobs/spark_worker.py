@@ -44,6 +44,8 @@ LOCAL_TARGET_SCHEME = "gluelocal"
 # Thread-local job properties a script may set (runs all execute on the worker's main thread).
 RUN_LOCAL_PROPERTIES = ("spark.scheduler.pool", "spark.job.description", "spark.jobGroup.id",
                         "spark.job.interruptOnCancel", "spark.job.tags")
+# Per stream and run, as the Python shell executor keeps them.
+LOG_CAP_BYTES = 64 * 1024 * 1024
 # Exit status of a worker that retires itself after a run that broke its Spark driver.
 EXIT_RETIRED = 3
 
@@ -132,16 +134,29 @@ def _partial_suffix(data: bytes, marker: bytes) -> int:
     return 0
 
 
-class _Pump:
-    """Copies one pipe (the process's fd 1 or 2, shared with the JVM) to the current target fd."""
+class Pump:
+    """Copies one pipe (the process's fd 1 or 2, shared with the JVM) to the current run's log.
 
-    def __init__(self, read_fd: int, idle_fd: int):
+    Between runs the output goes to the worker's own log. A run's log stops growing at `cap` bytes
+    (one line says so), so a script printing without end cannot fill the disk through its logs.
+    """
+
+    def __init__(self, read_fd: int, idle_fd: int, cap: int):
         self.read_fd = read_fd
         self.idle_fd = idle_fd
+        self.cap = cap
         self.target_fd = idle_fd
+        self.written = 0
         self.lock = threading.Lock()
         self.ended = threading.Event()
         threading.Thread(target=self._loop, name=f"pump-{read_fd}", daemon=True).start()
+
+    def start_run(self, fd: int) -> None:
+        self.ended.clear()
+        self._switch(fd)
+
+    def end_run(self) -> None:
+        self._switch(self.idle_fd)
 
     def _loop(self) -> None:
         pending = b""
@@ -153,7 +168,7 @@ class _Pump:
             while (index := buffer.find(END_OF_RUN)) >= 0:
                 self._write(buffer[:index])
                 buffer = buffer[index + len(END_OF_RUN) :]
-                self._switch(self.idle_fd)
+                self.end_run()
                 self.ended.set()
             keep = _partial_suffix(buffer, END_OF_RUN)
             self._write(buffer[: len(buffer) - keep])
@@ -161,6 +176,13 @@ class _Pump:
 
     def _write(self, data: bytes) -> None:
         with self.lock:
+            if self.target_fd != self.idle_fd:
+                room = self.cap - self.written
+                if room <= 0:
+                    return
+                if len(data) > room:
+                    data = data[:room] + f"\n[glue-emulator: output beyond {self.cap} bytes dropped]\n".encode()
+                self.written += len(data)
             view = memoryview(data)
             try:
                 while view:
@@ -173,6 +195,7 @@ class _Pump:
             if self.target_fd != self.idle_fd:
                 os.close(self.target_fd)
             self.target_fd = fd
+            self.written = 0
 
 
 class OutputRouter:
@@ -188,26 +211,30 @@ class OutputRouter:
             idle_fd = os.dup(fd)
             os.dup2(write_fd, fd)
             os.close(write_fd)
-            self._pumps.append(_Pump(read_fd, idle_fd))
+            self._pumps.append(Pump(read_fd, idle_fd, LOG_CAP_BYTES))
         sys.stdout.reconfigure(line_buffering=True)
         sys.stderr.reconfigure(line_buffering=True)
 
     def begin(self, log_dir: Path) -> None:
         log_dir.mkdir(parents=True, exist_ok=True)
         for pump, name in zip(self._pumps, ("output", "error")):
-            pump.ended.clear()
-            pump._switch(os.open(log_dir / name, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644))
+            pump.start_run(os.open(log_dir / name, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644))
 
     def end(self, timeout: float = 5.0) -> None:
+        """Flush Python's buffers, then wait until each pump has copied everything written so far."""
         for stream in (sys.stdout, sys.stderr):
             try:
                 stream.flush()
             except (OSError, ValueError):
                 pass
         for fd, pump in zip((1, 2), self._pumps):
-            os.write(fd, END_OF_RUN)
+            try:
+                os.write(fd, END_OF_RUN)
+            except OSError:  # the script closed it
+                pump.end_run()
+                continue
             if not pump.ended.wait(timeout):
-                pump._switch(pump.idle_fd)
+                pump.end_run()
 
 
 class _SavedState:
@@ -469,6 +496,8 @@ def run_script(request: dict[str, Any], driver: WarmDriver, router: OutputRouter
         router.end()
         saved.restore(driver.library_dirs)
     outcome: dict[str, Any] = {"state": state, "error_message": message}
+    if sys.stdout.closed or sys.stderr.closed:  # the script closed them: no later run could print
+        outcome["retire"] = True
     failure = driver.jvm_failure()
     if failure is not None:
         # The script broke the shared driver: its own error is then a symptom, this is the cause.
