@@ -22,7 +22,11 @@ Handler = Callable[[RequestContext, dict[str, Any]], dict[str, Any] | None]
 
 # awsJson services: (model name, X-Amz-Target prefix, domain packages holding their handlers)
 JSON_SERVICES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
-    ("glue", "AWSGlue", ("emulator.catalog", "emulator.tagging", "emulator.jobs", "emulator.orchestration")),
+    (
+        "glue",
+        "AWSGlue",
+        ("emulator.catalog", "emulator.tagging", "emulator.jobs", "emulator.orchestration", "emulator.crawlers"),
+    ),
     ("logs", "Logs_20140328", ("emulator.logs",)),
 )
 
