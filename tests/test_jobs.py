@@ -31,7 +31,8 @@ def test_worker_type_sets_max_capacity_and_old_versions_default_to_long_timeouts
     glue = glue_emulator.glue
     glue.create_job(Name="w", Role=ROLE, Command=SPARK, WorkerType="G.2X", NumberOfWorkers=5, GlueVersion="4.0")
     job = glue.get_job(JobName="w")["Job"]
-    assert (job["WorkerType"], job["NumberOfWorkers"], job["MaxCapacity"], job["AllocatedCapacity"]) == ("G.2X", 5, 10.0, 10)
+    capacity = (job["WorkerType"], job["NumberOfWorkers"], job["MaxCapacity"], job["AllocatedCapacity"])
+    assert capacity == ("G.2X", 5, 10.0, 10)
     assert (job["GlueVersion"], job["Timeout"]) == ("4.0", 2880)
 
 
@@ -40,15 +41,16 @@ def test_pythonshell_defaults(glue_emulator):
     glue.create_job(Name="shell", Role=ROLE, Command=SHELL)
     job = glue.get_job(JobName="shell")["Job"]
     assert job["Command"]["PythonVersion"] == "3.9"
-    assert (job["MaxCapacity"], job["AllocatedCapacity"], job["GlueVersion"], job["Timeout"]) == (0.0625, 0, "3.0", 2880)
+    settings = (job["MaxCapacity"], job["AllocatedCapacity"], job["GlueVersion"], job["Timeout"])
+    assert settings == (0.0625, 0, "3.0", 2880)
     assert "ExecutionClass" not in job
 
 
 @pytest.mark.parametrize(
     "extra, message",
     [
-        ({"Command": {"Name": "gluestreaming", "ScriptLocation": "s3://b/k"}}, "Command 'gluestreaming' is not supported"),
-        ({"Command": {"Name": "glueray", "ScriptLocation": "s3://b/k", "Runtime": "Ray2.4"}}, "'glueray' is not supported"),
+        ({"Command": {"Name": "gluestreaming", "ScriptLocation": "s3://b/k"}}, "'gluestreaming' is not supported"),
+        ({"Command": {"Name": "glueray", "ScriptLocation": "s3://b/k", "Runtime": "Ray2.4"}}, "'glueray' is not"),
         ({"Command": {"Name": "spark"}}, "Invalid command name 'spark'"),
         ({"WorkerType": "G.1X"}, "Please set both Worker Type and Number of Workers."),
         ({"NumberOfWorkers": 3}, "Please set both Worker Type and Number of Workers."),
@@ -91,7 +93,8 @@ def test_update_job_replaces_the_definition_but_keeps_the_glue_version(glue_emul
         Name="etl", Role=ROLE, Command=SPARK, GlueVersion="4.0", Description="first", DefaultArguments={"--a": "1"}
     )
     created = glue.get_job(JobName="etl")["Job"]
-    assert glue.update_job(JobName="etl", JobUpdate={"Role": "other", "Command": SPARK, "MaxRetries": 2})["JobName"] == "etl"
+    answer = glue.update_job(JobName="etl", JobUpdate={"Role": "other", "Command": SPARK, "MaxRetries": 2})
+    assert answer["JobName"] == "etl"
     job = glue.get_job(JobName="etl")["Job"]
     assert (job["Role"], job["MaxRetries"], job["GlueVersion"], job["Timeout"]) == ("other", 2, "4.0", 2880)
     assert "Description" not in job and "DefaultArguments" not in job

@@ -17,7 +17,11 @@ import pytest
 from emulator.testing import EmulatorServer
 
 ROLE = "arn:aws:iam::123456789012:role/GlueRole"
-FAST_ENV = {"GLUE_EMULATOR_TIME_SCALE": "60", "GLUE_EMULATOR_VALIDATE_RESPONSES": "1", "GLUE_EMULATOR_SPARK_PREWARM": "0"}
+FAST_ENV = {
+    "GLUE_EMULATOR_TIME_SCALE": "60",
+    "GLUE_EMULATOR_VALIDATE_RESPONSES": "1",
+    "GLUE_EMULATOR_SPARK_PREWARM": "0",
+}
 FINAL = {"SUCCEEDED", "FAILED", "TIMEOUT", "STOPPED", "ERROR"}
 
 
@@ -84,7 +88,8 @@ def test_a_script_using_boto3_reaches_the_emulator(glue, server):
     assert (run["Id"], run["JobName"], run["Attempt"]) == (run_id, "boto", 0)
     assert run["StartedOn"] <= run["LastModifiedOn"] == run["CompletedOn"]
     assert isinstance(run["ExecutionTime"], int)
-    assert (run["Timeout"], run["MaxCapacity"], run["AllocatedCapacity"], run["GlueVersion"]) == (2880, 0.0625, 0, "3.0")
+    settings = (run["Timeout"], run["MaxCapacity"], run["AllocatedCapacity"], run["GlueVersion"])
+    assert settings == (2880, 0.0625, 0, "3.0")
     assert run["LogGroupName"] == "/aws-glue/python-jobs"
     assert "ErrorMessage" not in run and "PreviousRunId" not in run
     assert output_of(server.client("logs"), run_id) == ["region us-east-1"]
@@ -93,7 +98,8 @@ def test_a_script_using_boto3_reaches_the_emulator(glue, server):
 def test_the_script_runs_as_the_callers_account_and_region(glue, server):
     shell_job(glue, server, "where", "import boto3; boto3.client('glue').create_database(DatabaseInput={'Name': 'd'})")
     other = server.client("glue", region="eu-west-1", access_key="210987654321")
-    other.create_job(Name="where", Role=ROLE, Command={"Name": "pythonshell", "ScriptLocation": "s3://scripts/where.py"})
+    command = {"Name": "pythonshell", "ScriptLocation": "s3://scripts/where.py"}
+    other.create_job(Name="where", Role=ROLE, Command=command)
     run_id = other.start_job_run(JobName="where")["JobRunId"]
     assert wait_run(other, "where", run_id)["JobRunState"] == "SUCCEEDED"
     assert other.get_database(Name="d")["Database"]["CatalogId"] == "210987654321"

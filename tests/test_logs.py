@@ -72,7 +72,8 @@ def test_describe_log_streams_orders_by_name_or_last_event(logs):
     base = _now_ms() - 60_000
     for offset, name in ((30, "a"), (10, "b"), (20, "c")):
         logs.create_log_stream(logGroupName="g", logStreamName=name)
-        logs.put_log_events(logGroupName="g", logStreamName=name, logEvents=[{"timestamp": base + offset, "message": "x"}])
+        event = {"timestamp": base + offset, "message": "x"}
+        logs.put_log_events(logGroupName="g", logStreamName=name, logEvents=[event])
     names = lambda **kw: [s["logStreamName"] for s in logs.describe_log_streams(logGroupName="g", **kw)["logStreams"]]
     assert names() == ["a", "b", "c"]
     assert names(descending=True) == ["c", "b", "a"]

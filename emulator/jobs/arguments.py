@@ -93,7 +93,8 @@ def _listed(value: str | None) -> list[str]:
 
 
 def extra_py_files(data_dir: Path, arguments: dict[str, str]) -> list[Path]:
-    return [local_s3_path(data_dir, uri, "--extra-py-files entry") for uri in _listed(arguments.get("--extra-py-files"))]
+    uris = _listed(arguments.get("--extra-py-files"))
+    return [local_s3_path(data_dir, uri, "--extra-py-files entry") for uri in uris]
 
 
 def spark_conf(arguments: dict[str, str]) -> dict[str, str]:

@@ -104,7 +104,12 @@ def capacity(command: str, spec: dict[str, Any], base: dict[str, Any] | None = N
                 f"To use Worker Type {worker_type}, minimum allowed value of Number of Workers is {minimum}."
             )
         dpus = workers * WORKER_DPUS[worker_type]
-        return {"AllocatedCapacity": int(dpus), "MaxCapacity": dpus, "WorkerType": worker_type, "NumberOfWorkers": workers}
+        return {
+            "AllocatedCapacity": int(dpus),
+            "MaxCapacity": dpus,
+            "WorkerType": worker_type,
+            "NumberOfWorkers": workers,
+        }
     dpus = DEFAULT_SPARK_DPUS if max_capacity is None else float(max_capacity)
     if not 2 <= dpus <= 100 or dpus != int(dpus):
         raise InvalidInputException("Max Capacity for a Spark job must be a whole number of DPUs from 2 to 100.")
@@ -114,7 +119,8 @@ def capacity(command: str, spec: dict[str, Any], base: dict[str, Any] | None = N
 def check_timeout(minutes: int) -> int:
     if minutes > MAX_TIMEOUT_MINUTES:
         raise InvalidInputException(
-            f"Timeout {minutes} is invalid: jobs must have timeout values of at most 7 days ({MAX_TIMEOUT_MINUTES} minutes)."
+            f"Timeout {minutes} is invalid: jobs must have timeout values of at most 7 days "
+            f"({MAX_TIMEOUT_MINUTES} minutes)."
         )
     return minutes
 
@@ -124,7 +130,8 @@ def _command(spec: dict[str, Any]) -> dict[str, Any]:
     name = command.setdefault("Name", "glueetl")
     if name in UNSUPPORTED_COMMANDS:
         raise InvalidInputException(
-            f"Command '{name}' is not supported by glue-emulator yet; supported commands: {', '.join(RUNNABLE_COMMANDS)}."
+            f"Command '{name}' is not supported by glue-emulator yet; "
+            f"supported commands: {', '.join(RUNNABLE_COMMANDS)}."
         )
     if name not in RUNNABLE_COMMANDS:
         raise InvalidInputException(

@@ -29,7 +29,9 @@ class InvalidParameterException(AwsError):
 
 
 # PutRetentionPolicy accepts only these periods (days).
-RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653)
+RETENTION_DAYS = (
+    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653
+)
 _MAX_RESPONSE_BYTES = 1024 * 1024  # GetLogEvents returns at most 1 MB of events
 _EVENT_OVERHEAD = 26  # bytes CloudWatch counts per event on top of its message
 _FUTURE_LIMIT_MS = 2 * 3600 * 1000  # PutLogEvents: events more than 2 hours ahead are rejected

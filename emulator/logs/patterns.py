@@ -80,7 +80,9 @@ class _JsonPattern:
         while position < len(text):
             match = _JSON_TOKEN.match(text, position)
             if match is None or match.end() == position:
-                raise PatternError(f"Invalid character(s) in filter pattern at position {position}: {text[position:]!r}")
+                raise PatternError(
+                    f"Invalid character(s) in filter pattern at position {position}: {text[position:]!r}"
+                )
             kind = match.lastgroup or ""
             self.tokens.append((kind, match.group(kind)))
             position = match.end()
@@ -160,7 +162,8 @@ class _JsonPattern:
 
 
 def _selector(path: str) -> Callable[[Any], Any]:
-    steps = [int(step[1:-1]) if step.startswith("[") else step[1:] for step in re.findall(r"\.[^.\[]+|\[\d+\]", path[1:])]
+    parts = re.findall(r"\.[^.\[]+|\[\d+\]", path[1:])
+    steps = [int(step[1:-1]) if step.startswith("[") else step[1:] for step in parts]
 
     def select(doc: Any) -> Any:
         for step in steps:

@@ -225,8 +225,9 @@ class LogStore:
                 [(scope, group, stream, ts, ingested, message) for ts, message in events],
             )
             conn.execute(
-                "UPDATE log_streams SET first_ts = MIN(COALESCE(first_ts, ?), ?), last_ts = MAX(COALESCE(last_ts, ?), ?),"
-                " last_ingest = ?, bytes = bytes + ? WHERE scope=? AND grp=? AND name=?",
+                "UPDATE log_streams SET first_ts = MIN(COALESCE(first_ts, ?), ?), "
+                "last_ts = MAX(COALESCE(last_ts, ?), ?), last_ingest = ?, bytes = bytes + ? "
+                "WHERE scope=? AND grp=? AND name=?",
                 (first, first, last, last, ingested, size, scope, group, stream),
             )
 
@@ -271,7 +272,8 @@ class LogStore:
         order = "DESC" if newest_first else "ASC"
         sql += f" ORDER BY ts {order}, id {order} LIMIT ?"
         args.append(limit)
-        return [Event(row["id"], row["stream"], row["ts"], row["ingested"], row["message"]) for row in self.db.read(sql, args)]
+        rows = self.db.read(sql, args)
+        return [Event(row["id"], row["stream"], row["ts"], row["ingested"], row["message"]) for row in rows]
 
     # -- followed files (job runs' stdout and stderr) ---------------------------------------------
 
