@@ -424,3 +424,16 @@ def test_runs_in_progress_when_the_server_dies_end_failed_after_restart(tmp_path
         assert wait_run(glue, "survivor", second)["JobRunState"] == "STOPPED"
     finally:
         restarted.stop()
+
+
+def test_a_detached_child_holding_the_output_does_not_keep_the_run_open(glue, server):
+    code = """
+        import subprocess, sys
+        subprocess.Popen([sys.executable, "-c", "import time; time.sleep(6)"], start_new_session=True)
+        print("parent done")
+    """
+    shell_job(glue, server, "detach", code)
+    started = time.monotonic()
+    run = wait_run(glue, "detach", glue.start_job_run(JobName="detach")["JobRunId"])
+    assert run["JobRunState"] == "SUCCEEDED"
+    assert time.monotonic() - started < 6

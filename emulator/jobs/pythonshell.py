@@ -18,6 +18,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Callable
 
@@ -32,6 +33,8 @@ log = logging.getLogger("glue_emulator.pythonshell")
 LOG_CAP_BYTES = 64 * 1024 * 1024
 # Between SIGTERM and SIGKILL when a run is stopped or times out.
 _KILL_GRACE_SECONDS = 2.0
+# How long the output of a finished run may keep arriving before the run is reported.
+_PUMP_DRAIN_SECONDS = 2.0
 # The emulator's `awsglue` library (emulator/runtime): Python shell scripts use awsglue.utils as on Glue.
 _GLUE_LIBRARY = Path(__file__).resolve().parents[1] / "runtime"
 _RESULT_FILE = "result"
@@ -188,8 +191,9 @@ class _ShellRun:
             self.process.wait()
         # Whatever the script left running in its session goes with it (Glue tears the run down).
         self._signal(signal.SIGKILL)
-        for pump in self._pumps:
-            pump.join()
+        drained_by = time.monotonic() + _PUMP_DRAIN_SECONDS
+        for pump in self._pumps:  # a process the script detached into its own session may hold the pipes
+            pump.join(max(0.0, drained_by - time.monotonic()))
         outcome = self._outcome(timed_out)
         shutil.rmtree(self._workdir, ignore_errors=True)
         self._forget(self)
