@@ -21,7 +21,6 @@ state SUCCEEDED / FAILED / CANCELLED, the states conditional triggers watch.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import threading
@@ -42,6 +41,7 @@ from ..errors import (
     EntityNotFoundException,
 )
 from ..logs.store import LogStore, now_ms
+from . import planner
 from .classifiers import CLASSIFIER
 
 if TYPE_CHECKING:
@@ -105,6 +105,10 @@ class _CrawlLog:
     def __call__(self, message: str) -> None:
         self.lines.append((now_ms(), f"[{self.crawl.crawl_id}] {message}"))
 
+    def warn(self, message: str) -> None:
+        """The inference engine's lines (files and targets it skipped), at AWS's WARN level."""
+        self(f"WARN : {message}")
+
     def flush(self) -> None:
         lines, self.lines = self.lines, []
         self.logs.append(self.crawl.scope, LOG_GROUP, self.crawl.crawler, lines)
@@ -115,7 +119,7 @@ class _Output:
     """One table a crawl found: where it goes and, for catalog targets, which table it updates."""
 
     database: str
-    plan: Any  # planner.TablePlan: .table_input, .partitions, .root
+    plan: planner.TablePlan | None  # None: a catalog target's location holds no data
     catalog_table: str | None = None  # catalog targets update this existing table, never create
 
 
@@ -287,15 +291,14 @@ class CrawlRunner:
             raise CrawlFailed("The crawler has no targets to crawl")
         classifiers = [self._classifier(ctx, name) for name in crawler.get("Classifiers", [])]
         configuration = json.loads(crawler.get("Configuration") or "{}")
-        plan_s3_target = self._planner()
         data_dir = self.emulator.settings.data_dir
         outputs: list[_Output] = []
         if targets.get("S3Targets"):
             database = self._output_database(ctx, crawler)
             for target in targets["S3Targets"]:
                 self._checkpoint(crawl)
-                for plan in plan_s3_target(data_dir, target, classifiers, configuration,
-                                           crawler.get("TablePrefix", ""), crawl_log):
+                for plan in planner.plan_s3_target(data_dir, target, classifiers, configuration,
+                                                   crawler.get("TablePrefix", ""), crawl_log.warn):
                     outputs.append(_Output(database, plan))
         # Catalog targets re-crawl each table's location as one table (grouping forced to
         # CombineCompatibleSchemas, as AWS does for them) and never create tables.
@@ -305,17 +308,11 @@ class CrawlRunner:
             for table_name in target["Tables"]:
                 self._checkpoint(crawl)
                 output = self._catalog_output(ctx, target["DatabaseName"], table_name, classifiers, combined,
-                                              plan_s3_target, crawl_log)
+                                              crawl_log)
                 if output is not None:
                     outputs.append(output)
         self._checkpoint(crawl)
         return outputs
-
-    def _planner(self) -> Callable[..., list[Any]]:
-        """The inference engine's entry point (imported when a crawl needs it: it reads file formats)."""
-        from .planner import plan_s3_target
-
-        return plan_s3_target
 
     def _classifier(self, ctx: RequestContext, name: str) -> dict[str, Any]:
         doc = ctx.store.get(ctx.scope, CLASSIFIER, "", name)
@@ -335,8 +332,7 @@ class CrawlRunner:
         return doc["Name"]
 
     def _catalog_output(self, ctx: RequestContext, database: str, table_name: str, classifiers: list[dict[str, Any]],
-                        configuration: dict[str, Any], plan_s3_target: Callable[..., list[Any]],
-                        crawl_log: _CrawlLog) -> _Output | None:
+                        configuration: dict[str, Any], crawl_log: _CrawlLog) -> _Output | None:
         """A catalog target's table: its S3 location crawled as one table root."""
         table = ctx.store.get(ctx.scope, TABLE, table_parent(ctx.account, database.lower()), table_name.lower())
         if table is None:
@@ -346,8 +342,8 @@ class CrawlRunner:
         if not location.startswith("s3://"):
             crawl_log(f"WARN : Table {table['Name']} in database {database} has no S3 location; skipped")
             return None
-        plans = plan_s3_target(self.emulator.settings.data_dir, {"Path": location}, classifiers, configuration, "",
-                               crawl_log)
+        plans = planner.plan_s3_target(self.emulator.settings.data_dir, {"Path": location}, classifiers,
+                                       configuration, "", crawl_log.warn)
         matching = [plan for plan in plans if _norm(plan.root) == _norm(location)]
         return _Output(table["DatabaseName"], matching[0] if matching else None, table["Name"])
 
@@ -473,35 +469,36 @@ class _CatalogWriter:
             for output in outputs:
                 if output.catalog_table is not None:
                     self._catalog_table(output)
-                else:
-                    self._s3_table(output, roots)
+                elif output.plan is not None:
+                    self._s3_table(output.database, output.plan, roots)
             self._retire_missing_tables()
         return self.summary
 
-    def _table_name(self, output: _Output, roots: dict[tuple[str, str], str]) -> str:
-        """The planned name, unless another table (in the catalog, or found earlier in this crawl)
-        has it for another location: then, as AWS does, the name gets a hash of the location."""
-        name = output.plan.table_input["Name"].lower()
-        root = _norm(output.plan.root)
-        existing = self._load_table(output.database, name)
-        taken = roots.get((output.database, name))
+    def _table_name(self, database: str, plan: planner.TablePlan, roots: dict[tuple[str, str], str]) -> str:
+        """The planned name, unless another table (in the catalog, or found earlier in this crawl in
+        another target) has it for another location: then, as AWS does, a hash of the location is
+        appended (the planner's rule for clashes within one target)."""
+        name = plan.table_input["Name"].lower()
+        root = _norm(plan.root)
+        existing = self._load_table(database, name)
+        taken = roots.get((database, name))
         if (taken is not None and taken != root) or (
             taken is None and existing is not None and _norm(_location(existing)) != root
         ):
-            name = f"{name}_{hashlib.md5(root.encode()).hexdigest()}"[:255]
-        roots[(output.database, name)] = root
+            name = planner.clash_name(name, plan.root)
+        roots[(database, name)] = root
         return name
 
-    def _s3_table(self, output: _Output, roots: dict[tuple[str, str], str]) -> None:
-        name = self._table_name(output, roots)
-        self.written.add((output.database, name))
-        spec = self._table_input(output.plan.table_input, name)
-        existing = self._load_table(output.database, name)
+    def _s3_table(self, database: str, plan: planner.TablePlan, roots: dict[tuple[str, str], str]) -> None:
+        name = self._table_name(database, plan, roots)
+        self.written.add((database, name))
+        spec = self._table_input(plan.table_input, name)
+        existing = self._load_table(database, name)
         if existing is None:
-            self._create_table(output.database, spec)
+            self._create_table(database, spec)
         else:
-            self._update_table(output.database, existing, spec)
-        self._partitions(output.database, name, output.plan.partitions)
+            self._update_table(database, existing, spec)
+        self._partitions(database, name, plan.partitions)
 
     def _catalog_table(self, output: _Output) -> None:
         """A catalog target's table: updated like any other, never created; no data left = deleted."""
