@@ -32,7 +32,7 @@ def classify_file(path: Path, size: int, classifiers: list[dict], log: Log, wher
     `where` names the file in log lines (its s3:// path).
     """
     if size == 0:
-        log(f"Skipping empty file {where}: classification UNKNOWN")
+        log(f"Skipping {where}: empty file, classification UNKNOWN")
         return None
     try:
         with open(path, "rb") as handle:

@@ -315,7 +315,7 @@ def _group_at_level(root: _Folder, include_segments: int, level: int, log: Log, 
             by_root.setdefault("/".join(segments[:depth]), []).append(f)
     roots = []
     for rel in sorted(by_root):
-        files = by_root[rel]
+        files = sorted(by_root[rel], key=lambda f: f.rel)
         classified = [f for f in files if f.schema is not None]
         if not classified:
             continue

@@ -16,7 +16,7 @@ import xml.etree.ElementTree as ET
 from typing import Iterator
 
 from .sample import MAX_RECORDS, TextSample, scalar_type
-from .schema import NULL, Array, Columns, DataType, FileSchema, Struct, merge_columns, widen
+from .schema import NULL, Array, Columns, DataType, FileSchema, Struct, widen
 
 INPUT_FORMAT = "com.ibm.spss.hive.serde2.xml.XmlInputFormat"
 OUTPUT_FORMAT = "org.apache.hadoop.hive.ql.io.IgnoreKeyTextOutputFormat"
@@ -28,13 +28,31 @@ def _local(tag: str) -> str:
     return tag.rpartition("}")[2]
 
 
+def _widen(a: DataType, b: DataType) -> DataType:
+    """Widening where an element seen once (T) and repeated elsewhere (array<T>) is array<T>."""
+    if isinstance(a, Array) and not isinstance(b, Array) and b != NULL:
+        return Array(_widen(a.element, b))
+    if isinstance(b, Array) and not isinstance(a, Array) and a != NULL:
+        return Array(_widen(a, b.element))
+    if isinstance(a, Struct) and isinstance(b, Struct):
+        return Struct(tuple(_merge(list(a.fields), list(b.fields))))
+    return widen(a, b)
+
+
+def _merge(a: Columns, b: Columns) -> Columns:
+    merged = dict(a)
+    for name, dtype in b:
+        merged[name] = _widen(merged[name], dtype) if name in merged else dtype
+    return list(merged.items())
+
+
 def _element_type(element: ET.Element) -> DataType:
     fields = _element_fields(element)
     text = (element.text or "").strip()
     if not fields:
         return scalar_type(text)
     if text:
-        fields = merge_columns(fields, [(VALUE_FIELD, scalar_type(text))])
+        fields = fields + [(VALUE_FIELD, scalar_type(text))]
     return Struct(tuple(fields))
 
 
@@ -45,7 +63,7 @@ def _element_fields(element: ET.Element) -> Columns:
         name = _local(child.tag)
         counts[name] = counts.get(name, 0) + 1
         child_type = _element_type(child)
-        fields[name] = widen(fields[name], child_type) if name in fields else child_type
+        fields[name] = _widen(fields[name], child_type) if name in fields else child_type
     return [(name, Array(t) if counts.get(name, 0) > 1 else t) for name, t in fields.items()]
 
 
@@ -81,7 +99,7 @@ def infer(sample: TextSample, row_tag: str | None = None) -> FileSchema | None:
         text = (element.text or "").strip()
         if text and not row_fields:
             row_fields = [(VALUE_FIELD, scalar_type(text))]
-        columns = merge_columns(columns, row_fields)
+        columns = _merge(columns, row_fields)
         records += 1
         if records >= MAX_RECORDS:
             break
