@@ -18,7 +18,9 @@ import pytest
 from botocore import xform_name
 
 from emulator.crawlers import inference, planner
-from emulator.crawlers.formats import avro, csv, grok, json as json_format, orc as orc_format, parquet, sample, schema, xml
+from emulator.crawlers.formats import avro, csv, grok, parquet, sample, schema, xml
+from emulator.crawlers.formats import json as json_format
+from emulator.crawlers.formats import orc as orc_format
 from emulator.crawlers.formats.schema import Array, MapOf, Struct, merge_columns, render, widen
 from emulator.crawlers.inference import classify_file
 from emulator.crawlers.planner import glob_to_regex, plan_s3_target, table_name
@@ -269,10 +271,10 @@ def test_truncated_gzip_keeps_what_decompressed(tmp_path):
 
 
 def test_gzip_reads_only_a_megabyte(tmp_path):
-    body = ("id,name\n" + "".join(f"{i},n{i}\n" for i in range(400_000))).encode()
-    s = classify(write(tmp_path, "big.csv.gz", gzip.compress(body)))
+    body = ("id,name\n" + "".join(f"{i},n{i}\n" for i in range(150_000))).encode()
+    s = classify(write(tmp_path, "big.csv.gz", gzip.compress(body, compresslevel=1)))
     assert s.sample_records == sample.MAX_RECORDS - 1  # the first 1,000 rows, the header one of them
-    assert 200_000 < s.records < 800_000  # estimated from the compressed bytes the sample took
+    assert 75_000 < s.records < 300_000  # estimated from the compressed bytes the sample took
 
 
 # -- columnar and Avro ---------------------------------------------------------------------------------
@@ -409,8 +411,8 @@ def test_xml_builtin_takes_first_child_as_row(tmp_path):
 
 def test_grok_custom_classifier(tmp_path):
     path = write(tmp_path, "app.log", "2024-01-02T03:04:05Z INFO 42 started\n2024-01-02T03:04:06Z WARN 7 slow disk\n")
-    spec = {"GrokClassifier": {"Name": "app", "Classification": "applog",
-                               "GrokPattern": "%{TIMESTAMP_ISO8601:ts} %{LEVEL:level} %{INT:code:int} %{GREEDYDATA:msg}",
+    pattern = "%{TIMESTAMP_ISO8601:ts} %{LEVEL:level} %{INT:code:int} %{GREEDYDATA:msg}"
+    spec = {"GrokClassifier": {"Name": "app", "Classification": "applog", "GrokPattern": pattern,
                                "CustomPatterns": "LEVEL (?:INFO|WARN|ERROR)"}}
     s = classify(path, [spec])
     assert s.classification == "applog"
