@@ -449,6 +449,11 @@ def test_builtin_apache_logs(tmp_path):
 # -- bad input -----------------------------------------------------------------------------------------
 
 
+def test_text_starting_with_magic_bytes_is_still_text(tmp_path):
+    s = classify(write(tmp_path, "ids.csv", "ORCID,PAR1,age\nx,y,1\nz,w,2\n"))
+    assert (s.classification, cols(s)) == ("csv", [("ORCID", "string"), ("PAR1", "string"), ("age", "bigint")])
+
+
 def test_bad_files_are_logged_and_skipped(tmp_path):
     logs = Logs()
     assert classify(write(tmp_path, "empty.csv", b""), logs=logs) is None

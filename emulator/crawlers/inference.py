@@ -34,6 +34,7 @@ def classify_file(path: Path, size: int, classifiers: list[dict], log: Log, wher
     if size == 0:
         log(f"Skipping {where}: empty file, classification UNKNOWN")
         return None
+    problem = None  # why a file that starts like a binary format is not one: said only if nothing else fits
     try:
         with open(path, "rb") as handle:
             head = handle.read(4)
@@ -41,31 +42,33 @@ def classify_file(path: Path, size: int, classifiers: list[dict], log: Log, wher
         if compression == "none":
             for magic, infer, name in _BINARY:
                 if head.startswith(magic):
-                    return _binary(infer, name, path, size, log, where)
+                    schema, problem = _binary(infer, name, path, size)
+                    if schema is not None:
+                        return schema
         sample = read_sample(path, size, compression)
     except NotText as exc:
-        log(f"Skipping {where}: {exc}, classification UNKNOWN")
+        log(f"Skipping {where}: {problem or exc}, classification UNKNOWN")
         return None
     except OSError as exc:
         log(f"Skipping {where}: cannot read it ({exc})")
         return None
     schema = _classify_text(sample, classifiers, lambda limit: read_sample(path, size, compression, limit), log, where)
     if schema is None:
-        log(f"Skipping {where}: no classifier recognised it, classification UNKNOWN")
+        log(f"Skipping {where}: {problem or 'no classifier recognised it'}, classification UNKNOWN")
     return schema
 
 
-def _binary(infer: Callable[[Path, int], FileSchema], name: str, path: Path, size: int, log: Log,
-            where: str) -> FileSchema | None:
+def _binary(infer: Callable[[Path, int], FileSchema], name: str, path: Path,
+            size: int) -> tuple[FileSchema | None, str | None]:
+    """(schema, None), or (None, the problem) when the magic bytes lied: the text classifiers go next,
+    as Glue's built-ins answer 0.0 and pass the file on (a CSV whose header starts with `ORC` is CSV)."""
     try:
         schema = infer(path, size)
     except Exception as exc:  # pyarrow raises its own errors (ArrowInvalid, OSError) for corrupt files
-        log(f"Skipping {where}: it starts like {name} but its schema cannot be read ({exc})")
-        return None
+        return None, f"it starts like {name} but its schema cannot be read ({exc})"
     if not schema.columns:
-        log(f"Skipping {where}: {name} file without columns")
-        return None
-    return schema
+        return None, f"{name} file without columns"
+    return schema, None
 
 
 def _classify_text(sample: TextSample, classifiers: list[dict], read_more: Callable[[int], TextSample], log: Log,
