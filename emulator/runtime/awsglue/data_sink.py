@@ -1,0 +1,68 @@
+"""`awsglue.data_sink.DataSink`: what getSink returns; S3 sinks append files with Glue's options."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from awsglue import _formats
+
+
+class DataSink:
+    def __init__(self, glue_context: Any, connection_type: str, options: dict, transformation_ctx: str = ""):
+        self._glue_context = glue_context
+        self._connection_type = connection_type.lower()
+        self._options = dict(options)
+        self._transformation_ctx = transformation_ctx
+        self._format: str | None = None
+        self._format_options: dict = {}
+        self._accumulable_size = 0
+        self._catalog: dict[str, str] | None = None
+        self.written: list[str] = []  # the files the last write created
+
+    def setFormat(self, format: str, **options: Any) -> None:
+        self._format = format
+        self._format_options = dict(options)
+
+    def setAccumulableSize(self, size: int) -> None:
+        self._accumulable_size = size
+
+    def setCatalogInfo(self, catalogDatabase: str, catalogTableName: str, catalogId: str = "") -> None:
+        """The table that `enableUpdateCatalog` writes update (see README.md for what is supported)."""
+        self._catalog = {"database": catalogDatabase, "table": catalogTableName, "catalogId": catalogId}
+
+    def writeFrame(self, dynamic_frame: Any, info: str = "") -> Any:
+        from awsglue.dynamicframe import DynamicFrame
+
+        if self._connection_type != "s3":
+            raise ValueError(f"Connection type '{self._connection_type}' is not supported by the glue-emulator's "
+                             "awsglue library (S3 sinks only: no JDBC drivers or connectors are available)")
+        path = self._options.get("path")
+        if not path:
+            raise ValueError("connection_options must contain 'path' for an S3 sink")
+        fmt = self._format or self._options.get("format")
+        self.written = _formats.write(dynamic_frame, path, fmt, self._format_options,
+                                      self._options.get("partitionKeys"), self._options.get("compression"))
+        errors = dynamic_frame.errorsAsDynamicFrame()
+        return DynamicFrame(errors._df.limit(0), self._glue_context, dynamic_frame.name + "_errors")
+
+    def writeDataFrame(self, data_frame: Any, glue_context: Any, info: str = "") -> Any:
+        from awsglue.dynamicframe import DynamicFrame
+
+        return self.writeFrame(DynamicFrame.fromDF(data_frame, glue_context, ""), info)
+
+    def write(self, dynamic_frame_or_dfc: Any, info: str = "") -> Any:
+        from awsglue.dynamicframe import DynamicFrame, DynamicFrameCollection
+
+        if isinstance(dynamic_frame_or_dfc, DynamicFrame):
+            return self.writeFrame(dynamic_frame_or_dfc, info)
+        if isinstance(dynamic_frame_or_dfc, DynamicFrameCollection):
+            results = {}
+            base = self._options.get("path", "")
+            for name, frame in dynamic_frame_or_dfc._df_dict.items():
+                if self._options.get("useFrameName") and base:
+                    self._options["path"] = base.rstrip("/") + "/" + name
+                results[name] = self.writeFrame(frame, info)
+            self._options["path"] = base
+            return DynamicFrameCollection(results, self._glue_context)
+        raise TypeError(f"dynamic_frame_or_dfc must be DynamicFrame or DynamicFrameCollection. Got "
+                        f"{type(dynamic_frame_or_dfc)}")

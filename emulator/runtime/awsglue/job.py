@@ -1,0 +1,76 @@
+"""`awsglue.job.Job`: the run's lifecycle around a script (init ... commit).
+
+`init` records the job name and the resolved arguments on the GlueContext; `commit` ends the run's
+bookkeeping. Both are where job bookmarks load and save their state (see README.md).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class Job:
+    @classmethod
+    def continuation_options(cls) -> list[str]:
+        return ["--continuation-option", "continuation-enabled", "continuation-readonly", "continuation-ignore"]
+
+    @classmethod
+    def job_bookmark_options(cls) -> list[str]:
+        return ["--job-bookmark-option", "job-bookmark-enable", "job-bookmark-pause", "job-bookmark-disable"]
+
+    @classmethod
+    def job_bookmark_range_options(cls) -> list[str]:
+        return ["--job-bookmark-from", "--job-bookmark-to"]
+
+    @classmethod
+    def id_params(cls) -> list[str]:
+        return ["--JOB_NAME", "--JOB_ID", "--JOB_RUN_ID", "--SECURITY_CONFIGURATION"]
+
+    @classmethod
+    def encryption_type_options(cls) -> list[str]:
+        return ["--encryption-type", "sse-s3"]
+
+    @classmethod
+    def data_lineage_options(cls) -> list[str]:
+        return ["--enable-data-lineage"]
+
+    def __init__(self, glue_context: Any):
+        from pyspark.sql import SparkSession
+
+        from awsglue.context import GlueContext
+
+        if isinstance(glue_context, GlueContext):
+            self._glue_context = glue_context
+        elif isinstance(glue_context, SparkSession):
+            self._glue_context = GlueContext(glue_context)
+        else:
+            raise Exception(f"cannot init Job instance given input parameter type: {type(glue_context)}")
+        self._job_name: str | None = None
+        self._args: dict[str, Any] = {}
+        self._initialized = False
+
+    def init(self, job_name: str, args: dict | None = None) -> None:
+        self._job_name = job_name
+        self._args = dict(args or {})
+        self._glue_context._job = self
+        self._initialized = True
+
+    def isInitialized(self) -> bool:
+        return self._initialized
+
+    @property
+    def job_name(self) -> str | None:
+        return self._job_name
+
+    @property
+    def args(self) -> dict[str, Any]:
+        return self._args
+
+    @property
+    def bookmark_option(self) -> str:
+        """The run's --job-bookmark-option (`job-bookmark-disable` unless the arguments say otherwise)."""
+        return self._args.get("job_bookmark_option") or "job-bookmark-disable"
+
+    def commit(self) -> None:
+        self._glue_context._job = self
+        self._committed = True
