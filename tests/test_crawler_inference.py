@@ -246,6 +246,15 @@ def test_huge_single_line_json_is_read_only_up_to_10_mb(tmp_path, monkeypatch):
     assert logs and "UNKNOWN" in logs[-1]
 
 
+def test_text_that_is_not_json_is_not_read_further(tmp_path, monkeypatch):
+    limits: list[int] = []
+    real = inference.read_sample
+    monkeypatch.setattr(inference, "read_sample", lambda *a: limits.append(len(a)) or real(*a))
+    lines = "".join(f"[INFO] line {i}\n" for i in range(200_000))
+    assert classify(write(tmp_path, "app.log", lines)) is None
+    assert limits == [3]  # one read of the default megabyte, no second read of 10 MB
+
+
 def test_json_record_between_1_and_10_mb_is_found(tmp_path):
     path = write(tmp_path, "big.json", json.dumps({"a": "x" * (2 * sample.MB), "n": 1}) + "\n" + '{"a": "y"}\n')
     s = classify(path)

@@ -151,6 +151,18 @@ def _records(text: str, steps: list[str | int | None] | None) -> tuple[list[dict
     return records, end, False
 
 
+def _cut_short(text: str) -> bool:
+    """Whether the first JSON value fails only because the sample ends inside it (read on), rather
+    than because the text is not JSON (`[INFO] ...` log lines: stop)."""
+    try:
+        _decoder.raw_decode(text, _WS.match(text, 0).end())  # type: ignore[union-attr]
+    except json.JSONDecodeError as exc:
+        return exc.msg.startswith("Unterminated string") or exc.pos >= len(text.rstrip())
+    except RecursionError:
+        return False
+    return False
+
+
 def infer(
     sample: TextSample, read_more: Callable[[int], TextSample], json_path: str | None = None
 ) -> FileSchema | None:
@@ -159,7 +171,7 @@ def infer(
     if not sample.text.lstrip().startswith(("{", "[")):
         return None
     records, span, decoded_all = _records(sample.text, steps)
-    if not records and not sample.complete and sample.size > len(sample.text):
+    if not records and not sample.complete and _cut_short(sample.text):
         sample = read_more(MAX_SAMPLE)
         records, span, decoded_all = _records(sample.text, steps)
     if not records:
