@@ -10,7 +10,7 @@ import json
 import re
 import textwrap
 import time
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 
@@ -30,9 +30,8 @@ glue = boto3.client("glue")
 props = glue.get_workflow_run_properties(Name=args["WORKFLOW_NAME"], RunId=args["WORKFLOW_RUN_ID"])["RunProperties"]
 if props.get("fail") == "yes":
     raise RuntimeError("asked to fail")
-glue.put_workflow_run_properties(
-    Name=args["WORKFLOW_NAME"], RunId=args["WORKFLOW_RUN_ID"], RunProperties={"seen_by_" + args["JOB_NAME"]: props["source"]}
-)
+seen = {"seen_by_" + args["JOB_NAME"]: props["source"]}
+glue.put_workflow_run_properties(Name=args["WORKFLOW_NAME"], RunId=args["WORKFLOW_RUN_ID"], RunProperties=seen)
 """
 
 
@@ -520,7 +519,8 @@ def test_after_a_restart_no_run_stays_running(tmp_path):
         assert run["Statistics"] == statistics(Total=2, Failed=1)
         time.sleep(QUIET)
         assert glue.api.get_job_runs(JobName="after")["JobRuns"] == []  # a restart fires no failure branch
-        resumed = glue.api.resume_workflow_run(Name="wf", RunId=run_id, NodeIds=[nodes_by_name(run)["long"]["UniqueId"]])
+        long_node = nodes_by_name(run)["long"]["UniqueId"]
+        resumed = glue.api.resume_workflow_run(Name="wf", RunId=run_id, NodeIds=[long_node])
         assert glue.api.get_workflow_run(Name="wf", RunId=resumed["RunId"])["Run"]["Status"] == "RUNNING"
     finally:
         server.stop()

@@ -539,7 +539,9 @@ class Engine:
                     raise InvalidInputException(f"Cannot resume from trigger node {unique_id}: choose a job or crawler")
                 attempted = original["JobRuns"] if node_type == JOB_NODE else original["Crawls"]
                 if not attempted.get(name):
-                    raise InvalidInputException(f"Node {unique_id} ({name}) has no run attempt in workflow run {run_id}")
+                    raise InvalidInputException(
+                        f"Node {unique_id} ({name}) has no run attempt in workflow run {run_id}"
+                    )
                 if key not in chosen:
                     chosen.append(key)
             chosen = [k for k in chosen if not any(k in shape.downstream({o}) for o in chosen if o != k)]

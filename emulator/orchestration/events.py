@@ -77,7 +77,9 @@ class EventBatcher:
             run_id = self._start(ctx, trigger, batch, {"BatchSize": len(batch["EventIds"])})
         return {**result, "Status": "STARTED", "RunId": run_id}
 
-    def _start(self, ctx: RequestContext, trigger: dict[str, Any], batch: dict[str, Any], condition: dict[str, int]) -> str:
+    def _start(
+        self, ctx: RequestContext, trigger: dict[str, Any], batch: dict[str, Any], condition: dict[str, int]
+    ) -> str:
         ctx.store.delete(ctx.scope, EVENT_BATCH, "", trigger["Name"])
         properties = {EVENT_IDS_PROPERTY: json.dumps(batch["EventIds"])}
         return self.engine.start_workflow_run(
