@@ -24,6 +24,8 @@ module only reads the local S3 folder. Glue's rules as implemented here:
   TablePrefix first, lower-cased, everything outside [a-z0-9_] becoming `_`, at most 128 characters;
   two tables of one crawl with one name: the later (by location) gets `_<8 hex digits of its location's
   hash>`. Column names are lower-cased; columns equal but for case merge.
+- Exclusions are also written on the table as the parameter `exclusions`, a JSON list of the globs (the
+  form the S3 reader's `exclusions` option takes), so readers of the table can skip the same objects.
 """
 
 from __future__ import annotations
@@ -169,15 +171,20 @@ def _glob(pattern: str, allow_braces: bool) -> str:
     return "".join(out)
 
 
-def _walk(directory: Path, rel: str, key_prefix: str, exclusions: list[re.Pattern[str]]) -> _Folder:
+def _walk(directory: Path, rel: str, key_prefix: str, exclusions: list[re.Pattern[str]], log: Log) -> _Folder:
     folder = _Folder(rel, rel.rpartition("/")[2])
-    with os.scandir(directory) as entries:
-        for entry in sorted(entries, key=lambda e: e.name):
+    try:
+        entries = sorted(os.scandir(directory), key=lambda e: e.name)
+    except OSError as exc:
+        log(f"Skipping the folder {key_prefix}{rel}: cannot list it ({exc.strerror})")
+        return folder
+    for entry in entries:
+        try:
             if skipped_name(entry.name):
                 continue
             child_rel = f"{rel}/{entry.name}" if rel else entry.name
             if entry.is_dir(follow_symlinks=False):
-                child = _walk(Path(entry.path), child_rel, key_prefix, exclusions)
+                child = _walk(Path(entry.path), child_rel, key_prefix, exclusions, log)
                 if child.files or child.children:
                     folder.children.append(child)
             elif entry.is_file():
@@ -186,6 +193,8 @@ def _walk(directory: Path, rel: str, key_prefix: str, exclusions: list[re.Patter
                 stat = entry.stat()
                 folder.files.append(_File(child_rel, key_prefix + child_rel, Path(entry.path), stat.st_size,
                                           stat.st_mtime))
+        except OSError as exc:  # gone or unreadable since the listing
+            log(f"Skipping {key_prefix}{rel}/{entry.name}: {exc.strerror}")
     return folder
 
 
@@ -543,7 +552,7 @@ def plan_s3_target(data_dir: Path, target: dict, classifiers: list[dict], config
         log(f"Skipping S3 target s3://{bucket}/{prefix}: no objects under it")
         return []
     key_prefix = "/".join(segments) + "/" if segments else ""
-    tree = _walk(local, "", key_prefix, patterns)
+    tree = _walk(local, "", key_prefix, patterns, log)
     _classify(tree, sample_size, classifiers, bucket, log)
     if level is not None:
         roots = _group_at_level(tree, len(segments), level, log, bucket)
