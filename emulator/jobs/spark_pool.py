@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, Callable
 
 from .executor import RunOutcome, RunSpec
-from .spark_worker import EXIT_RETIRED
+from .spark_worker import EXIT_RETIRED, how_it_ended
 
 if TYPE_CHECKING:
     from ..core import Emulator
@@ -321,6 +321,5 @@ def _crash_outcome(returncode: int) -> RunOutcome:
     if returncode == 0:
         return RunOutcome("SUCCEEDED")
     if returncode < 0:
-        name = signal.Signals(-returncode).name
-        return RunOutcome("FAILED", f"The Spark driver process was killed by {name} during the run")
+        return RunOutcome("FAILED", f"The Spark driver process was {how_it_ended(returncode)} during the run")
     return RunOutcome("FAILED", f"Command failed with exit code {returncode}")

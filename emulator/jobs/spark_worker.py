@@ -124,6 +124,16 @@ def exit_outcome(code: object) -> tuple[str, str | None]:
     return "FAILED", f"Command failed with exit code {code}"
 
 
+def how_it_ended(returncode: int) -> str:
+    """A process's end in words: "exit code 4", "killed by SIGKILL"."""
+    if returncode < 0:
+        try:
+            return f"killed by {signal.Signals(-returncode).name}"
+        except ValueError:
+            return f"killed by signal {-returncode}"
+    return f"exit code {returncode}"
+
+
 def _partial_suffix(data: bytes, marker: bytes) -> int:
     """How many trailing bytes of `data` could be the start of `marker` (kept back until more arrives)."""
     start = data.rfind(marker[:1], max(0, len(data) - len(marker) + 1))
@@ -310,7 +320,8 @@ class WarmDriver:
 
         self.s3_root = Path(config["s3_root"])
         self.scratch = Path(config["scratch"])
-        (self.scratch / "runs").mkdir(parents=True, exist_ok=True)
+        self.runs_dir = self.scratch / "runs"  # the runs' working directories
+        self.runs_dir.mkdir(parents=True, exist_ok=True)
         conf = SparkConf()
         for key, value in spark_settings(config["master"], self.scratch).items():
             conf.set(key, value)
@@ -375,7 +386,7 @@ class WarmDriver:
         """Mount every bucket folder that exists now (buckets are created at any time)."""
         hadoop = self.sc._jsc.hadoopConfiguration()
         try:
-            folders = {e.name: Path(e.path) for e in os.scandir(self.s3_root) if e.is_dir()}
+            folders = {e.name: Path(e.path) for e in os.scandir(self.s3_root) if e.is_dir() and not e.name.startswith(".")}
         except FileNotFoundError:
             folders = {}
         for bucket in set(self.mounted) - set(folders):
@@ -443,13 +454,19 @@ class WarmDriver:
         for key in RUN_LOCAL_PROPERTIES:
             self.sc.setLocalProperty(key, None)
 
+    def tidy(self) -> None:
+        """What can wait until the outcome is sent: the run's files, Python's garbage."""
+        for leftover in self.runs_dir.iterdir():
+            shutil.rmtree(leftover, ignore_errors=True)
+        gc.collect()
+
     def jvm_failure(self) -> str | None:
         """Why this driver cannot serve another run, if it cannot (its JVM died or was stopped)."""
         from pyspark import SparkContext
 
         process = getattr(SparkContext._gateway, "proc", None)
         if process is not None and process.poll() is not None:
-            return f"The Spark driver's JVM exited during the run (exit code {process.returncode})"
+            return f"The Spark driver's JVM ended during the run ({how_it_ended(process.returncode)})"
         try:
             if self.sc._jsc.sc().isStopped():
                 return "The script stopped the Spark driver's JVM context"
@@ -477,7 +494,7 @@ def run_script(request: dict[str, Any], driver: WarmDriver, router: OutputRouter
     log_dir = Path(request["log_dir"])
     router.begin(log_dir)
     saved = _SavedState()
-    workdir = Path(tempfile.mkdtemp(prefix="run-", dir=driver.scratch / "runs"))
+    workdir = Path(tempfile.mkdtemp(prefix="run-", dir=driver.runs_dir))
     state, message = "SUCCEEDED", None
     script = Path(request["script"])
     try:
@@ -510,8 +527,6 @@ def run_script(request: dict[str, Any], driver: WarmDriver, router: OutputRouter
         except Exception:
             traceback.print_exc()  # to the worker's log; a driver that cannot be cleaned is replaced
             outcome["retire"] = True
-    shutil.rmtree(workdir, ignore_errors=True)
-    gc.collect()
     return outcome
 
 
@@ -566,4 +581,5 @@ def main(argv: list[str]) -> int:
         channel.send(event="done", run_id=request["run_id"], **outcome)
         if outcome.get("retire"):
             return EXIT_RETIRED
+        driver.tidy()
 
