@@ -91,6 +91,7 @@ class _Active:
     stop_requested: bool = False  # by BatchStopJobRun
     discard: bool = False  # a reset or DeleteJob wipes the run: its end records nothing
     ended: bool = False
+    recorded: threading.Event = field(default_factory=threading.Event)  # its end is fully recorded
     running_since: float | None = None  # wall clock, for ExecutionTime
     deadline: float | None = None  # monotonic, for the watchdog
     started: float = field(default_factory=now)
@@ -336,6 +337,12 @@ class RunManager:
             active.ended = True
             self._active.pop(active.run_id, None)
             closing = self._closing
+        try:
+            self._record_end(active, outcome, closing)
+        finally:
+            active.recorded.set()
+
+    def _record_end(self, active: _Active, outcome: RunOutcome, closing: bool) -> None:
         if active.discard:
             for path in active.log_files:
                 self.logs.forget(path)
@@ -439,8 +446,8 @@ class RunManager:
             if active.handle is not None:
                 active.handle.stop()
         deadline = time.monotonic() + wait
-        while time.monotonic() < deadline and not all(a.ended for a in actives):
-            time.sleep(0.02)
+        for active in actives:
+            active.recorded.wait(max(0.0, deadline - time.monotonic()))
 
     def forget_job(self, ctx: RequestContext, job_name: str) -> None:
         """DeleteJob: stop the job's runs in progress and drop its run history."""
