@@ -48,7 +48,11 @@ def glue_added(
 def run_arguments(
     job: dict[str, Any], given: dict[str, str] | None, run_id: str, scope: str, workflow: tuple[str, str] | None
 ) -> dict[str, str]:
-    """Everything the script receives, in the order it appears in sys.argv."""
+    """Everything the script receives, in the order it appears in sys.argv.
+
+    No --TempDir is invented: Glue passes one when the job or the run sets it (its console sets
+    one by default, the API does not), and getResolvedOptions then reports None, as on Glue.
+    """
     arguments = {**glue_added(job, run_id, scope, workflow), **merge(job, given)}
     arguments.update(glue_added(job, run_id, scope, workflow))  # Glue's own values win
     if job["Command"]["Name"] == "glueetl":
