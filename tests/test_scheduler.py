@@ -15,6 +15,7 @@ from test_workflows import ROLE, Glue
 from emulator.config import Settings
 from emulator.context import RequestContext
 from emulator.core import Emulator
+from emulator.crawlers import crawlers
 from emulator.jobs import definitions
 from emulator.jobs.runs import JOB_RUN
 from emulator.orchestration import triggers, workflows
@@ -86,6 +87,23 @@ def test_a_scheduled_trigger_fires_at_its_times_and_only_when_activated(emulator
     triggers.stop_trigger(ctx, {"Name": "noon"})
     assert scheduler.fire_due(at(6, 12)) == []
     assert key not in scheduler.next_times()
+
+
+def test_a_crawler_schedule_starts_crawls_while_it_is_scheduled(emulator, ctx):
+    scheduler = emulator.component(Scheduler)
+    schedule = "cron(30 6 ? * MON-FRI 2099)"
+    targets = {"S3Targets": [{"Path": "s3://data/none/"}]}
+    crawlers.create_crawler(ctx, {"Name": "daily", "Role": ROLE, "Targets": targets, "Schedule": schedule})
+    key = Schedule(ctx.scope, "crawler", "daily", schedule)
+    assert scheduler.fire_due(at(2, 6)) == []  # 2099-01-02 is a Friday
+    assert scheduler.fire_due(at(2, 6, 30)) == [key]
+    assert scheduler.next_times()[key] == at(5, 6, 30)  # the weekend is skipped
+    deadline = time.monotonic() + 10
+    while crawlers.get_crawler(ctx, {"Name": "daily"})["Crawler"]["State"] != "READY" and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert len(crawlers.list_crawls(ctx, {"CrawlerName": "daily"})["Crawls"]) == 1
+    crawlers.stop_crawler_schedule(ctx, {"CrawlerName": "daily"})
+    assert scheduler.fire_due(at(5, 6, 30)) == []
 
 
 def test_a_scheduled_workflow_start_over_the_limit_records_an_error_run(emulator, ctx):

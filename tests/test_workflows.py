@@ -524,3 +524,71 @@ def test_after_a_restart_no_run_stays_running(tmp_path):
         assert glue.api.get_workflow_run(Name="wf", RunId=resumed["RunId"])["Run"]["Status"] == "RUNNING"
     finally:
         server.stop()
+
+
+# -- crawlers -------------------------------------------------------------------------------------
+
+
+def crawler(glue: Glue, name: str, path: str) -> str:
+    """A crawler over s3://data/<path> (database `db`), with a tiny CSV there."""
+    if name == "sales":
+        glue.api.create_database(DatabaseInput={"Name": "db"})
+        glue.s3.create_bucket(Bucket="data")
+    glue.s3.put_object(Bucket="data", Key=f"{path}/part-0.csv", Body=b"id,amount\n1,2.5\n2,3.5\n")
+    glue.api.create_crawler(Name=name, Role=ROLE, DatabaseName="db", Targets={"S3Targets": [{"Path": f"s3://data/{path}/"}]})
+    return name
+
+
+def crawl_condition(name: str, state: str = "SUCCEEDED") -> dict[str, str]:
+    return {"LogicalOperator": "EQUALS", "CrawlerName": name, "CrawlState": state}
+
+
+def test_crawler_nodes_run_and_fire_their_conditions(glue):
+    crawler(glue, "sales", "sales")
+    jdbc = {"JdbcTargets": [{"ConnectionName": "nowhere", "Path": "db/%"}]}
+    glue.api.create_crawler(Name="broken", Role=ROLE, DatabaseName="db", Targets=jdbc)  # it cannot crawl JDBC
+    glue.job("a")
+    glue.job("b")
+    glue.job("on_fail")
+    glue.api.create_workflow(Name="wf")
+    actions = [{"CrawlerName": "sales"}, {"CrawlerName": "broken"}, {"JobName": "a"}]
+    glue.api.create_trigger(Name="start", WorkflowName="wf", Type="ON_DEMAND", Actions=actions)
+    glue.conditional("both", predicate(crawl_condition("sales"), condition("a")), ["b"], WorkflowName="wf")
+    glue.conditional("crawl_failed", predicate(crawl_condition("broken", "FAILED")), ["on_fail"], WorkflowName="wf")
+    run = glue.wait_workflow_run("wf", glue.api.start_workflow_run(Name="wf")["RunId"])
+    assert run["Statistics"] == statistics(Total=5, Succeeded=4, Failed=1)
+    nodes = nodes_by_name(run)
+    (failed,) = nodes["broken"]["CrawlerDetails"]["Crawls"]
+    assert failed["State"] == "FAILED" and "JdbcTargets" in failed["ErrorMessage"]
+    assert job_runs_of(nodes["on_fail"])[0]["TriggerName"] == "crawl_failed"
+    assert nodes["sales"]["Type"] == "CRAWLER"
+    (crawl,) = nodes["sales"]["CrawlerDetails"]["Crawls"]
+    assert (crawl["State"], crawl["LogGroup"], crawl["LogStream"]) == ("SUCCEEDED", "/aws-glue/crawlers", "sales")
+    assert crawl["StartedOn"] <= crawl["CompletedOn"]
+    b_run = job_runs_of(nodes["b"])[0]
+    a_id = job_runs_of(nodes["a"])[0]["Id"]
+    assert (b_run["TriggerName"], b_run["PredecessorRuns"]) == ("both", [{"JobName": "a", "RunId": a_id}])
+    assert glue.api.get_table(DatabaseName="db", Name="sales")["Table"]["Name"] == "sales"
+
+
+def test_crawls_fire_outside_triggers_only_when_a_trigger_started_them(glue):
+    crawler(glue, "sales", "sales")
+    glue.job("after")
+    glue.api.create_trigger(Name="crawl_now", Type="ON_DEMAND", Actions=[{"CrawlerName": "sales"}])
+    glue.conditional("then", predicate(crawl_condition("sales")), ["after"])
+    glue.api.start_crawler(Name="sales")
+    wait_crawler_ready(glue, "sales")
+    time.sleep(QUIET)
+    assert glue.runs("after") == []
+    glue.api.start_trigger(Name="crawl_now")
+    (run,) = glue.wait_runs("after")
+    assert (run["TriggerName"], run["PredecessorRuns"]) == ("then", [])
+
+
+def wait_crawler_ready(glue: Glue, name: str, timeout: float = 30) -> dict[str, Any]:
+    deadline = time.monotonic() + timeout
+    while True:
+        crawler = glue.api.get_crawler(Name=name)["Crawler"]
+        if (crawler["State"] == "READY" and "LastCrawl" in crawler) or time.monotonic() > deadline:
+            return crawler
+        time.sleep(0.05)
