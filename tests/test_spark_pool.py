@@ -283,6 +283,22 @@ def test_runs_are_isolated(pool: SparkPool, tmp_path: Path) -> None:
     assert second.log("output") == "[] [] [] 4\nFalse False second []\n2 True\n", second.log("output")
 
 
+def test_extra_py_files_reach_python_udf_workers(pool: SparkPool, tmp_path: Path) -> None:
+    """Functions of --extra-py-files modules run in PySpark's Python workers, in their current version."""
+    outputs = []
+    for version in (1, 2):
+        module = tmp_path / f"lib{version}" / "scaling.py"
+        module.parent.mkdir()
+        module.write_text(f"def scale(x):\n    return x * {version}\n")
+        submitted = succeeded(run(pool, tmp_path, """
+            from pyspark.sql import SparkSession
+            from scaling import scale
+            print(SparkSession.builder.getOrCreate().sparkContext.parallelize([1, 2, 3], 2).map(scale).collect())
+        """, extra_py_files=[module]))
+        outputs.append(submitted.log("output"))
+    assert outputs == ["[1, 2, 3]\n", "[2, 4, 6]\n"]
+
+
 def test_script_globals_do_not_leak(pool: SparkPool, tmp_path: Path) -> None:
     """A module-level global of one script is not a global of the next (fresh __main__)."""
     succeeded(run(pool, tmp_path, "RUN_GLOBAL = 1\n"))

@@ -67,6 +67,9 @@ def spark_settings(master: str, scratch: Path) -> dict[str, str]:
         "spark.ui.enabled": "false",
         "spark.ui.showConsoleProgress": "false",
         "spark.sql.shuffle.partitions": "4",
+        # A fresh Python worker (forked from PySpark's daemon) per task: a reused one would keep the
+        # modules a previous run's UDFs imported (an old version of an --extra-py-files module).
+        "spark.python.worker.reuse": "false",
         "spark.local.dir": str(scratch / "tmp"),
         "spark.sql.warehouse.dir": str(scratch / "warehouse"),
         "spark.sql.catalogImplementation": "in-memory",
