@@ -529,14 +529,14 @@ def test_after_a_restart_no_run_stays_running(tmp_path):
 # -- crawlers -------------------------------------------------------------------------------------
 
 
-def crawler(glue: Glue, name: str, path: str) -> str:
-    """A crawler over s3://data/<path> (database `db`), with a tiny CSV there."""
-    if name == "sales":
-        glue.api.create_database(DatabaseInput={"Name": "db"})
-        glue.s3.create_bucket(Bucket="data")
-    glue.s3.put_object(Bucket="data", Key=f"{path}/part-0.csv", Body=b"id,amount\n1,2.5\n2,3.5\n")
-    glue.api.create_crawler(Name=name, Role=ROLE, DatabaseName="db", Targets={"S3Targets": [{"Path": f"s3://data/{path}/"}]})
-    return name
+def sales_crawler(glue: Glue) -> str:
+    """A crawler `sales` over a tiny CSV at s3://data/sales/, writing to database `db`."""
+    glue.api.create_database(DatabaseInput={"Name": "db"})
+    glue.s3.create_bucket(Bucket="data")
+    glue.s3.put_object(Bucket="data", Key="sales/part-0.csv", Body=b"id,amount\n1,2.5\n2,3.5\n")
+    targets = {"S3Targets": [{"Path": "s3://data/sales/"}]}
+    glue.api.create_crawler(Name="sales", Role=ROLE, DatabaseName="db", Targets=targets)
+    return "sales"
 
 
 def crawl_condition(name: str, state: str = "SUCCEEDED") -> dict[str, str]:
@@ -544,7 +544,7 @@ def crawl_condition(name: str, state: str = "SUCCEEDED") -> dict[str, str]:
 
 
 def test_crawler_nodes_run_and_fire_their_conditions(glue):
-    crawler(glue, "sales", "sales")
+    sales_crawler(glue)
     jdbc = {"JdbcTargets": [{"ConnectionName": "nowhere", "Path": "db/%"}]}
     glue.api.create_crawler(Name="broken", Role=ROLE, DatabaseName="db", Targets=jdbc)  # it cannot crawl JDBC
     glue.job("a")
@@ -572,7 +572,7 @@ def test_crawler_nodes_run_and_fire_their_conditions(glue):
 
 
 def test_crawls_fire_outside_triggers_only_when_a_trigger_started_them(glue):
-    crawler(glue, "sales", "sales")
+    sales_crawler(glue)
     glue.job("after")
     glue.api.create_trigger(Name="crawl_now", Type="ON_DEMAND", Actions=[{"CrawlerName": "sales"}])
     glue.conditional("then", predicate(crawl_condition("sales")), ["after"])
