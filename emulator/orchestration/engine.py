@@ -33,6 +33,7 @@ from ..clock import now
 from ..context import RequestContext
 from ..errors import (
     ConcurrentRunsExceededException,
+    CrawlerRunningException,
     EntityNotFoundException,
     IllegalWorkflowStateException,
     InvalidInputException,
@@ -201,9 +202,9 @@ class Engine:
         ref = WorkflowRef(*workflow)
         doc = self._load(scope, ref)
         if doc is not None:
-            crawls = doc["Crawls"].setdefault(crawler_name, [])
-            if crawls and crawls[-1]["State"] == "RUNNING":
-                crawls[-1].update(self._crawl_end_details(scope, crawler_name, state))
+            running = [c for c in doc["Crawls"].get(crawler_name, []) if c["State"] == "RUNNING"]
+            if running:  # one at most: a crawler runs one crawl at a time
+                running[-1].update(self._crawl_end_details(scope, crawler_name, state))
             self._save(scope, doc)
         self._node_ended(scope, ref, key, key, state, None)
 
@@ -313,18 +314,27 @@ class Engine:
     def _start_crawl(
         self, ctx: RequestContext, trigger: dict[str, Any], crawler: str, workflow: WorkflowRef | None
     ) -> tuple[str, dict[str, Any] | None] | None:
-        """Start a crawl, remembering who started it; a crawl that cannot start is an ERROR crawl."""
+        """Start a crawl, remembering who started it; a crawl that cannot start is an ERROR crawl.
+
+        The origin is written before the crawl starts (a crawl may end before `start` returns) and
+        only for an idle crawler, so the origin of a crawl in progress is never overwritten.
+        """
         key = node_key(CRAWLER_NODE, crawler)
         runner = crawl_runner(self.emulator)
         started = now()
         origin = {"TriggerName": trigger["Name"], "Workflow": list(workflow) if workflow else None}
-        ctx.store.put(ctx.scope, CRAWL_ORIGIN, "", crawler, origin)
+        recorded = False
         try:
             if runner is None:
                 raise EntityNotFoundException(f"Crawler with name {crawler} not found")
+            if runner.is_active(ctx.scope, crawler) or ctx.store.get(ctx.scope, CRAWL_ORIGIN, "", crawler):
+                raise CrawlerRunningException(f"Crawler with name {crawler} has already started")
+            ctx.store.put(ctx.scope, CRAWL_ORIGIN, "", crawler, origin)
+            recorded = True
             runner.start(ctx.scope, crawler)
         except Exception as exc:
-            ctx.store.delete(ctx.scope, CRAWL_ORIGIN, "", crawler)
+            if recorded:
+                ctx.store.delete(ctx.scope, CRAWL_ORIGIN, "", crawler)
             message = getattr(exc, "message", None) or f"{type(exc).__name__}: {exc}"
             log.info("trigger %s could not start crawler %s: %s", trigger["Name"], crawler, message)
             if workflow is None:
