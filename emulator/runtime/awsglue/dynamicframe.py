@@ -401,7 +401,7 @@ class DynamicFrame:
         if any(a.strip() == "match_catalog" for _, a in actions):
             if not database or not table_name:
                 raise Exception("database and table_name are required for match_catalog")
-            catalog = self.glue_ctx.get_catalog_schema(database, table_name, catalog_id)
+            catalog = self.glue_ctx._catalog_schema(database, table_name, catalog_id)
         frame = self
         for path, action in actions:
             frame = frame._resolve_path(C.parse_path(path), _parse_action(action), catalog)
@@ -532,6 +532,10 @@ def _build(spark: Any, items: Any, hint: G.StructType | None, schema: G.StructTy
                                verifySchema=False)
     errors = spark.createDataFrame(bad.map(lambda item: _error_row(item, site, info)), _ERROR_SCHEMA,
                                    verifySchema=False)
+    # Computed once, here: user functions run once per record (not again for every action on the
+    # result), and later actions stay in the JVM instead of going through Python workers again.
+    df, errors = df.localCheckpoint(), errors.localCheckpoint()
+    items.unpersist()
     return df, schema, errors
 
 
