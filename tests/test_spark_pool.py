@@ -405,6 +405,20 @@ def test_crash_outcomes() -> None:
     assert _crash_outcome(-11) == RunOutcome("FAILED", "The Spark driver process was killed by SIGSEGV during the run")
 
 
+def test_a_driver_that_cannot_start_fails_the_queued_runs(tmp_path: Path) -> None:
+    emulator = Emulator(Settings(data_dir=tmp_path / "data", spark_master="nonsense://nowhere",
+                                 spark_pool_size=1, spark_prewarm=False, durable=False))
+    try:
+        broken = emulator.component(SparkPool)
+        failed = submit(broken, tmp_path, "print('never')\n")
+        assert failed.wait() == RunOutcome("FAILED", (
+            "The Spark driver could not start: PySparkRuntimeError: [JAVA_GATEWAY_EXITED] Java gateway process "
+            "exited before sending its port number. (org.apache.spark.SparkException: Master must either be "
+            "yarn or start with spark, mesos, k8s, or local)"))
+    finally:
+        emulator.shutdown()
+
+
 def _processes_mentioning(text: str) -> list[int]:
     found = []
     for entry in Path("/proc").iterdir():

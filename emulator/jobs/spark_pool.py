@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import shutil
 import signal
 import socket
@@ -40,6 +41,8 @@ _BOOTSTRAP = (
 )
 # How much of a worker's log explains a driver that failed to start.
 _LOG_TAIL = 1500
+# The JVM's own line about why it stopped (e.g. a master URL it cannot use), in a worker's log.
+_JAVA_FAILURE = re.compile(r"^(?:Exception in thread \S+ |Error: )?([\w.$]+(?:Exception|Error): .*)$", re.MULTILINE)
 
 
 @dataclass(eq=False)
@@ -58,6 +61,7 @@ class _Worker:
     writer: BinaryIO
     scratch: Path
     log_path: Path
+    log_offset: int  # where this process's part of the (per index, appended) log begins
     state: str = "starting"  # starting, idle, busy, retiring, dead
     run: _Run | None = None
     start_error: str | None = field(default=None)
@@ -146,6 +150,7 @@ class SparkPool:
         # A fresh folder per process: a killed worker's folder is removed while its successor runs.
         scratch = Path(tempfile.mkdtemp(prefix=f"worker-{index}-", dir=self._work_dir))
         log_path = self._work_dir / f"worker-{index}.log"
+        log_offset = log_path.stat().st_size if log_path.exists() else 0
         ours, theirs = socket.socketpair()
         config = {
             "fd": theirs.fileno(),
@@ -165,7 +170,7 @@ class SparkPool:
                 pass_fds=(theirs.fileno(),), start_new_session=True,
             )
         theirs.close()
-        worker = _Worker(index, process, ours.makefile("wb"), scratch, log_path)
+        worker = _Worker(index, process, ours.makefile("wb"), scratch, log_path, log_offset)
         reader = ours.makefile("rb")
         ours.close()  # the two file objects keep the socket open
         threading.Thread(target=self._listen, args=(worker, reader), name=f"spark-worker-{index}", daemon=True).start()
@@ -218,7 +223,7 @@ class SparkPool:
             self._lock.notify_all()
         self._kill(worker)  # what is left of its process group: the JVM, PySpark's daemons
         if state == "starting":
-            message = "The Spark driver could not start: " + (worker.start_error or self._log_tail(worker))
+            message = "The Spark driver could not start: " + self._start_failure(worker)
             for queued in failed_runs:
                 self._end_run(queued, RunOutcome("FAILED", message))
             log.warning("%s", message)
@@ -292,12 +297,18 @@ class SparkPool:
         shutil.rmtree(worker.scratch, ignore_errors=True)
 
     @staticmethod
-    def _log_tail(worker: _Worker) -> str:
+    def _start_failure(worker: _Worker) -> str:
+        """Why a worker never got warm: Python's error and the JVM's reason, or the end of its log."""
         try:
-            text = worker.log_path.read_text(errors="replace")
+            with open(worker.log_path, "rb") as log_file:
+                log_file.seek(worker.log_offset)
+                text = log_file.read().decode(errors="replace")
         except OSError:
-            return f"exit status {worker.process.returncode}"
-        return text[-_LOG_TAIL:].strip() or f"exit status {worker.process.returncode}"
+            text = ""
+        java = _JAVA_FAILURE.search(text)
+        if worker.start_error and java:
+            return f"{worker.start_error} ({java.group(1)})"
+        return worker.start_error or text[-_LOG_TAIL:].strip() or how_it_ended(worker.process.returncode)
 
 
 def _request(spec: RunSpec) -> dict[str, Any]:
