@@ -168,12 +168,6 @@ class Engine:
             finally:
                 self._events.task_done()
 
-    def settle(self, timeout: float = 5.0) -> None:
-        """Wait until every end reported so far has been handled (tests and benchmarks)."""
-        done = threading.Event()
-        self._events.put((lambda _: done.set(), None))
-        done.wait(timeout)
-
     # -- ends of jobs and crawls --------------------------------------------------------------------
 
     def _job_ended(self, event: RunEnded) -> None:

@@ -76,8 +76,8 @@ def _check_predicate(predicate: dict[str, Any] | None) -> None:
             )
 
 
-def check_schedule(expression: str | None) -> None:
-    """A SCHEDULED trigger needs a valid AWS cron expression (also used for crawler-independent checks)."""
+def _check_schedule(expression: str | None) -> None:
+    """A SCHEDULED trigger needs a valid AWS cron expression (worded as the crawlers word it)."""
     if not expression:
         raise InvalidInputException("Schedule is required for a SCHEDULED trigger")
     try:
@@ -90,7 +90,7 @@ def _check_definition(ctx: RequestContext, trigger_type: str, spec: dict[str, An
     """AWS's rules for a trigger's definition, shared by CreateTrigger and UpdateTrigger."""
     _check_actions(ctx, spec.get("Actions") or [])
     if trigger_type == "SCHEDULED":
-        check_schedule(spec.get("Schedule"))
+        _check_schedule(spec.get("Schedule"))
     elif trigger_type == "CONDITIONAL":
         _check_predicate(spec.get("Predicate"))
 
