@@ -119,7 +119,8 @@ def test_describe_failure_keeps_class_and_message_without_java_frames() -> None:
 
     java = Py4JJavaError("An error occurred while calling o85.csv.\n: java.io.IOException: boom\n"
                          "\tat org.apache.Foo.bar(Foo.java:1)\n\tat org.apache.Foo.baz(Foo.java:2)\n")
-    assert describe_failure(java) == "Py4JJavaError: An error occurred while calling o85.csv. : java.io.IOException: boom"
+    assert describe_failure(java) == (
+        "Py4JJavaError: An error occurred while calling o85.csv. : java.io.IOException: boom")
     assert describe_failure(ZeroDivisionError("division by zero")) == "ZeroDivisionError: division by zero"
     assert describe_failure(KeyError()) == "KeyError"
     long = describe_failure(ValueError("x" * 5000))
@@ -236,7 +237,8 @@ def test_spark_error_shows_spark_message(pool: SparkPool, tmp_path: Path, s3: Pa
         from pyspark.sql import SparkSession
         SparkSession.builder.getOrCreate().read.csv("s3://raw/missing/")
     """)
-    assert failed.outcomes == [RunOutcome("FAILED", "AnalysisException: [PATH_NOT_FOUND] Path does not exist: s3://raw/missing.")]
+    message = "AnalysisException: [PATH_NOT_FOUND] Path does not exist: s3://raw/missing."
+    assert failed.outcomes == [RunOutcome("FAILED", message)]
 
 
 def test_syntax_error(pool: SparkPool, tmp_path: Path) -> None:

@@ -389,9 +389,10 @@ class WarmDriver:
         """Mount every bucket folder that exists now (buckets are created at any time)."""
         hadoop = self.sc._jsc.hadoopConfiguration()
         try:
-            folders = {e.name: Path(e.path) for e in os.scandir(self.s3_root) if e.is_dir() and not e.name.startswith(".")}
+            entries = list(os.scandir(self.s3_root))
         except FileNotFoundError:
-            folders = {}
+            entries = []
+        folders = {e.name: Path(e.path) for e in entries if e.is_dir() and not e.name.startswith(".")}
         for bucket in set(self.mounted) - set(folders):
             hadoop.unset(mount_key(bucket))
             del self.mounted[bucket]

@@ -95,8 +95,9 @@ def main() -> None:
     print(_row("warm pool", warm))
     print(_row("fresh python+session", fresh_python))
     print(_row("fresh spark-submit", fresh_submit))
-    print(f"median speed-up of the warm pool: {statistics.median(fresh_python) / statistics.median(warm):.0f}x "
-          f"over a fresh python process, {statistics.median(fresh_submit) / statistics.median(warm):.0f}x over spark-submit")
+    speed_up = [statistics.median(fresh) / statistics.median(warm) for fresh in (fresh_python, fresh_submit)]
+    print(f"median speed-up of the warm pool: {speed_up[0]:.0f}x over a fresh python process, "
+          f"{speed_up[1]:.0f}x over spark-submit")
 
 
 if __name__ == "__main__":
