@@ -14,19 +14,19 @@ yields None, so the crawl goes on with the other files.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Callable
 
 from .formats import avro, csv, grok, json, orc, parquet, xml
-from .formats.sample import NotText, TextSample, compression_of, read_sample
+from .formats.sample import SAMPLE_BYTES, NotText, PathArg, TextSample, compression_of, read_sample, text_sample
 from .formats.schema import FileSchema
 
 Log = Callable[[str], None]
-_BINARY = ((avro.MAGIC, avro.infer, "Avro"), (orc.MAGIC, orc.infer, "ORC"), (parquet.MAGIC, parquet.infer, "Parquet"))
+_BINARY: tuple[tuple[bytes, Callable[[PathArg, int], FileSchema], str], ...] = (
+    (avro.MAGIC, avro.infer, "Avro"), (orc.MAGIC, orc.infer, "ORC"), (parquet.MAGIC, parquet.infer, "Parquet"))
 _APACHE = (("combined_apache", "%{COMBINEDAPACHELOG}"), ("apache", "%{COMMONAPACHELOG}"))
 
 
-def classify_file(path: Path, size: int, classifiers: list[dict], log: Log, where: str) -> FileSchema | None:
+def classify_file(path: PathArg, size: int, classifiers: list[dict], log: Log, where: str) -> FileSchema | None:
     """The schema of one file, or None (logged) when it is empty, unreadable or of no known format.
 
     `where` names the file in log lines (its s3:// path).
@@ -37,7 +37,7 @@ def classify_file(path: Path, size: int, classifiers: list[dict], log: Log, wher
     problem = None  # why a file that starts like a binary format is not one: said only if nothing else fits
     try:
         with open(path, "rb") as handle:
-            head = handle.read(4)
+            head = handle.read(SAMPLE_BYTES + 1)  # one read serves uncompressed text files whole
         compression = compression_of(head)
         if compression == "none":
             for magic, infer, name in _BINARY:
@@ -45,7 +45,9 @@ def classify_file(path: Path, size: int, classifiers: list[dict], log: Log, wher
                     schema, problem = _binary(infer, name, path, size)
                     if schema is not None:
                         return schema
-        sample = read_sample(path, size, compression)
+            sample = text_sample(head, SAMPLE_BYTES, size, compression, min(len(head), SAMPLE_BYTES))
+        else:
+            sample = read_sample(path, size, compression)
     except NotText as exc:
         log(f"Skipping {where}: {problem or exc}, classification UNKNOWN")
         return None
@@ -58,7 +60,7 @@ def classify_file(path: Path, size: int, classifiers: list[dict], log: Log, wher
     return schema
 
 
-def _binary(infer: Callable[[Path, int], FileSchema], name: str, path: Path,
+def _binary(infer: Callable[[PathArg, int], FileSchema], name: str, path: PathArg,
             size: int) -> tuple[FileSchema | None, str | None]:
     """(schema, None), or (None, the problem) when the magic bytes lied: the text classifiers go next,
     as Glue's built-ins answer 0.0 and pass the file on (a CSV whose header starts with `ORC` is CSV)."""

@@ -89,7 +89,7 @@ class TablePlan:
 class _File:
     rel: str  # key relative to the include path ('' when the include path is this file)
     key: str
-    path: Path
+    path: str
     size: int
     mtime: float
     sampled: bool = False  # inference read it (SampleSize may leave files out)
@@ -191,7 +191,7 @@ def _walk(directory: Path, rel: str, key_prefix: str, exclusions: list[re.Patter
                 if any(p.fullmatch(child_rel) for p in exclusions):
                     continue
                 stat = entry.stat()
-                folder.files.append(_File(child_rel, key_prefix + child_rel, Path(entry.path), stat.st_size,
+                folder.files.append(_File(child_rel, key_prefix + child_rel, entry.path, stat.st_size,
                                           stat.st_mtime))
         except OSError as exc:  # gone or unreadable since the listing
             log(f"Skipping {key_prefix}{rel}/{entry.name}: {exc.strerror}")
@@ -542,7 +542,7 @@ def plan_s3_target(data_dir: Path, target: dict, classifiers: list[dict], config
     if local.is_file() and segments and not any(skipped_name(s) for s in segments):
         key_prefix = "/".join(segments[:-1]) + "/" if len(segments) > 1 else ""
         stat = local.stat()
-        f = _File(segments[-1], "/".join(segments), local, stat.st_size, stat.st_mtime, sampled=True)
+        f = _File(segments[-1], "/".join(segments), str(local), stat.st_size, stat.st_mtime, sampled=True)
         f.schema = classify_file(local, f.size, classifiers, log, f"s3://{bucket}/{f.key}")
         if f.schema is None:
             return []

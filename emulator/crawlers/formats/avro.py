@@ -8,10 +8,9 @@ inference needs the header and the block counts, never the records.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any, BinaryIO
 
-from .sample import MB
+from .sample import MB, PathArg
 from .schema import NULL, Array, DataType, FileSchema, MapOf, Struct, UnionOf
 
 MAGIC = b"Obj\x01"
@@ -165,7 +164,7 @@ class _Types:
         return dtype
 
 
-def infer(path: Path, size: int) -> FileSchema:
+def infer(path: PathArg, size: int) -> FileSchema:
     """The file's schema; raises AvroError when the header is not a record schema's container."""
     with open(path, "rb") as stream:
         metadata = read_metadata(stream)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 
 from .parquet import hive_type
+from .sample import PathArg
 from .schema import FileSchema
 
 MAGIC = b"ORC"
@@ -13,7 +13,7 @@ OUTPUT_FORMAT = "org.apache.hadoop.hive.ql.io.orc.OrcOutputFormat"
 SERDE = "org.apache.hadoop.hive.ql.io.orc.OrcSerde"
 
 
-def infer(path: Path, size: int) -> FileSchema:
+def infer(path: PathArg, size: int) -> FileSchema:
     """The file's schema; raises (pyarrow's ArrowInvalid, OSError) when the tail is not ORC's."""
     import pyarrow.orc as orc
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
+from .sample import PathArg
 from .schema import NULL, Array, DataType, FileSchema, MapOf, Struct
 
 MAGIC = b"PAR1"
@@ -56,7 +56,7 @@ def hive_type(arrow_type: Any) -> DataType:
     return "string"
 
 
-def infer(path: Path, size: int) -> FileSchema:
+def infer(path: PathArg, size: int) -> FileSchema:
     """The file's schema; raises (pyarrow's ArrowInvalid, OSError) when the footer is not Parquet's."""
     import pyarrow.parquet as pq
 

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import bz2
 import gzip
+import os
 import zlib
 from dataclasses import dataclass
-from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, Union
 
 MB = 1 << 20
 SAMPLE_BYTES = MB
@@ -19,6 +19,7 @@ MAX_RECORDS = 1000
 
 GZIP_MAGIC = b"\x1f\x8b"
 BZIP2_MAGIC = b"BZh"
+PathArg = Union[str, "os.PathLike[str]"]
 
 
 class NotText(Exception):
@@ -62,7 +63,7 @@ class TextSample:
         return self.text[: cut + 1] if cut >= 0 else ""
 
 
-def _open(path: Path, compression: str) -> tuple[BinaryIO, BinaryIO]:
+def _open(path: PathArg, compression: str) -> tuple[BinaryIO, BinaryIO]:
     raw = open(path, "rb")
     if compression == "gzip":
         return raw, gzip.GzipFile(fileobj=raw)  # type: ignore[return-value]
@@ -71,7 +72,7 @@ def _open(path: Path, compression: str) -> tuple[BinaryIO, BinaryIO]:
     return raw, raw
 
 
-def read_sample(path: Path, size: int, compression: str, limit: int = SAMPLE_BYTES) -> TextSample:
+def read_sample(path: PathArg, size: int, compression: str, limit: int = SAMPLE_BYTES) -> TextSample:
     """Read at most `limit` decompressed bytes from the file's start and decode them as UTF-8.
 
     A truncated or corrupt compressed stream yields what decompressed before the damage. Raises NotText
@@ -86,9 +87,17 @@ def read_sample(path: Path, size: int, compression: str, limit: int = SAMPLE_BYT
             if compression == "none":
                 raise
             data = _salvage(path, compression, limit + 1)
-        complete = len(data) <= limit
-        data = data[:limit]
-        consumed = raw.tell() if compression != "none" else len(data)
+        consumed = raw.tell() if compression != "none" else min(len(data), limit)
+    return text_sample(data, limit, size, compression, consumed)
+
+
+def text_sample(data: bytes, limit: int, size: int, compression: str, consumed: int) -> TextSample:
+    """The sample of `data`, the first `limit` + 1 (decompressed) bytes read from a file of `size` bytes.
+
+    Raises NotText for binary content.
+    """
+    complete = len(data) <= limit
+    data = data[:limit]
     if b"\x00" in data:
         raise NotText("binary content (NUL bytes)")
     if data.startswith(b"\xef\xbb\xbf"):
@@ -103,7 +112,7 @@ def read_sample(path: Path, size: int, compression: str, limit: int = SAMPLE_BYT
     return TextSample(text, complete, min(consumed, size) if size else consumed, size, compression)
 
 
-def _salvage(path: Path, compression: str, limit: int) -> bytes:
+def _salvage(path: PathArg, compression: str, limit: int) -> bytes:
     """Decompress chunk by chunk up to the damage, keeping what came out before it."""
     out = bytearray()
     decompressor = zlib.decompressobj(16 + zlib.MAX_WBITS) if compression == "gzip" else bz2.BZ2Decompressor()
