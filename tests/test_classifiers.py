@@ -29,7 +29,8 @@ def test_each_kind_is_stored_as_given_with_version_1(glue_emulator: EmulatorHand
     glue.create_classifier(JsonClassifier={"Name": "j", "JsonPath": "$.records[*]"})
     assert body(glue, "g") == ("GrokClassifier", {"Name": "g", "Classification": "applog", "GrokPattern": "%{WORD:w}",
                                                   "CustomPatterns": "MYNUM \\d+\nOTHER [a-z]+", "Version": 1})
-    assert body(glue, "x") == ("XMLClassifier", {"Name": "x", "Classification": "books", "RowTag": "book", "Version": 1})
+    assert body(glue, "x") == ("XMLClassifier", {"Name": "x", "Classification": "books", "RowTag": "book",
+                                                 "Version": 1})
     assert body(glue, "j") == ("JsonClassifier", {"Name": "j", "JsonPath": "$.records[*]", "Version": 1})
 
 
@@ -41,10 +42,11 @@ def test_csv_classifier_gets_the_documented_defaults(glue_emulator: EmulatorHand
         "AllowSingleColumn": False, "CustomDatatypeConfigured": False, "CustomDatatypes": [], "Serde": "None",
         "Version": 1,
     })
-    glue.create_classifier(CsvClassifier={"Name": "c2", "Delimiter": ";", "QuoteSymbol": "'", "ContainsHeader": "PRESENT",
-                                          "Header": ["id", "name"], "Serde": "OpenCSVSerDe",
-                                          "CustomDatatypeConfigured": True, "CustomDatatypes": ["INT", "STRING"]})
-    kind, members = body(glue, "c2")
+    glue.create_classifier(CsvClassifier={"Name": "c2", "Delimiter": ";", "QuoteSymbol": "'",
+                                          "ContainsHeader": "PRESENT", "Header": ["id", "name"],
+                                          "Serde": "OpenCSVSerDe", "CustomDatatypeConfigured": True,
+                                          "CustomDatatypes": ["INT", "STRING"]})
+    _, members = body(glue, "c2")
     assert (members["Delimiter"], members["QuoteSymbol"], members["Header"], members["Serde"]) == (
         ";", "'", ["id", "name"], "OpenCSVSerDe")
     assert members["CustomDatatypes"] == ["INT", "STRING"]

@@ -12,14 +12,14 @@ from typing import Any, Iterator
 import pytest
 from botocore.exceptions import ClientError
 
+from emulator.catalog.common import TABLE, table_parent
+from emulator.catalog.databases import create_database
 from emulator.config import Settings
 from emulator.context import RequestContext
 from emulator.core import Emulator
 from emulator.crawlers import planner
-from emulator.crawlers.crawlers import create_crawler, get_crawler, list_crawls
+from emulator.crawlers.crawlers import create_crawler, get_crawler, list_crawls, update_crawler
 from emulator.crawlers.runner import CRAWL, CRAWLER, RESTART_MESSAGE, CrawlRunner
-from emulator.catalog.databases import create_database
-from emulator.catalog.common import TABLE, table_parent
 from emulator.errors import CrawlerRunningException, CrawlerStoppingException
 from emulator.testing.plugin import EmulatorHandle
 
@@ -94,9 +94,9 @@ def test_create_fills_in_what_aws_reports(glue_emulator: EmulatorHandle) -> None
     assert crawler == {
         "Name": "cr",
         "Role": ROLE,
-        "Targets": {"S3Targets": [{"Path": "s3://raw/sales", "Exclusions": []}], "JdbcTargets": [], "MongoDBTargets": [],
-                    "DynamoDBTargets": [], "CatalogTargets": [], "DeltaTargets": [], "IcebergTargets": [],
-                    "HudiTargets": []},
+        "Targets": {"S3Targets": [{"Path": "s3://raw/sales", "Exclusions": []}], "JdbcTargets": [],
+                    "MongoDBTargets": [], "DynamoDBTargets": [], "CatalogTargets": [], "DeltaTargets": [],
+                    "IcebergTargets": [], "HudiTargets": []},
         "Classifiers": [],
         "RecrawlPolicy": {"RecrawlBehavior": "CRAWL_EVERYTHING"},
         "SchemaChangePolicy": {"UpdateBehavior": "UPDATE_IN_DATABASE", "DeleteBehavior": "DEPRECATE_IN_DATABASE"},
@@ -149,11 +149,13 @@ CATALOG = {"CatalogTargets": [{"DatabaseName": "db", "Tables": ["t"]}]}
         ({"Configuration": '{"Version": 2.0}'}, "Version must be 1.0"),
         ({"Configuration": '{"Version": 1.0, "Speed": "max"}'}, "unknown key(s) Speed in the configuration"),
         ({"Configuration": '{"Version": 1.0, "Grouping": {"TableLevelConfiguration": 0}}'}, "positive integer"),
-        ({"Configuration": '{"Version": 1.0, "Grouping": {"TableGroupingPolicy": "Other"}}'}, "CombineCompatibleSchemas"),
+        ({"Configuration": '{"Version": 1.0, "Grouping": {"TableGroupingPolicy": "Other"}}'},
+         "CombineCompatibleSchemas"),
         ({"Configuration": '{"Version": 1.0, "CrawlerOutput": {"Tables": {"AddOrUpdateBehavior": "X"}}}'},
          "MergeNewColumns"),
         ({"Targets": {"S3Targets": [{"Path": "raw/x"}]}}, "Invalid S3 target path 'raw/x'"),
-        ({"Targets": {"S3Targets": [{"Path": "s3://raw/x", "SampleSize": 250}]}}, "SampleSize must be between 1 and 249"),
+        ({"Targets": {"S3Targets": [{"Path": "s3://raw/x", "SampleSize": 250}]}},
+         "SampleSize must be between 1 and 249"),
         ({"Targets": {**S3, **CATALOG}}, "Catalog targets cannot be combined"),
         ({"Targets": CATALOG, "SchemaChangePolicy": {"DeleteBehavior": "DEPRECATE_IN_DATABASE"}},
          "not DEPRECATE_IN_DATABASE"),
@@ -625,8 +627,6 @@ def test_stop_while_planning_cancels_and_writes_nothing(
     with pytest.raises(CrawlerRunningException):
         runner.start(ctx.scope, "cr")
     with pytest.raises(CrawlerRunningException, match="Cannot update Crawler while running"):
-        from emulator.crawlers.crawlers import update_crawler
-
         update_crawler(ctx, {"Name": "cr", "Description": "x"})
     runner.stop(ctx.scope, "cr")
     assert get_crawler(ctx, {"Name": "cr"})["Crawler"]["State"] == "STOPPING"

@@ -419,7 +419,8 @@ def _crawl_filter(spec: dict[str, Any]) -> Callable[[dict[str, Any]], bool]:
         if field == "STATE":
             value = value.upper()
             if value not in _HISTORY_STATES:
-                raise InvalidInputException(f"Invalid crawl state {spec['FieldValue']}: use {', '.join(_HISTORY_STATES)}.")
+                states = ", ".join(_HISTORY_STATES)
+                raise InvalidInputException(f"Invalid crawl state {spec['FieldValue']}: use {states}.")
         member = "CrawlId" if field == "CRAWL_ID" else "State"
         return lambda crawl: compare(crawl.get(member), value)
     try:

@@ -615,12 +615,15 @@ class _CatalogWriter:
             self._retire_partitions(where, [list(values) for values in gone])
 
     def _partition_input(self, table: dict[str, Any], partition: dict[str, Any]) -> dict[str, Any]:
-        """A planned PartitionInput; with InheritFromTable, the table's schema and formats with the
-        partition's own location and parameters."""
+        """A planned PartitionInput; with InheritFromTable, the table's schema, formats and SerDe
+        with the partition's own location and statistics (its StorageDescriptor parameters)."""
         spec = json.loads(json.dumps(partition))
         if self.inherit:
+            own = spec.get("StorageDescriptor", {})
             descriptor = json.loads(json.dumps(table.get("StorageDescriptor", {})))
-            descriptor["Location"] = spec.get("StorageDescriptor", {}).get("Location", descriptor.get("Location"))
+            for member in ("Location", "Parameters"):
+                if member in own:
+                    descriptor[member] = own[member]
             spec["StorageDescriptor"] = descriptor
         return spec
 

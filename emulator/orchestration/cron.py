@@ -212,7 +212,9 @@ def parse(expression: str) -> Cron:
     """Parse `cron(...)`; a ValueError says what is wrong (the API answers InvalidInputException)."""
     match = _EXPRESSION.match(expression.strip())
     if match is None:
-        raise ValueError("a schedule must be a cron expression: cron(Minutes Hours Day-of-month Month Day-of-week Year)")
+        raise ValueError(
+            "a schedule must be a cron expression: cron(Minutes Hours Day-of-month Month Day-of-week Year)"
+        )
     fields = match.group(1).upper().split()
     if len(fields) != 6:
         raise ValueError(f"a cron expression has 6 fields, this one has {len(fields)}")
