@@ -51,7 +51,7 @@ def serve(settings: Settings) -> None:
         # Read sockets 256 KB at a time (waitress reads 8 KB): large uploads arrive 3x faster.
         recv_bytes=256 * 1024,
     )
-    s3xml.keep_metadata_header_case(server)
+    s3xml.adapt_waitress(server)
     # SIGTERM (docker stop, the fixture's stop) ends the loop like Ctrl-C, so shutdown hooks run.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     settings.port = server.effective_port

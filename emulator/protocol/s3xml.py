@@ -380,7 +380,9 @@ def _file_body(environ: Mapping[str, Any], file: BinaryIO, length: int) -> Any:
 
 def _response(body: Any, status: int, headers: dict[str, str], passthrough: bool = False) -> Response:
     response = Response(body, status, direct_passthrough=passthrough)
-    # After construction: werkzeug sets Content-Length from the body it is given (0 for HEAD's).
+    # After construction: werkzeug sets Content-Length from the body it is given (0 for HEAD's),
+    # and a text/html Content-Type S3 never sends.
+    del response.headers["Content-Type"]
     response.headers.update(headers)
     return response
 
@@ -411,12 +413,15 @@ def error_response(error: AwsError, request: Request, request_id: str) -> Respon
     return to_response(S3Reply(error.status, {"Content-Type": "application/xml"}, body), request, request_id)
 
 
-def keep_metadata_header_case(server: Any) -> None:
-    """Make a waitress server send `x-amz-meta-*` header names in the case the handler gave.
+def adapt_waitress(server: Any) -> None:
+    """Two fixes S3 clients need from a waitress server (its channel class is replaced).
 
-    waitress capitalises every response header name (`x-amz-meta-owner` -> `X-Amz-Meta-Owner`), and
-    botocore takes user metadata keys from the names as received: without this, Metadata keys
-    written in lower case (as S3 returns them) would come back capitalised.
+    - waitress capitalises every response header name (`x-amz-meta-owner` -> `X-Amz-Meta-Owner`),
+      and botocore takes user metadata keys from the names as received: `x-amz-meta-*` names are
+      sent in the case the handler gave, so Metadata keys come back as S3 returns them.
+    - waitress 3.0 answers `Expect: 100-continue` and then waits for a body even when
+      Content-Length is 0, so boto3's PUT of an empty object (a folder marker) would hang:
+      a request with no body stays complete after the 100 Continue.
     """
     from waitress.channel import HTTPChannel
     from waitress.task import WSGITask
@@ -438,5 +443,10 @@ def keep_metadata_header_case(server: Any) -> None:
     class Channel(HTTPChannel):  # type: ignore[misc]
         task_class = Task
 
-    server.channel_class = Channel
+        def send_continue(self) -> None:
+            bodiless = self.request.completed and self.request.body_rcv is None
+            super().send_continue()
+            if bodiless:
+                self.request.completed = True
 
+    server.channel_class = Channel

@@ -27,7 +27,6 @@ if TYPE_CHECKING:
     from ..core import Emulator
 
 log = logging.getLogger("glue_emulator.s3")
-S3Handler = Callable[[RequestContext, s3xml.S3Request], s3xml.S3Reply]
 
 
 def attach(emulator: "Emulator") -> None:
@@ -36,7 +35,7 @@ def attach(emulator: "Emulator") -> None:
 
 
 @lru_cache(maxsize=1)
-def handlers() -> dict[str, S3Handler]:
+def handlers() -> dict[str, Callable[[RequestContext, s3xml.S3Request], s3xml.S3Reply]]:
     operations = s3xml.operation_names()
     return discover_handlers(SimpleNamespace(operations=operations), ("emulator.s3",))  # type: ignore[arg-type]
 

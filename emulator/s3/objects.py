@@ -22,7 +22,6 @@ from ..protocol.s3xml import (
     parse_http_date,
     xml_reply,
 )
-from ..clock import now
 from ..errors import AwsError
 from .checksums import (
     FULL_OBJECT,
@@ -248,7 +247,7 @@ def check_conditions(headers: Mapping[str, str], etag: str, mtime: float, copy_s
             raise not_modified(Condition=prefix + "If-None-Match")
     else:
         modified_since = parse_http_date(headers.get(prefix + "If-Modified-Since"))
-        if modified_since is not None and modified_since <= now() and seconds <= modified_since:
+        if modified_since is not None and seconds <= modified_since:
             raise not_modified(Condition=prefix + "If-Modified-Since")
 
 
