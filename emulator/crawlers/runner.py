@@ -255,8 +255,8 @@ class CrawlRunner:
             crawl_log(f"INFO : Crawler configured with Configuration {crawler.get('Configuration') or '{}'} and "
                       f"SchemaChangePolicy {json.dumps(crawler['SchemaChangePolicy'], separators=(',', ':'))}.")
             outputs = self._plan(ctx, crawler, crawl, crawl_log)
-            crawl_log.flush()
             self._begin_writing(ctx, crawl)
+            crawl_log.flush()
             databases = ", ".join(sorted({output.database for output in outputs})) or crawler.get("DatabaseName", "")
             crawl_log(f"BENCHMARK : Classification complete, writing results to database {databases}")
             summary = _CatalogWriter(ctx, crawler, crawl, crawl_log).write(outputs)
