@@ -1,0 +1,212 @@
+"""Deploy the retail pipeline to a running glue-emulator and run it once.
+
+    python examples/retail_pipeline/deploy_and_run.py [--endpoint http://127.0.0.1:4566] [--fail-cleaning]
+
+What it builds (names start with `retail-`):
+
+    retail-daily-start   SCHEDULED cron(0 6 * * ? *)   -> crawl sales (CSV, date=... partitions) and
+                                                          customers (JSON) in parallel
+    retail-after-crawls  both crawls SUCCEEDED         -> retail-clean-orders        (Spark)
+    retail-after-clean   cleaning SUCCEEDED            -> retail-aggregate-revenue   (Spark)
+    retail-on-clean-fail cleaning FAILED               -> retail-handle-errors       (Python shell)
+    retail-after-either  ANY of the two above SUCCEEDED -> retail-load-warehouse     (Python shell)
+    retail-after-load    load SUCCEEDED                -> retail-update-dashboard    (Python shell)
+
+The schedule fires daily at 06:00 UTC; this script also starts a run at once (StartWorkflowRun), waits
+for it and prints what GetWorkflowRun reports. `--fail-cleaning` sets the run property that makes the
+cleaning job fail, to see the error branch. Re-running the script replaces the previous deployment.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import boto3
+from botocore.exceptions import ClientError
+
+HERE = Path(__file__).resolve().parent
+RAW, SCRIPTS, LAKE = "retail-raw", "retail-scripts", "retail-lake"
+DATABASE, WORKFLOW = "retail", "retail-daily"
+ROLE = "arn:aws:iam::123456789012:role/RetailGlueRole"
+CRAWLERS = {"retail-sales-crawler": f"s3://{RAW}/sales/", "retail-customers-crawler": f"s3://{RAW}/customers/"}
+# job name -> (script, command, arguments)
+JOBS: dict[str, tuple[str, str, dict[str, str]]] = {
+    "retail-clean-orders": (
+        "clean_orders.py",
+        "glueetl",
+        {"--database": DATABASE, "--clean_path": f"s3://{LAKE}/clean/orders/"},
+    ),
+    "retail-aggregate-revenue": (
+        "aggregate_revenue.py",
+        "glueetl",
+        {"--clean_path": f"s3://{LAKE}/clean/orders/", "--aggregates_path": f"s3://{LAKE}/aggregates/"},
+    ),
+    "retail-handle-errors": ("handle_errors.py", "pythonshell", {"--errors_bucket": LAKE}),
+    "retail-load-warehouse": ("load_warehouse.py", "pythonshell", {"--lake_bucket": LAKE}),
+    "retail-update-dashboard": ("update_dashboard.py", "pythonshell", {"--lake_bucket": LAKE}),
+}
+
+
+def watch(name: str, state: str = "SUCCEEDED") -> dict[str, str]:
+    key, state_key = ("CrawlerName", "CrawlState") if name.endswith("-crawler") else ("JobName", "State")
+    return {"LogicalOperator": "EQUALS", key: name, state_key: state}
+
+
+TRIGGERS: list[dict[str, Any]] = [
+    {
+        "Name": "retail-daily-start",
+        "Type": "SCHEDULED",
+        "Schedule": "cron(0 6 * * ? *)",
+        "Actions": [{"CrawlerName": name} for name in CRAWLERS],
+    },
+    {
+        "Name": "retail-after-crawls",
+        "Type": "CONDITIONAL",
+        "Predicate": {"Logical": "AND", "Conditions": [watch(name) for name in CRAWLERS]},
+        "Actions": [{"JobName": "retail-clean-orders"}],
+    },
+    {
+        "Name": "retail-after-clean",
+        "Type": "CONDITIONAL",
+        "Predicate": {"Conditions": [watch("retail-clean-orders")]},
+        "Actions": [{"JobName": "retail-aggregate-revenue"}],
+    },
+    {
+        "Name": "retail-on-clean-fail",
+        "Type": "CONDITIONAL",
+        "Predicate": {"Conditions": [watch("retail-clean-orders", "FAILED")]},
+        "Actions": [{"JobName": "retail-handle-errors"}],
+    },
+    {
+        "Name": "retail-after-either",
+        "Type": "CONDITIONAL",
+        "Predicate": {"Logical": "ANY", "Conditions": [watch("retail-aggregate-revenue"), watch("retail-handle-errors")]},
+        "Actions": [{"JobName": "retail-load-warehouse"}],
+    },
+    {
+        "Name": "retail-after-load",
+        "Type": "CONDITIONAL",
+        "Predicate": {"Conditions": [watch("retail-load-warehouse")]},
+        "Actions": [{"JobName": "retail-update-dashboard"}],
+    },
+]
+
+
+def clients(endpoint: str | None) -> tuple[Any, Any]:
+    options: dict[str, Any] = {"region_name": os.environ.get("AWS_REGION", "us-east-1")}
+    if endpoint:  # the emulator takes any credentials
+        options.update(endpoint_url=endpoint, aws_access_key_id="testing", aws_secret_access_key="testing")
+    return boto3.client("glue", **options), boto3.client("s3", **options)
+
+
+def ignore_missing(call: Any, **kwargs: Any) -> None:
+    try:
+        call(**kwargs)
+    except ClientError as error:
+        if error.response["Error"]["Code"] not in ("EntityNotFoundException", "NoSuchBucket"):
+            raise
+
+
+def empty_bucket(s3: Any, bucket: str) -> None:
+    try:
+        s3.create_bucket(Bucket=bucket)
+    except ClientError as error:
+        if error.response["Error"]["Code"] not in ("BucketAlreadyOwnedByYou", "BucketAlreadyExists"):
+            raise
+    for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket):
+        for item in page.get("Contents", []):
+            s3.delete_object(Bucket=bucket, Key=item["Key"])
+
+
+def deploy(glue: Any, s3: Any) -> None:
+    """Replace any previous deployment, upload data and scripts, create everything."""
+    ignore_missing(glue.delete_workflow, Name=WORKFLOW)  # its triggers go with it
+    for trigger in TRIGGERS:
+        ignore_missing(glue.delete_trigger, Name=trigger["Name"])
+    for job in JOBS:
+        ignore_missing(glue.delete_job, JobName=job)
+    for crawler in CRAWLERS:
+        ignore_missing(glue.delete_crawler, Name=crawler)
+    ignore_missing(glue.delete_database, Name=DATABASE)
+    for bucket in (RAW, SCRIPTS, LAKE):
+        empty_bucket(s3, bucket)
+    for path in sorted((HERE / "data").rglob("*")):
+        if path.is_file():
+            s3.upload_file(str(path), RAW, path.relative_to(HERE / "data").as_posix())
+    for path in sorted((HERE / "scripts").glob("*.py")):
+        s3.upload_file(str(path), SCRIPTS, path.name)
+
+    glue.create_database(DatabaseInput={"Name": DATABASE, "Description": "Retail sample data"})
+    for name, path in CRAWLERS.items():
+        glue.create_crawler(Name=name, Role=ROLE, DatabaseName=DATABASE, Targets={"S3Targets": [{"Path": path}]})
+    for name, (script, command, arguments) in JOBS.items():
+        spec: dict[str, Any] = {"Name": command, "ScriptLocation": f"s3://{SCRIPTS}/{script}", "PythonVersion": "3"}
+        options: dict[str, Any] = {"GlueVersion": "5.0", "WorkerType": "G.1X", "NumberOfWorkers": 2}
+        if command == "pythonshell":
+            spec["PythonVersion"] = "3.9"
+            options = {"MaxCapacity": 0.0625}
+        glue.create_job(Name=name, Role=ROLE, Command=spec, DefaultArguments=arguments, Timeout=30, **options)
+    glue.create_workflow(Name=WORKFLOW, Description="Daily retail revenue", DefaultRunProperties={"pipeline": WORKFLOW})
+    for trigger in TRIGGERS:
+        glue.create_trigger(WorkflowName=WORKFLOW, StartOnCreation=True, **trigger)
+
+
+def run_once(glue: Any, fail_cleaning: bool, timeout: float) -> dict[str, Any]:
+    properties = {"fail_cleaning": "true"} if fail_cleaning else {}
+    run_id = glue.start_workflow_run(Name=WORKFLOW, RunProperties=properties)["RunId"]
+    print(f"started workflow run {run_id}", flush=True)
+    deadline = time.monotonic() + timeout
+    while True:
+        run = glue.get_workflow_run(Name=WORKFLOW, RunId=run_id, IncludeGraph=True)["Run"]
+        if run["Status"] not in ("RUNNING", "STOPPING"):
+            return run
+        if time.monotonic() > deadline:
+            sys.exit(f"the run is still {run['Status']} after {timeout:.0f} s")
+        time.sleep(1)
+
+
+def report(run: dict[str, Any], s3: Any) -> None:
+    """What GetWorkflowRun says, node by node, and the dashboard the pipeline wrote."""
+    seconds = (run["CompletedOn"] - run["StartedOn"]).total_seconds()
+    print(f"\nStatus: {run['Status']} in {seconds:.1f} s")
+    print("Statistics:", json.dumps(run["Statistics"]))
+    for node in sorted(run["Graph"]["Nodes"], key=lambda n: (n["Type"], n["Name"])):
+        if node["Type"] == "JOB":
+            runs = node.get("JobDetails", {}).get("JobRuns", [])
+            detail = ", ".join(f"{r['JobRunState']} ({r.get('ExecutionTime', 0)} s)" for r in runs) or "not run"
+        elif node["Type"] == "CRAWLER":
+            crawls = node.get("CrawlerDetails", {}).get("Crawls", [])
+            detail = ", ".join(c["State"] for c in crawls) or "not run"
+        else:
+            trigger = node["TriggerDetails"]["Trigger"]
+            detail = f"{trigger['Type']} {trigger['State']}"
+        print(f"  {node['Type']:<8} {node['Name']:<26} {detail}")
+    print("Run properties:", json.dumps(run["WorkflowRunProperties"], sort_keys=True))
+    try:
+        dashboard = s3.get_object(Bucket=LAKE, Key="dashboard/latest.json")["Body"].read().decode()
+        print("Dashboard:", dashboard)
+    except ClientError:
+        print("Dashboard: not written")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--endpoint", default=os.environ.get("AWS_ENDPOINT_URL", "http://127.0.0.1:4566"),
+                        help="the emulator's URL (default: $AWS_ENDPOINT_URL or http://127.0.0.1:4566)")
+    parser.add_argument("--fail-cleaning", action="store_true", help="make the cleaning job fail (error branch)")
+    parser.add_argument("--timeout", type=float, default=600, help="seconds to wait for the run")
+    options = parser.parse_args()
+    glue, s3 = clients(options.endpoint)
+    deploy(glue, s3)
+    print(f"deployed workflow {WORKFLOW}: {len(CRAWLERS)} crawlers, {len(JOBS)} jobs, {len(TRIGGERS)} triggers")
+    report(run_once(glue, options.fail_cleaning, options.timeout), s3)
+
+
+if __name__ == "__main__":
+    main()
