@@ -23,6 +23,7 @@ from .formats.schema import FileSchema
 Log = Callable[[str], None]
 _BINARY: tuple[tuple[bytes, Callable[[PathArg, int], FileSchema], str], ...] = (
     (avro.MAGIC, avro.infer, "Avro"), (orc.MAGIC, orc.infer, "ORC"), (parquet.MAGIC, parquet.infer, "Parquet"))
+_MAGICS = tuple(magic for magic, _, _ in _BINARY)
 _APACHE = (("combined_apache", "%{COMBINEDAPACHELOG}"), ("apache", "%{COMMONAPACHELOG}"))
 
 
@@ -37,14 +38,19 @@ def classify_file(path: PathArg, size: int, classifiers: list[dict], log: Log, w
     problem = None  # why a file that starts like a binary format is not one: said only if nothing else fits
     try:
         with open(path, "rb") as handle:
-            head = handle.read(SAMPLE_BYTES + 1)  # one read serves uncompressed text files whole
-        compression = compression_of(head)
-        if compression == "none":
+            head = handle.read(4)
+            compression = compression_of(head)
+            binary = compression == "none" and head.startswith(_MAGICS)
+            plain_text = compression == "none" and not binary
+            if plain_text:  # its sample: read on in the same open
+                head += handle.read(SAMPLE_BYTES + 1 - len(head))
+        if binary:
             for magic, infer, name in _BINARY:
                 if head.startswith(magic):
                     schema, problem = _binary(infer, name, path, size)
                     if schema is not None:
                         return schema
+        if plain_text:
             sample = text_sample(head, SAMPLE_BYTES, size, compression, min(len(head), SAMPLE_BYTES))
         else:
             sample = read_sample(path, size, compression)
