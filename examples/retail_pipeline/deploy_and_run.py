@@ -86,7 +86,10 @@ TRIGGERS: list[dict[str, Any]] = [
     {
         "Name": "retail-after-either",
         "Type": "CONDITIONAL",
-        "Predicate": {"Logical": "ANY", "Conditions": [watch("retail-aggregate-revenue"), watch("retail-handle-errors")]},
+        "Predicate": {
+            "Logical": "ANY",
+            "Conditions": [watch("retail-aggregate-revenue"), watch("retail-handle-errors")],
+        },
         "Actions": [{"JobName": "retail-load-warehouse"}],
     },
     {

@@ -36,6 +36,7 @@ glue.write_dynamic_frame.from_options(
     format="parquet",
 )
 dropped = sales.count() - orders.count()
-glue_api.put_workflow_run_properties(**run, RunProperties={"clean_orders": str(orders.count()), "dropped_rows": str(dropped)})
+counts = {"clean_orders": str(orders.count()), "dropped_rows": str(dropped)}
+glue_api.put_workflow_run_properties(**run, RunProperties=counts)
 print(f"{orders.count()} clean orders, {dropped} rows dropped")
 job.commit()

@@ -8,7 +8,8 @@ from awsglue.utils import getResolvedOptions
 
 args = getResolvedOptions(sys.argv, ["WORKFLOW_NAME", "WORKFLOW_RUN_ID", "lake_bucket"])
 glue, s3 = boto3.client("glue"), boto3.client("s3")
-properties = glue.get_workflow_run_properties(Name=args["WORKFLOW_NAME"], RunId=args["WORKFLOW_RUN_ID"])["RunProperties"]
+run = {"Name": args["WORKFLOW_NAME"], "RunId": args["WORKFLOW_RUN_ID"]}
+properties = glue.get_workflow_run_properties(**run)["RunProperties"]
 manifest = json.loads(s3.get_object(Bucket=args["lake_bucket"], Key="warehouse/manifest.json")["Body"].read())
 rows = []
 for key in manifest["files"]:
