@@ -20,7 +20,11 @@ from .orchestration import events as orchestration_events
 from .passthrough import OWN_SERVICES, MotoServices, signed_service
 from .protocol import awsjson
 
-ALL_METHODS = ["GET", "PUT", "POST", "DELETE", "HEAD", "PATCH", "OPTIONS"]
+
+def _emulator_endpoint(environ: dict[str, Any]) -> bool:
+    """The emulator's own endpoints; no bucket name starts with `_`, and S3 has no POST on a plain key."""
+    path = environ.get("PATH_INFO", "")
+    return path.startswith("/_emulator/") or (path == "/moto-api/reset" and environ.get("REQUEST_METHOD") == "POST")
 
 
 def create_app(settings: Settings, emulator: Emulator | None = None) -> Flask:
@@ -46,12 +50,6 @@ def create_app(settings: Settings, emulator: Emulator | None = None) -> Flask:
         # An EventBridge event delivered to a workflow's EVENT trigger (see orchestration/events.py).
         return orchestration_events.handle_http(emulator, request, name)
 
-    @app.route("/", defaults={"path": ""}, methods=ALL_METHODS)
-    @app.route("/<path:path>", methods=ALL_METHODS)
-    def dispatch(path: str) -> Response:
-        # No X-Amz-Target (those never reach Flask, see below): S3's REST protocol.
-        return s3.handle(emulator, request)
-
     # awsJson requests skip Flask's routing and request context: they are the hot path
     # (Spark's metastore client and boto3 loops call GetTable/GetPartitions thousands of times).
     flask_wsgi = app.wsgi_app
@@ -64,7 +62,11 @@ def create_app(settings: Settings, emulator: Emulator | None = None) -> Flask:
                 return emulator.component(MotoServices)(environ, start_response)
         if target is not None:
             return awsjson.handle(emulator, Request(environ))(environ, start_response)
-        return flask_wsgi(environ, start_response)
+        if _emulator_endpoint(environ):
+            return flask_wsgi(environ, start_response)
+        # Anything else is S3's REST protocol. It skips Flask's routing too: any path can name a key,
+        # and Flask refuses some (a newline, an unusual Host).
+        return s3.handle(emulator, Request(environ))(environ, start_response)
 
     app.wsgi_app = wsgi_app  # type: ignore[method-assign]
     return app

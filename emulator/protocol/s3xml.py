@@ -307,12 +307,15 @@ def parse_http_date(value: str | None) -> int | None:
 
 
 _XML_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
+# Characters XML 1.0 cannot carry at all, not even as references (they can reach error documents
+# through refused keys): sent as U+FFFD.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def _xml_value(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(value).translate(_XML_ESCAPES)
+    return _NOT_XML.sub("\ufffd", str(value).translate(_XML_ESCAPES))
 
 
 def _xml_members(content: Mapping[str, Any], out: list[str]) -> None:

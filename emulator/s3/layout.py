@@ -380,11 +380,15 @@ class StagedFile:
 
 
 def _remove_if_empty(folder: Path) -> bool:
+    """Remove a folder holding no files, only (nested) empty folders; False when it holds a file."""
     try:
-        os.rmdir(folder)
-        return True
-    except OSError:
+        for current, _, files in os.walk(folder, topdown=False):
+            if files:
+                return False
+            os.rmdir(current)
+    except OSError:  # a file appeared meanwhile
         return False
+    return True
 
 
 def _fsync_dir(folder: Path) -> None:

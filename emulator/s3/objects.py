@@ -390,7 +390,11 @@ def delete_objects(ctx: RequestContext, req: S3Request) -> S3Reply:
 def copy_source(req: S3Request) -> tuple[str, str]:
     """The bucket and key of x-amz-copy-source (`bucket/key`, URL-encoded, optional leading `/`)."""
     raw = req.headers["x-amz-copy-source"]
-    source, _, version = unquote(raw).partition("?versionId=")
+    try:
+        source, _, version = unquote(raw, errors="strict").partition("?versionId=")
+    except UnicodeDecodeError:
+        raise InvalidArgument("Invalid copy source encoding", ArgumentName="x-amz-copy-source",
+                              ArgumentValue=raw) from None
     bucket, slash, key = source.removeprefix("/").partition("/")
     if not bucket or not slash or not key:
         raise InvalidArgument("Copy Source must mention the source bucket and key: sourcebucket/sourcekey",
