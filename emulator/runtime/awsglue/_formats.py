@@ -69,7 +69,7 @@ def read(glue_ctx: Any, files: list[_s3.InputFile], fmt: str, options: dict, nam
     elif fmt in ("parquet", "glueparquet"):
         df = spark.read.option("mergeSchema", "true").parquet(*paths)
     elif fmt == "orc":
-        df = spark.read.option("mergeSchema", "true").orc(*paths)
+        df = spark.read.option("mergeSchema", "true").orc(paths)
     else:
         df = spark.read.text(paths)
     if keys:
@@ -89,15 +89,14 @@ def _read_csv(spark: Any, paths: list[str], options: dict) -> DataFrame:
               .option("escape", escaper if escaper else quote)
               .option("multiLine", flag(options, "multiLine", "multiline"))
               .option("inferSchema", False)
-              .option("mode", "PERMISSIVE")
-              # Glue keeps empty cells as empty strings (decision, README.md): no value reads as null.
-              .option("nullValue", "\u0000\u0000glue-no-null\u0000\u0000"))
+              .option("mode", "PERMISSIVE"))
     df = reader.csv(paths)
     if header:
         names = [c.strip() for c in df.columns]
     else:
         names = [f"col{i}" for i in range(len(df.columns))]
-    return df.select(*[C.top(old).alias(new) for old, new in zip(df.columns, names)])
+    # Empty cells are empty strings, not nulls (decision, README.md): CSV has no notation for null.
+    return df.select(*[F.coalesce(C.top(old), F.lit("")).alias(new) for old, new in zip(df.columns, names)])
 
 
 def _file_column() -> Any:
@@ -123,7 +122,7 @@ def _read_json(glue_ctx: Any, files: list[_s3.InputFile], parse: "_JsonParser", 
     if not files:
         return frame_from_items(glue_ctx, spark.sparkContext.emptyRDD(), name)
     partitions = {_s3.normalized(f.path): dict(f.partitions) for f in files}
-    df = spark.read.option("wholetext", parse.multiline).text([f.path for f in files])
+    df = spark.read.text([f.path for f in files], wholetext=parse.multiline)
     df = df.select("value", _file_column().alias("file"))
 
     def items(row: Any) -> list[dict]:

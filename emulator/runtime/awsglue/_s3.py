@@ -159,7 +159,7 @@ def staging_dir(path: str) -> str:
     return path.rstrip("/") + f"/_glue_temporary_{uuid.uuid4().hex}"
 
 
-_SPARK_PART = re.compile(r"^part-(\d+)-.*?-c\d{3}(\..*)?$")
+_SPARK_PART = re.compile(r"^part-(\d+)-.*?[.-]c\d{3}(\..*)?$")
 _FORMAT_SUFFIXES = (".csv", ".json", ".txt")
 
 
