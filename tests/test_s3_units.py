@@ -10,7 +10,7 @@ import pytest
 from emulator.errors import AwsError
 from emulator.protocol.s3xml import AwsChunkedReader, S3Request, address, iso8601, operation_of, to_xml
 from emulator.s3 import handlers
-from emulator.s3.layout import FOLDER_MARKER, Layout, bucket_name_problem
+from emulator.s3.layout import FOLDER_MARKER, Layout, valid_bucket_name
 from emulator.s3.listing import rolled_up
 from emulator.s3.objects import byte_range, etag_matches
 from emulator.store import KEY_SEP
@@ -106,7 +106,7 @@ def test_aws_chunked_errors(body, length, message):
     ("a.mrap", False), ("a--x-s3", False), ("a--table-s3", False), ("amzn-s3-demo-x", False), ("10.0.0.1a", True),
 ])
 def test_bucket_names(name, valid):
-    assert (bucket_name_problem(name) is None) == valid
+    assert valid_bucket_name(name) == valid
 
 
 def test_keys_map_to_files_and_store_addresses(tmp_path):

@@ -53,24 +53,20 @@ _UPLOAD_ID = re.compile(r"^[0-9a-f]{32}$")
 _STAGING_DIR = re.compile(r"^(_temporary|\.spark-staging-.*)$")
 
 
-def bucket_name_problem(name: str) -> str | None:
-    """Why a name cannot be a general purpose bucket's (S3's naming rules), or None when it can."""
-    if not _BUCKET.match(name):
-        return "Bucket names must be 3 to 63 lowercase letters, digits, dots or hyphens, starting and ending with a letter or digit"
-    if ".." in name:
-        return "Bucket names must not contain two adjacent periods"
+def valid_bucket_name(name: str) -> bool:
+    """S3's rules for general purpose buckets: 3-63 of [a-z0-9.-], alphanumeric at both ends, no
+    `..`, not an IP address, none of S3's reserved prefixes and suffixes."""
+    if not _BUCKET.match(name) or ".." in name or name.startswith(_BUCKET_PREFIXES) or name.endswith(_BUCKET_SUFFIXES):
+        return False
     try:
         ipaddress.IPv4Address(name)
-        return "Bucket names must not be formatted as an IP address"
+        return False
     except ValueError:
-        pass
-    if name.startswith(_BUCKET_PREFIXES) or name.endswith(_BUCKET_SUFFIXES):
-        return "Bucket names must not use a prefix or suffix reserved by S3"
-    return None
+        return True
 
 
 def check_bucket_name(name: str) -> None:
-    if bucket_name_problem(name):
+    if not valid_bucket_name(name):
         raise InvalidBucketName(BucketName=name)
 
 
@@ -146,7 +142,7 @@ class Layout:
     def bucket_names(self) -> list[str]:
         """Bucket folders on disk, including those made by hand (a folder with a valid name is a bucket)."""
         with os.scandir(self.root) as entries:
-            return sorted(e.name for e in entries if e.is_dir() and not bucket_name_problem(e.name))
+            return sorted(e.name for e in entries if e.is_dir() and valid_bucket_name(e.name))
 
     def remove_bucket(self, bucket: str) -> None:
         shutil.rmtree(self.bucket_dir(bucket), ignore_errors=True)
@@ -226,9 +222,9 @@ class Layout:
         return self.uploads / upload_id
 
     def staged_part(self, upload_id: str, part_number: int) -> "StagedFile":
-        upload_dir = self.upload_dir(upload_id)
         gone = NoSuchUpload(UploadId=upload_id)
-        return StagedFile(self, upload_dir / str(part_number), upload_dir, f"part {part_number}", gone)
+        path = self.part_path(upload_id, part_number)
+        return StagedFile(self, path, path.parent, f"part {part_number}", gone)
 
     def part_path(self, upload_id: str, part_number: int) -> Path:
         return self.upload_dir(upload_id) / str(part_number)
@@ -255,14 +251,13 @@ class Layout:
             if self.durable:
                 _fsync_dir(current.parent)
 
-    def remove_file(self, bucket: str, path: Path) -> bool:
-        """Delete an object's file and the folders it leaves empty; False when there was none."""
+    def remove_file(self, bucket: str, path: Path) -> None:
+        """Delete an object's file (if there is one) and the folders it leaves empty."""
         try:
             os.unlink(path)
         except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
-            return False
+            return
         self.prune(self.bucket_dir(bucket), path.parent)
-        return True
 
     def prune(self, base: Path, folder: Path) -> None:
         """Remove `folder` and its parents while they are empty, up to (not including) `base`."""
@@ -402,11 +397,14 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-def copy_range(source: BinaryIO, target: BinaryIO, offset: int, length: int, feed: Callable[[bytes], None] | None = None) -> int:
-    """Copy `length` bytes of `source` from `offset` to the end of `target`; the bytes copied.
+def copy_range(
+    source: BinaryIO, target: BinaryIO, offset: int, length: int, feed: Callable[[bytes], object] | None = None
+) -> None:
+    """Append `length` bytes of `source`, from `offset`, to `target`.
 
     Without `feed` the kernel copies (copy_file_range, no trip through Python); with it every
-    chunk goes through `feed` (a hash) on its way.
+    chunk goes through `feed` (a hash) on its way. A source that ends early (truncated by another
+    program meanwhile) is an error, never a silently shorter object.
     """
     target.flush()
     copied = 0
@@ -417,10 +415,9 @@ def copy_range(source: BinaryIO, target: BinaryIO, offset: int, length: int, fee
                 if done == 0:
                     break
                 copied += done
-            target.seek(0, os.SEEK_END)
-            return copied
-        except OSError:  # not supported between these files: copy through Python
-            target.seek(0, os.SEEK_END)
+        except OSError:  # not supported between these files: copy the rest through Python
+            pass
+        target.seek(0, os.SEEK_END)
     source.seek(offset + copied)
     while copied < length:
         data = source.read(min(_CHUNK, length - copied))
@@ -430,5 +427,5 @@ def copy_range(source: BinaryIO, target: BinaryIO, offset: int, length: int, fee
             feed(data)
         target.write(data)
         copied += len(data)
-    return copied
-
+    if copied != length:
+        raise OSError(f"the source ended after {copied} of {length} bytes")

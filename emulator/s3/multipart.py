@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from typing import Any, BinaryIO, Callable
+from typing import Any, Callable
 from urllib.parse import quote
 
 from ..clock import now
