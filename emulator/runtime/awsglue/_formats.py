@@ -1,4 +1,4 @@
-"""Glue's S3 formats on Spark: csv, json, parquet/glueparquet, orc, text — options as Glue names them (avro: see _UNSUPPORTED).
+"""Glue's S3 formats on Spark: csv, json, parquet/glueparquet, orc, text, with Glue's option names.
 
 Typing follows Glue rather than Spark: CSV columns are all strings (no inference), JSON records are
 self-describing (numbers typed per value, mixed types become choices, see _records.py).

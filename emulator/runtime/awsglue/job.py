@@ -54,6 +54,7 @@ class Job:
         self._args = dict(args or {})
         self._glue_context._job = self
         self._initialized = True
+        self._committed = False
 
     def isInitialized(self) -> bool:
         return self._initialized
@@ -72,5 +73,9 @@ class Job:
         return self._args.get("job_bookmark_option") or "job-bookmark-disable"
 
     def commit(self) -> None:
-        self._glue_context._job = self
+        """End of the run's work: the point where job bookmark state is saved (README.md)."""
         self._committed = True
+
+    @property
+    def committed(self) -> bool:
+        return getattr(self, "_committed", False)
