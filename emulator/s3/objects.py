@@ -173,8 +173,8 @@ def write_condition(store: Storage, location: Location, headers: Mapping[str, st
     if if_none_match is None and if_match is None:
         return None
     if if_none_match is not None and if_none_match.strip() != "*":
-        raise S3NotImplemented(Header="If-None-Match", additionalMessage="We don't accept the provided value of"
-                               " If-None-Match header for this API")
+        raise S3NotImplemented("A header you provided implies functionality that is not implemented: If-None-Match"
+                               " only takes '*' on writes", Header="If-None-Match")
 
     def check() -> None:
         current = store.exists(location)
@@ -189,10 +189,6 @@ def write_condition(store: Storage, location: Location, headers: Mapping[str, st
     return check
 
 
-def _reply_checksum(checksum: Mapping[str, Any]) -> dict[str, str]:
-    return response_headers(checksum) if checksum else {}
-
-
 def put_object(ctx: RequestContext, req: S3Request) -> S3Reply:
     store = storage(ctx)
     store.require_bucket(req.bucket or "")
@@ -200,15 +196,15 @@ def put_object(ctx: RequestContext, req: S3Request) -> S3Reply:
     fields = object_fields(req.headers)
     expected = Expected.of_request(req.headers)
     content_md5 = check_content_md5(req.headers.get("Content-MD5"))
+    condition = write_condition(store, location, req.headers)
     digests = BodyDigests(expected.algorithm)
     with store.layout.staged(location) as staged:
-        assert staged.file is not None
         receive(req, staged, digests)
         expected.resolve(req.trailers)
         checksum = digests.verify(content_md5, expected)
         doc = {"ETag": digests.etag(), **fields, **checksum}
-        store.commit(location, staged, doc, write_condition(store, location, req.headers))
-    return S3Reply(headers={"ETag": doc["ETag"], **ENCRYPTION, **_reply_checksum(checksum)})
+        store.commit(location, staged, doc, condition)
+    return S3Reply(headers={"ETag": doc["ETag"], **ENCRYPTION, **response_headers(checksum)})
 
 
 # -- reads ---------------------------------------------------------------------------------------------

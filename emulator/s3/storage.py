@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, Callable
 
@@ -71,7 +72,7 @@ class Storage:
             st = os.stat(bucket_dir)
         except FileNotFoundError:
             return None
-        if not os.path.isdir(bucket_dir):
+        if not stat.S_ISDIR(st.st_mode):
             return None
         doc = self.store.get(SCOPE, BUCKET, "", name)
         return doc or {"Name": name, "CreationDate": st.st_mtime, "BucketRegion": DEFAULT_REGION, "Owner": DEFAULT_ACCOUNT}
