@@ -89,6 +89,13 @@ def test_a_refused_key_names_itself(s3):
                                 "bucket's folder, and refuses empty, '.' and '..' path segments in keys")
 
 
+def test_listing_prefixes_cannot_climb(s3, glue_emulator):
+    (glue_emulator.server.data_dir / "s3" / "neighbour").mkdir()
+    (glue_emulator.server.data_dir / "s3" / "neighbour" / "secret").write_bytes(b"x")
+    for prefix in ("../", "../neighbour/", "a/../../neighbour/", "./", "/"):
+        assert s3.list_objects_v2(Bucket=BUCKET, Prefix=prefix)["KeyCount"] == 0, prefix
+
+
 def test_traversal_through_the_virtual_host(glue_emulator):
     server = glue_emulator.server
     for host in ("...localhost", "%2e%2e.localhost", "a..b.s3.localhost"):
