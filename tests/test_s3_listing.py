@@ -189,6 +189,7 @@ def test_hadoop_side_files_and_staging_folders_are_hidden(s3, bucket_dir):
     write(bucket_dir, "out/._SUCCESS.crc", b"crc")
     write(bucket_dir, "out/_temporary/0/_temporary/attempt/part-1.csv", b"2")
     write(bucket_dir, "out/.spark-staging-42/part-2.csv", b"3")
+    write(bucket_dir, "out/_glue_temporary_0f1e/part-3.csv", b"4")
     write(bucket_dir, "out/.glue-emulator-tmp-0123", b"half written")
     (bucket_dir / "empty" / "folders").mkdir(parents=True)
     assert keys_v2(s3) == ["out/_SUCCESS", "out/part-0.csv"]

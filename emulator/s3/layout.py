@@ -10,8 +10,9 @@ Decisions (S3 has no folders; a file system does):
 - `a/b` and `a/b/c` cannot both exist (a path is a file or a folder): the second write answers
   KeyConflict (409) and nothing is lost. An empty folder left behind by a tool is no obstacle.
 - Files that are not objects, hidden from listings and reads unless written through the API:
-  Hadoop's checksum side files `.<name>.crc`, and everything under the folders Hadoop and Spark
-  stage job output in (`_temporary`, `.spark-staging-*`), which vanish when the job commits.
+  Hadoop's checksum side files `.<name>.crc`, and everything under the folders Hadoop, Spark and
+  the awsglue runtime stage job output in (`_temporary`, `.spark-staging-*`, `_glue_temporary_*`),
+  which vanish when the job commits.
 - A write is a temporary file beside the target (so the rename stays on one file system), flushed
   and fsynced, then renamed over the target: readers see the old object or the new one, never half.
 - Deleting the last object of a folder removes the emptied folders up to the bucket.
@@ -50,7 +51,8 @@ _CHUNK = 1 << 20
 SYNC_EVERY = 32 << 20
 _SYNC_THREADS = ThreadPoolExecutor(max_workers=4, thread_name_prefix="s3-sync")
 _UPLOAD_ID = re.compile(r"^[0-9a-f]{32}$")
-_STAGING_DIR = re.compile(r"^(_temporary|\.spark-staging-.*)$")
+# Hadoop's and Spark's job staging folders, and the awsglue runtime's (runtime/awsglue/_s3.py staging_dir).
+_STAGING_DIR = re.compile(r"^(_temporary|_glue_temporary_.*|\.spark-staging-.*)$")
 
 
 def valid_bucket_name(name: str) -> bool:
