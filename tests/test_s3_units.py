@@ -17,16 +17,18 @@ from emulator.store import KEY_SEP
 
 
 @pytest.mark.parametrize("host, path, expected", [
-    ("127.0.0.1:4566", "/bucket/a/b.txt", ("bucket", "a/b.txt", False)),
-    ("127.0.0.1:4566", "/bucket", ("bucket", None, False)),
-    ("127.0.0.1:4566", "/bucket/", ("bucket", None, False)),
-    ("127.0.0.1:4566", "/", (None, None, False)),
-    ("localhost:4566", "/bucket/dir//x/", ("bucket", "dir//x/", False)),
-    ("localhost", "/bucket/a%2Fb%20c+d", ("bucket", "a/b c+d", False)),
-    ("my.bucket.localhost:4566", "/key%3F", ("my.bucket", "key?", True)),
-    ("data.s3.localhost:4566", "/", ("data", None, True)),
-    ("s3.localhost:4566", "/data/k", ("data", "k", False)),
-    ("[::1]:4566", "/b/k", ("b", "k", False)),
+    ("127.0.0.1:4566", "/bucket/a/b.txt", ("bucket", "a/b.txt")),
+    ("127.0.0.1:4566", "/bucket", ("bucket", None)),
+    ("127.0.0.1:4566", "/bucket/", ("bucket", None)),
+    ("127.0.0.1:4566", "/", (None, None)),
+    ("localhost:4566", "/bucket/dir//x/", ("bucket", "dir//x/")),
+    ("localhost", "/bucket/a%2Fb%20c+d", ("bucket", "a/b c+d")),
+    ("my.bucket.localhost:4566", "/key%3F", ("my.bucket", "key?")),
+    ("data.s3.localhost:4566", "/", ("data", None)),
+    ("s3.localhost:4566", "/data/k", ("data", "k")),
+    ("[::1]:4566", "/b/k", ("b", "k")),
+    ("[::1]", "/", (None, None)),
+    ("bucket.localhost", "/", ("bucket", None)),
 ])
 def test_addressing(host, path, expected):
     assert address(host, path) == expected

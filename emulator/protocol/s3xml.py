@@ -28,7 +28,7 @@ from typing import Any, BinaryIO, Iterator, Mapping
 from urllib.parse import parse_qsl, quote, unquote
 from xml.etree import ElementTree
 
-from flask import Request, Response
+from werkzeug.wrappers import Request, Response
 
 from ..errors import AwsError
 from ..s3.errors import IncompleteBody, InvalidRequest, InvalidURI, MalformedXML
@@ -55,7 +55,6 @@ class S3Request:
     body: BinaryIO
     # The payload's length once decoded (x-amz-decoded-content-length for aws-chunked), when announced.
     length: int | None
-    virtual_host: bool = False
     trailers: dict[str, str] = field(default_factory=dict)
 
     def read_xml(self, root: str) -> ElementTree.Element:
@@ -102,23 +101,22 @@ def _decode(raw: str) -> str:
         raise InvalidURI(URI=raw) from None
 
 
-def address(host: str, raw_path: str) -> tuple[str | None, str | None, bool]:
-    """(bucket, key, virtual_host) of a request from its Host header and raw path."""
-    hostname = host.rsplit("]", 1)[-1].rsplit(":", 1)[0] if host.startswith("[") else host.rsplit(":", 1)[0]
+def address(host: str, raw_path: str) -> tuple[str | None, str | None]:
+    """(bucket, key) of a request from its Host header (virtual-host style) or its raw path."""
+    hostname = host[1:].partition("]")[0] if host.startswith("[") else host.rpartition(":")[0] or host
+    path = raw_path.removeprefix("/")
     match = _VIRTUAL_HOST.match(hostname.lower())
     if match and match.group("bucket") != "s3":
-        key = _decode(raw_path[1:]) if raw_path.startswith("/") else _decode(raw_path)
-        return match.group("bucket"), key or None, True
-    path = raw_path[1:] if raw_path.startswith("/") else raw_path
+        return match.group("bucket"), _decode(path) or None
     if not path:
-        return None, None, False
+        return None, None
     bucket, slash, key = path.partition("/")
-    return _decode(bucket), (_decode(key) if slash and key else None), False
+    return _decode(bucket), (_decode(key) if slash and key else None)
 
 
 def parse_request(request: Request) -> S3Request:
     raw_path, _, raw_query = _raw_target(request.environ).partition("?")
-    bucket, key, virtual = address(request.headers.get("Host", ""), raw_path)
+    bucket, key = address(request.headers.get("Host", ""), raw_path)
     query: dict[str, str] = {}
     for name, value in parse_qsl(raw_query, keep_blank_values=True):
         query.setdefault(name, value)
@@ -133,7 +131,7 @@ def parse_request(request: Request) -> S3Request:
             raise InvalidRequest("x-amz-decoded-content-length must be given with an aws-chunked payload")
         length = int(decoded)
         body = AwsChunkedReader(body, length, trailers)  # type: ignore[assignment]
-    return S3Request(request.method, bucket, key, query, headers, body, length, virtual, trailers)
+    return S3Request(request.method, bucket, key, query, headers, body, length, trailers)
 
 
 class AwsChunkedReader(io.RawIOBase):

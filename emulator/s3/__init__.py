@@ -13,7 +13,7 @@ from functools import lru_cache
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Callable
 
-from flask import Request, Response
+from werkzeug.wrappers import Request, Response
 
 from ..context import RequestContext
 from ..errors import AwsError
