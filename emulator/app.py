@@ -16,6 +16,7 @@ from werkzeug.wrappers import Request
 from . import s3
 from .config import Settings
 from .core import Emulator
+from .jobs import bookmarks as job_bookmarks
 from .orchestration import events as orchestration_events
 from .passthrough import OWN_SERVICES, MotoServices, signed_service
 from .protocol import awsjson
@@ -49,6 +50,11 @@ def create_app(settings: Settings, emulator: Emulator | None = None) -> Flask:
     def workflow_event(name: str) -> Response:
         # An EventBridge event delivered to a workflow's EVENT trigger (see orchestration/events.py).
         return orchestration_events.handle_http(emulator, request, name)
+
+    @app.post("/_emulator/jobs/<path:name>/bookmark")
+    def job_bookmark(name: str) -> Response:
+        # A job run's job.commit() saving its bookmark state (see jobs/bookmarks.py).
+        return job_bookmarks.handle_http(emulator, request, name)
 
     # awsJson requests skip Flask's routing and request context: they are the hot path
     # (Spark's metastore client and boto3 loops call GetTable/GetPartitions thousands of times).

@@ -247,16 +247,18 @@ def batch_get_jobs(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any
 
 
 def delete_job(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    """Delete a job with its run history and tags; no error when it does not exist (as on AWS).
+    """Delete a job with its run history, bookmark and tags; no error when it does not exist (as on AWS).
 
     Runs still in progress are stopped first: nothing could report on them once the job is gone.
     """
+    from . import bookmarks
     from .runs import RunManager  # runs builds on definitions
 
     name = params["JobName"]
     ctx.emulator.component(RunManager).forget_job(ctx, name)
     with ctx.store.transaction():
         ctx.store.delete(ctx.scope, JOB, "", name)
+        bookmarks.forget(ctx, name)
         tagging.drop_tags(ctx, job_arn(ctx, name))
     return {"JobName": name}
 

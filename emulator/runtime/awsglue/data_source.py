@@ -43,7 +43,7 @@ class DataSource:
                                exclusions=self._options.get("exclusions"))
         if self._push_down_predicate:
             files = prune_partitions(self._glue_context.spark_session, files, self._push_down_predicate)
-        return files
+        return bookmarked(self._glue_context, self._transformation_ctx, files)
 
     def getFrame(self, **options: Any) -> Any:
         if self._connection_type not in _S3_TYPES:
@@ -66,6 +66,12 @@ class DataSource:
 
     def getDataFrame(self, **options: Any) -> Any:
         return self.getFrame(**options).toDF()
+
+
+def bookmarked(glue_context: Any, transformation_ctx: str, files: list[_s3.InputFile]) -> list[_s3.InputFile]:
+    """The files a bookmarked source still has to read (all of them without job.init or bookmarks)."""
+    job = glue_context._job
+    return job.bookmarks.select(transformation_ctx, files) if job is not None else files
 
 
 def prune_partitions(spark: Any, files: list[_s3.InputFile], predicate: str) -> list[_s3.InputFile]:

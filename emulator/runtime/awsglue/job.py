@@ -1,12 +1,15 @@
 """`awsglue.job.Job`: the run's lifecycle around a script (init ... commit).
 
-`init` records the job name and the resolved arguments on the GlueContext; `commit` ends the run's
-bookkeeping. Both are where job bookmarks load and save their state (see README.md).
+`init` records the job name and the resolved arguments on the GlueContext and loads the job's
+bookmark state; `commit` saves what the run's bookmarked sources read (see _bookmarks.py).
 """
 
 from __future__ import annotations
 
+import sys
 from typing import Any
+
+from awsglue import _bookmarks
 
 
 class Job:
@@ -48,10 +51,19 @@ class Job:
         self._job_name: str | None = None
         self._args: dict[str, Any] = {}
         self._initialized = False
+        self._run_id: str | None = None
+        self.bookmarks = _bookmarks.Bookmarks(_bookmarks.DISABLE, {})
 
     def init(self, job_name: str, args: dict | None = None) -> None:
         self._job_name = job_name
         self._args = dict(args or {})
+        options = _bookmarks.option_of(self._args, sys.argv)
+        self._run_id = options["JOB_RUN_ID"]
+        self.bookmarks = _bookmarks.Bookmarks(options["job_bookmark_option"], {})
+        if self._run_id and self.bookmarks.active:  # outside a job run there is no state to load
+            self.bookmarks = _bookmarks.load(self._glue_context._glue_client(), job_name,
+                                             options["job_bookmark_option"], options["job_bookmark_from"],
+                                             options["job_bookmark_to"])
         self._glue_context._job = self
         self._initialized = True
         self._committed = False
@@ -69,11 +81,16 @@ class Job:
 
     @property
     def bookmark_option(self) -> str:
-        """The run's --job-bookmark-option (`job-bookmark-disable` unless the arguments say otherwise)."""
-        return self._args.get("job_bookmark_option") or "job-bookmark-disable"
+        """The run's --job-bookmark-option (`job-bookmark-disable` unless the run says otherwise)."""
+        return self.bookmarks.option
 
     def commit(self) -> None:
-        """End of the run's work: the point where job bookmark state is saved (README.md)."""
+        """End of the run's work: with bookmarks enabled, the state is saved now (atomically, as on
+        Glue); paused or disabled bookmarks save nothing. Outside a job run (no --JOB_RUN_ID, e.g. a
+        unit test) there is nothing to save to."""
+        if self.bookmarks.option == _bookmarks.ENABLE and self._run_id:
+            _bookmarks.save(self._glue_context._glue_client(), self._job_name, self._run_id,
+                            self.bookmarks.state_to_save())
         self._committed = True
 
     @property
