@@ -76,4 +76,5 @@ class Emulator:
 
     def health(self) -> dict[str, object]:
         services = {s.name: "running" for s in self.json_services.values()}
+        services["s3"] = "running"  # S3's REST protocol is served beside the awsJson services
         return {"status": "running", "version": __version__, "services": services}

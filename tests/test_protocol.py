@@ -20,7 +20,7 @@ def test_health_reports_version_and_services(glue_emulator):
     assert status == 200
     assert health["status"] == "running"
     assert health["version"] == "0.1.0"
-    assert "glue" in health["services"]
+    assert {"glue", "logs", "s3"} <= set(health["services"])
 
 
 def test_model_has_every_glue_operation():
