@@ -62,6 +62,15 @@ def tags_of(ctx: RequestContext, arn: str) -> dict[str, str]:
     return ctx.store.get(ctx.scope, TAGS, "", arn) or {}
 
 
+def having_tags(
+    ctx: RequestContext, names: list[str], wanted: dict[str, str] | None, arn_of: Callable[[RequestContext, str], str]
+) -> list[str]:
+    """The names whose resource carries every tag of `wanted` (List* operations' Tags filter)."""
+    if not wanted:
+        return names
+    return [name for name in names if wanted.items() <= tags_of(ctx, arn_of(ctx, name)).items()]
+
+
 def set_tags(ctx: RequestContext, arn: str, tags: dict[str, str] | None) -> None:
     """Merge tags into a resource's (used by Create* operations with a Tags member)."""
     if tags:

@@ -256,22 +256,13 @@ def get_crawlers(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
 
 def batch_get_crawlers(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     _runner(ctx)
-    found, missing = [], []
-    for name in params["CrawlerNames"]:
-        doc = ctx.store.get(ctx.scope, CRAWLER, "", name)
-        if doc is None:
-            missing.append(name)
-        else:
-            found.append(_output(ctx, doc))
-    return {"Crawlers": found, "CrawlersNotFound": missing}
+    docs, missing = ctx.store.get_each(ctx.scope, CRAWLER, "", params["CrawlerNames"])
+    return {"Crawlers": [_output(ctx, doc) for doc in docs], "CrawlersNotFound": missing}
 
 
 def list_crawlers(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     """Crawler names, only those carrying every tag asked for (key and value) when Tags is given."""
-    names = [doc["Name"] for doc in _all_crawlers(ctx)]
-    wanted = params.get("Tags") or {}
-    if wanted:
-        names = [n for n in names if wanted.items() <= tagging.tags_of(ctx, crawler_arn(ctx, n)).items()]
+    names = tagging.having_tags(ctx, [doc["Name"] for doc in _all_crawlers(ctx)], params.get("Tags"), crawler_arn)
     return _page(names, params, lambda name: name, "CrawlerNames")
 
 

@@ -228,21 +228,12 @@ def get_jobs(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
 
 def list_jobs(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     """Job names, only those carrying every tag asked for (key and value) when Tags is given."""
-    names = [job["Name"] for job in _jobs(ctx)]
-    wanted = params.get("Tags") or {}
-    if wanted:
-        names = [n for n in names if wanted.items() <= tagging.tags_of(ctx, job_arn(ctx, n)).items()]
+    names = tagging.having_tags(ctx, [job["Name"] for job in _jobs(ctx)], params.get("Tags"), job_arn)
     return _page(names, params, lambda name: name, "JobNames")
 
 
 def batch_get_jobs(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    found, missing = [], []
-    for name in params["JobNames"]:
-        job = ctx.store.get(ctx.scope, JOB, "", name)
-        if job is None:
-            missing.append(name)
-        else:
-            found.append(job)
+    found, missing = ctx.store.get_each(ctx.scope, JOB, "", params["JobNames"])
     return {"Jobs": found, "JobsNotFound": missing}
 
 

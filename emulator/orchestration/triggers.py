@@ -160,10 +160,7 @@ def get_triggers(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
 
 def list_triggers(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     triggers = _dependent([t for _, t in ctx.store.list(ctx.scope, TRIGGER, "")], params.get("DependentJobName"))
-    names = [t["Name"] for t in triggers]
-    wanted = params.get("Tags")
-    if wanted:
-        names = [n for n in names if wanted.items() <= tagging.tags_of(ctx, trigger_arn(ctx, n)).items()]
+    names = tagging.having_tags(ctx, [t["Name"] for t in triggers], params.get("Tags"), trigger_arn)
     page, token = _page(names, params, key=lambda n: n)
     result: dict[str, Any] = {"TriggerNames": page}
     if token:
@@ -172,13 +169,7 @@ def list_triggers(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]
 
 
 def batch_get_triggers(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    found, missing = [], []
-    for name in params["TriggerNames"]:
-        trigger = ctx.store.get(ctx.scope, TRIGGER, "", name)
-        if trigger is None:
-            missing.append(name)
-        else:
-            found.append(trigger)
+    found, missing = ctx.store.get_each(ctx.scope, TRIGGER, "", params["TriggerNames"])
     return {"Triggers": found, "TriggersNotFound": missing}
 
 

@@ -118,13 +118,8 @@ def list_workflows(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any
 
 
 def batch_get_workflows(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    found, missing = [], []
-    for name in params["Names"]:
-        workflow = ctx.store.get(ctx.scope, WORKFLOW, "", name)
-        if workflow is None:
-            missing.append(name)
-        else:
-            found.append(_workflow_view(ctx, workflow, bool(params.get("IncludeGraph"))))
+    docs, missing = ctx.store.get_each(ctx.scope, WORKFLOW, "", params["Names"])
+    found = [_workflow_view(ctx, workflow, bool(params.get("IncludeGraph"))) for workflow in docs]
     return _listed(_listed({}, "Workflows", found), "MissingWorkflows", missing)
 
 

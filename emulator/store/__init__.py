@@ -108,6 +108,19 @@ class Store:
             args.append(limit)
         return [(name, json.loads(body)) for name, body in self._conn().execute(sql, args)]
 
+    def get_each(
+        self, scope: str, kind: str, parent: str, names: list[str]
+    ) -> tuple[list[dict[str, Any]], list[str]]:
+        """The documents of `names` that exist, in order, and the names that do not (Batch* reads)."""
+        found, missing = [], []
+        for name in names:
+            doc = self.get(scope, kind, parent, name)
+            if doc is None:
+                missing.append(name)
+            else:
+                found.append(doc)
+        return found, missing
+
     def list_under(self, scope: str, kind: str, parent_prefix: str) -> list[tuple[str, str, dict[str, Any]]]:
         """Documents whose parent is `parent_prefix` or lies under it, as (parent, name, document)."""
         rows = self._conn().execute(
