@@ -36,6 +36,8 @@ def test_from_catalog_types_by_the_table_and_makes_choices_of_misfits(glue, glue
     os.makedirs(tmp_path / "medicare" / "year=2024")
     (tmp_path / "medicare" / "year=2024" / "data.csv").write_text("Provider Id,Name\n10,a\nBAD,b\n")
     create_csv_table(glue_emulator.glue, f"file://{tmp_path}/medicare/")
+    glue_emulator.glue.create_partition(DatabaseName="payments", TableName="medicare", PartitionInput={
+        "Values": ["2024"], "StorageDescriptor": {"Location": f"file://{tmp_path}/medicare/year=2024/"}})
     dyf = glue.create_dynamic_frame.from_catalog(database="payments", table_name="medicare")
     assert dyf.name == "medicare"
     assert dyf.schema() == G.StructType([G.Field("provider id", G.ChoiceType([G.LongType(), G.StringType()])),

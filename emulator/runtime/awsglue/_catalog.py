@@ -2,13 +2,18 @@
 
 The table's columns type the frame: a value that does not fit its column's type makes that column a
 choice of the catalog type and the data's type (Glue's `provider id: choice{long,string}`).
-Partition registration and catalog updates on write are issue 5 part 4 (README.md).
+A partitioned table is read from its registered partitions only (GetPartitions, filtered by the
+server with `catalogPartitionPredicate`, then by `push_down_predicate` over the values as strings);
+each partition's values become the partition columns. With `enableUpdateCatalog`, writes create the
+table, add new columns (`updateBehavior` UPDATE_IN_DATABASE, the default; LOG leaves the schema) and
+register the partitions they wrote.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
+from urllib.parse import quote
 
 from pyspark.sql import functions as F
 
@@ -73,20 +78,61 @@ def _format_from_classes(*names: str | None) -> str | None:
     return None
 
 
+def _catalog_kwargs(catalog_id: str | None) -> dict[str, str]:
+    return {"CatalogId": catalog_id} if catalog_id else {}
+
+
+def table_files(glue_ctx: Any, table: CatalogTable, catalog_id: str | None, push_down_predicate: str,
+                options: dict) -> list[_s3.InputFile]:
+    """The data files of a table: under its location, or under its registered partitions' locations
+    (values attached) when it has partition keys."""
+    from awsglue.data_source import prune_partitions, satisfying
+
+    spark, exclusions = glue_ctx.spark_session, options.get("exclusions")
+    if not table.partition_keys:
+        files = _s3.list_files(spark, [table.location], recurse=True, exclusions=exclusions)
+        return prune_partitions(spark, files, push_down_predicate) if push_down_predicate else files
+    keys = [k.name for k in table.partition_keys]
+    partitions = _partitions(glue_ctx._glue_client(), table, catalog_id, options.get("catalogPartitionPredicate"))
+    if push_down_predicate:
+        kept = satisfying(spark, [dict(zip(keys, p["Values"])) for p in partitions], keys, push_down_predicate)
+        partitions = [p for i, p in enumerate(partitions) if i in kept]
+    files: list[_s3.InputFile] = []
+    for partition in partitions:
+        location = (partition.get("StorageDescriptor") or {}).get("Location") or _partition_path(
+            table.location, keys, partition["Values"])
+        values = tuple(zip(keys, partition["Values"]))
+        files += [replace(f, partitions=values)
+                  for f in _s3.list_files(spark, [location], recurse=True, exclusions=exclusions)]
+    return files
+
+
+def _partitions(client: Any, table: CatalogTable, catalog_id: str | None, expression: str | None) -> list[dict]:
+    kwargs: dict[str, Any] = {"DatabaseName": table.database, "TableName": table.name, **_catalog_kwargs(catalog_id)}
+    if expression:
+        kwargs["Expression"] = expression
+    found: list[dict] = []
+    for page in client.get_paginator("get_partitions").paginate(**kwargs):
+        found += page["Partitions"]
+    return found
+
+
+def _partition_path(location: str, keys: list[str], values: list[str]) -> str:
+    return location.rstrip("/") + "/" + "/".join(f"{k}={quote(v, safe='')}" for k, v in zip(keys, values))
+
+
 def read_table(glue_ctx: Any, database: str, table_name: str, catalog_id: str | None, transformation_ctx: str,
                push_down_predicate: str, additional_options: dict) -> Any:
-    from awsglue.data_source import prune_partitions
+    from awsglue.data_source import bookmarked
 
     table = load_table(glue_ctx._glue_client(), database, table_name, catalog_id)
     if not table.location:
         raise ValueError(f"Table {database}.{table_name} has no StorageDescriptor.Location to read")
-    spark = glue_ctx.spark_session
-    files = _s3.list_files(spark, [table.location], recurse=True,
-                           exclusions=(additional_options or {}).get("exclusions"))
-    if push_down_predicate:
-        files = prune_partitions(spark, files, push_down_predicate)
-    frame = _formats.read(glue_ctx, files, table.format, {**table.format_options, **(additional_options or {})},
-                          table_name)
+    options = dict(additional_options or {})
+    files = table_files(glue_ctx, table, catalog_id, push_down_predicate, options)
+    files = bookmarked(glue_ctx, transformation_ctx, files)
+    options.pop("catalogPartitionPredicate", None)
+    frame = _formats.read(glue_ctx, files, table.format, {**table.format_options, **options}, table_name)
     if table.format == "csv":  # delimited tables map columns by position, named by the catalog
         names = [f.name for f in table.columns]
         nodes = frame._nodes()
@@ -142,7 +188,8 @@ def conform(frame: Any, declared: G.StructType) -> Any:
 
 def write_table(glue_ctx: Any, frame: Any, database: str, table_name: str, catalog_id: str | None,
                 transformation_ctx: str, additional_options: dict) -> Any:
-    """Append the frame to the table's location in its format, partitioned by its partition keys."""
+    """Append the frame to the table's location in its format, partitioned by its partition keys
+    (or `partitionKeys`); with `enableUpdateCatalog`, the catalog learns what was written."""
     from awsglue.dynamicframe import DynamicFrame
 
     table = load_table(glue_ctx._glue_client(), database, table_name, catalog_id)
@@ -150,6 +197,102 @@ def write_table(glue_ctx: Any, frame: Any, database: str, table_name: str, catal
         raise ValueError(f"Table {database}.{table_name} has no StorageDescriptor.Location to write to")
     options = {**table.format_options, **(additional_options or {})}
     options.pop("skipFirst", None)
+    update = _formats.flag(options, "enableUpdateCatalog")
+    behavior = options.pop("updateBehavior", UPDATE_IN_DATABASE)
+    options.pop("enableUpdateCatalog", None)
     keys = options.pop("partitionKeys", None) or [k.name for k in table.partition_keys]
-    _formats.write(frame, table.location, table.format, options, keys, options.get("compression"))
+    written = _formats.write(frame, table.location, table.format, options, keys, options.get("compression"))
+    if update:
+        CatalogTarget(database, table_name, catalog_id, behavior).register(
+            glue_ctx, frame, table.location, table.format, options, keys, written)
     return DynamicFrame(frame.errorsAsDynamicFrame()._df.limit(0), glue_ctx, frame.name + "_errors")
+
+
+# -- catalog updates on write ----------------------------------------------------------------------------
+
+UPDATE_IN_DATABASE, LOG = "UPDATE_IN_DATABASE", "LOG"
+_TEXT_FORMATS = ("org.apache.hadoop.mapred.TextInputFormat",
+                 "org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat")
+# format -> (InputFormat, OutputFormat, SerializationLibrary), as Glue's crawlers and writers record them
+_STORAGE = {
+    "csv": (*_TEXT_FORMATS, "org.apache.hadoop.hive.serde2.lazy.LazySimpleSerDe"),
+    "json": (*_TEXT_FORMATS, "org.openx.data.jsonserde.JsonSerDe"),
+    "parquet": ("org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat",
+                "org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat",
+                "org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe"),
+    "orc": ("org.apache.hadoop.hive.ql.io.orc.OrcInputFormat", "org.apache.hadoop.hive.ql.io.orc.OrcOutputFormat",
+            "org.apache.hadoop.hive.ql.io.orc.OrcSerde"),
+}
+_TABLE_INPUT_MEMBERS = ("Name", "Description", "Owner", "LastAccessTime", "LastAnalyzedTime", "Retention",
+                        "StorageDescriptor", "PartitionKeys", "ViewOriginalText", "ViewExpandedText", "TableType",
+                        "Parameters", "TargetTable", "ViewDefinition")
+_BATCH_PARTITIONS = 100  # BatchCreatePartition's limit
+
+
+@dataclass
+class CatalogTarget:
+    """The table a sink's writes are registered in (setCatalogInfo, or write_dynamic_frame.from_catalog)."""
+
+    database: str
+    table: str
+    catalog_id: str | None = None
+    behavior: str = UPDATE_IN_DATABASE
+
+    def register(self, glue_ctx: Any, frame: Any, path: str, fmt: str, options: dict, keys: list[str],
+                 written: list[str]) -> None:
+        """Create the table (frame's schema, sink's path and format) or add the frame's new columns,
+        then add the partitions the write created that the table does not have yet."""
+        client = glue_ctx._glue_client()
+        fmt = "parquet" if fmt == "glueparquet" else fmt
+        types = {f.name: f.dataType.simpleString() for f in _formats.writable(frame).schema.fields}
+        columns = [{"Name": n, "Type": t} for n, t in types.items() if n not in keys]
+        kwargs = {"DatabaseName": self.database, **_catalog_kwargs(self.catalog_id)}
+        try:
+            table = client.get_table(Name=self.table, **kwargs)["Table"]
+        except client.exceptions.EntityNotFoundException:
+            table = None
+        if table is None:
+            table = {"Name": self.table, "TableType": "EXTERNAL_TABLE", "Parameters": {"classification": fmt},
+                     "StorageDescriptor": {"Columns": columns, "Location": path, **_storage(fmt, options)},
+                     "PartitionKeys": [{"Name": k, "Type": types[k]} for k in keys]}
+            client.create_table(TableInput=table, **kwargs)
+        elif self.behavior != LOG:
+            sd = table.get("StorageDescriptor") or {}
+            known = {c["Name"].lower() for c in list(sd.get("Columns") or []) + list(table.get("PartitionKeys") or [])}
+            added = [c for c in columns if c["Name"].lower() not in known]
+            if added:
+                table = {k: v for k, v in table.items() if k in _TABLE_INPUT_MEMBERS}
+                table["StorageDescriptor"] = {**sd, "Columns": list(sd.get("Columns") or []) + added}
+                client.update_table(TableInput=table, **kwargs)
+        if keys:
+            self._add_partitions(client, kwargs, table, path, keys, written)
+
+    def _add_partitions(self, client: Any, kwargs: dict, table: dict, path: str, keys: list[str],
+                        written: list[str]) -> None:
+        values = sorted({tuple(dict(_s3.written_partitions(path, f)).get(k, "") for k in keys) for f in written})
+        sd = table.get("StorageDescriptor") or {}
+        inputs = [{"Values": list(v), "StorageDescriptor": {**sd, "Location": _partition_path(path, keys, list(v))}}
+                  for v in values]
+        for start in range(0, len(inputs), _BATCH_PARTITIONS):
+            result = client.batch_create_partition(TableName=self.table, **kwargs,
+                                                   PartitionInputList=inputs[start:start + _BATCH_PARTITIONS])
+            failed = [e for e in result.get("Errors") or []
+                      if e["ErrorDetail"].get("ErrorCode") != "AlreadyExistsException"]
+            if failed:
+                raise RuntimeError(f"Registering partitions of {self.database}.{self.table} failed: "
+                                   f"{failed[0]['ErrorDetail'].get('ErrorMessage')}")
+
+
+def _storage(fmt: str, options: dict) -> dict[str, Any]:
+    """The StorageDescriptor members (besides columns and location) of a table in a Glue format."""
+    if fmt not in _STORAGE:
+        raise ValueError(f"enableUpdateCatalog supports csv, json, parquet/glueparquet and orc, not '{fmt}'")
+    input_format, output_format, serde = _STORAGE[fmt]
+    serde_info: dict[str, Any] = {"SerializationLibrary": serde}
+    parameters: dict[str, str] = {"classification": fmt}
+    if fmt == "csv":
+        serde_info["Parameters"] = {"field.delim": str(options.get("separator", ","))}
+        if _formats.flag(options, "writeHeader", default=True):
+            parameters["skip.header.line.count"] = "1"
+    return {"InputFormat": input_format, "OutputFormat": output_format, "SerdeInfo": serde_info,
+            "Compressed": bool(options.get("compression")), "Parameters": parameters}

@@ -143,6 +143,11 @@ def _glob_regex(pattern: str) -> re.Pattern[str]:
     return re.compile(out)
 
 
+def written_partitions(path: str, written: str) -> tuple[tuple[str, str], ...]:
+    """The Hive `key=value` folders between a sink's path and a file it wrote."""
+    return _partitions(_relative(path, written))
+
+
 def partition_keys(files: list[InputFile]) -> list[str]:
     keys: list[str] = []
     for f in files:

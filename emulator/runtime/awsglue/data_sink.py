@@ -16,7 +16,7 @@ class DataSink:
         self._format: str | None = None
         self._format_options: dict = {}
         self._accumulable_size = 0
-        self._catalog: dict[str, str] | None = None
+        self._catalog: Any = None  # the _catalog.CatalogTarget of setCatalogInfo
         self.written: list[str] = []  # the files the last write created
 
     def setFormat(self, format: str, **options: Any) -> None:
@@ -27,8 +27,11 @@ class DataSink:
         self._accumulable_size = size
 
     def setCatalogInfo(self, catalogDatabase: str, catalogTableName: str, catalogId: str = "") -> None:
-        """The table that `enableUpdateCatalog` writes update (see README.md for what is supported)."""
-        self._catalog = {"database": catalogDatabase, "table": catalogTableName, "catalogId": catalogId}
+        """The table that writes register in when the sink has `enableUpdateCatalog` (see _catalog.py)."""
+        from awsglue._catalog import UPDATE_IN_DATABASE, CatalogTarget
+
+        self._catalog = CatalogTarget(catalogDatabase, catalogTableName, catalogId or None,
+                                      self._options.get("updateBehavior") or UPDATE_IN_DATABASE)
 
     def writeFrame(self, dynamic_frame: Any, info: str = "") -> Any:
         from awsglue.dynamicframe import DynamicFrame
@@ -40,8 +43,13 @@ class DataSink:
         if not path:
             raise ValueError("connection_options must contain 'path' for an S3 sink")
         fmt = self._format or self._options.get("format")
-        self.written = _formats.write(dynamic_frame, path, fmt, self._format_options,
-                                      self._options.get("partitionKeys"), self._options.get("compression"))
+        keys = self._options.get("partitionKeys")
+        self.written = _formats.write(dynamic_frame, path, fmt, self._format_options, keys,
+                                      self._options.get("compression"))
+        if self._catalog is not None and _formats.flag(self._options, "enableUpdateCatalog"):
+            self._catalog.register(self._glue_context, dynamic_frame, path, _formats.normalize_format(fmt),
+                                   {"compression": self._options.get("compression"), **self._format_options},
+                                   list(keys or []), self.written)
         errors = dynamic_frame.errorsAsDynamicFrame()
         return DynamicFrame(errors._df.limit(0), self._glue_context, dynamic_frame.name + "_errors")
 

@@ -80,7 +80,14 @@ def prune_partitions(spark: Any, files: list[_s3.InputFile], predicate: str) -> 
     keys = _s3.partition_keys(files)
     if not keys or not files:
         return files
-    rows = [tuple([i] + [dict(f.partitions).get(k) for k in keys]) for i, f in enumerate(files)]
-    schema = "__file_index int, " + ", ".join(f"`{k.replace('`', '``')}` string" for k in keys)
-    kept = {r[0] for r in spark.createDataFrame(rows, schema).filter(predicate).collect()}
+    kept = satisfying(spark, [dict(f.partitions) for f in files], keys, predicate)
     return [f for i, f in enumerate(files) if i in kept]
+
+
+def satisfying(spark: Any, values: list[dict[str, str]], keys: list[str], predicate: str) -> set[int]:
+    """The indexes of the partition value sets (strings) for which a Spark SQL predicate holds."""
+    if not values:
+        return set()
+    rows = [tuple([i] + [v.get(k) for k in keys]) for i, v in enumerate(values)]
+    schema = "__file_index int, " + ", ".join(f"`{k.replace('`', '``')}` string" for k in keys)
+    return {r[0] for r in spark.createDataFrame(rows, schema).filter(predicate).collect()}
