@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 import time
 import uuid
 import warnings
@@ -16,7 +17,7 @@ from typing import Any
 from pyspark import SparkContext
 from pyspark.sql import DataFrame, SparkSession, SQLContext
 
-from awsglue import _s3
+from awsglue import _metastore, _s3
 from awsglue import gluetypes as G
 from awsglue.data_sink import DataSink
 from awsglue.data_source import DataSource
@@ -77,6 +78,8 @@ class GlueContext(SQLContext):
         self.create_data_frame = DataFrameReader(self)
         self.write_dynamic_frame = DynamicFrameWriter(self)
         self.write_data_frame = DataFrameWriter(self)
+        if _metastore.enabled(sys.argv):
+            _metastore.install(session, self._glue_client())
 
     def _ensure_worker_path(self) -> None:
         includes = self._sc._python_includes
