@@ -25,8 +25,9 @@ def _sales_table(glue_emulator) -> None:
         "Parameters": {"classification": "csv", "skip.header.line.count": "1"},
         "PartitionKeys": [{"Name": "year", "Type": "string"}, {"Name": "month", "Type": "string"}]})
     for year, month in PARTITIONS:  # year=2025 is on S3 but not registered: not part of the table
+        location = f"s3://lake/sales/year={year}/month={month}/"
         glue.create_partition(DatabaseName="shop", TableName="sales", PartitionInput={
-            "Values": [year, month], "StorageDescriptor": {**sd, "Location": f"s3://lake/sales/year={year}/month={month}/"}})
+            "Values": [year, month], "StorageDescriptor": {**sd, "Location": location}})
 
 
 READ = """
@@ -146,7 +147,8 @@ def test_write_dynamic_frame_from_catalog_registers_new_partitions_only_when_ask
         from awsglue.dynamicframe import DynamicFrame
         from pyspark.context import SparkContext
         glueContext = GlueContext(SparkContext.getOrCreate())
-        df = glueContext.spark_session.createDataFrame([("f", 6, "2026", "03")], "item string, amount int, year string, month string")
+        df = glueContext.spark_session.createDataFrame([("f", 6, "2026", "03")],
+                                                       "item string, amount int, year string, month string")
         frame = DynamicFrame.fromDF(df, glueContext, "new")
         update = "--update" in sys.argv
         glueContext.write_dynamic_frame.from_catalog(frame=frame, database="shop", table_name="sales",
