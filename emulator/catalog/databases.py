@@ -27,7 +27,9 @@ from .common import (
 from .partition_indexes import PARTITION_INDEX
 
 # What AWS reports when no Lake Formation permissions were given: IAM access control only.
-DEFAULT_TABLE_PERMISSIONS = [{"Principal": {"DataLakePrincipalIdentifier": "IAM_ALLOWED_PRINCIPALS"}, "Permissions": ["ALL"]}]
+DEFAULT_TABLE_PERMISSIONS = [
+    {"Principal": {"DataLakePrincipalIdentifier": "IAM_ALLOWED_PRINCIPALS"}, "Permissions": ["ALL"]}
+]
 _INPUT_MEMBERS = ("Description", "LocationUri", "Parameters", "TargetDatabase", "FederatedDatabase")
 
 
