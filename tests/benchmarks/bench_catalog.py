@@ -11,25 +11,16 @@ from __future__ import annotations
 import argparse
 import json
 import http.server
-import socket
-import subprocess
-import sys
 import tempfile
 import threading
 import time
-import urllib.request
 from pathlib import Path
 
 import boto3
 from botocore.config import Config
 
 from emulator.testing import EmulatorServer
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from moto_reference import moto_server
 
 
 def _glue(endpoint: str):  # noqa: ANN202 - a boto3 client
@@ -99,19 +90,6 @@ def boto3_ceiling(table_response: bytes, seconds: float) -> float:
         server.shutdown()
 
 
-def _start_moto(port: int) -> subprocess.Popen:
-    process = subprocess.Popen(
-        [sys.executable, "-m", "moto.server", "-p", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    for _ in range(200):
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/moto-api/", timeout=1)
-            return process
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError("moto server did not start")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=float, default=5.0)
@@ -123,13 +101,8 @@ def main() -> None:
             _, table_response = server.glue_raw("GetTable", {"DatabaseName": "bench", "Name": "events"})
         finally:
             server.stop()
-    port = _free_port()
-    moto = _start_moto(port)
-    try:
-        theirs = calls_per_second(f"http://127.0.0.1:{port}", args.seconds)
-    finally:
-        moto.terminate()
-        moto.wait()
+    with moto_server() as moto_endpoint:
+        theirs = calls_per_second(moto_endpoint, args.seconds)
     ceiling = boto3_ceiling(json.dumps(table_response).encode(), args.seconds)
     print(f"{'server':<16}{'get_table calls/s':>20}")
     print(f"{'glue-emulator':<16}{ours:>20.0f}")

@@ -18,13 +18,10 @@ import argparse
 import http.server
 import os
 import shutil
-import socket
 import subprocess
-import sys
 import tempfile
 import threading
 import time
-import urllib.request
 from pathlib import Path
 from typing import Any, Callable
 
@@ -32,6 +29,7 @@ import boto3
 from botocore.config import Config
 
 from emulator.testing import EmulatorServer
+from moto_reference import moto_server
 
 BUCKET = "bench"
 MB = 1024 * 1024
@@ -156,25 +154,6 @@ def client_ceiling(source: Path, work: Path, repeat: int) -> tuple[float, float]
         server.shutdown()
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _start_moto(port: int) -> subprocess.Popen:
-    process = subprocess.Popen(
-        [sys.executable, "-m", "moto.server", "-p", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    for _ in range(200):
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/moto-api/", timeout=1)
-            return process
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError("moto server did not start")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--mb", type=int, default=256)
@@ -201,14 +180,9 @@ def main() -> None:
         finally:
             server.stop()
 
-        port = _free_port()
-        moto = _start_moto(port)
-        try:
-            for label, (put, get) in boto3_figures(f"http://127.0.0.1:{port}", source, root, args.repeat).items():
+        with moto_server() as moto_endpoint:
+            for label, (put, get) in boto3_figures(moto_endpoint, source, root, args.repeat).items():
                 rows.append((f"moto server {label}", put, get))
-        finally:
-            moto.terminate()
-            moto.wait()
 
     cp_both = 2 * size / (rows[0][1] + rows[0][2])
     print(f"{args.mb} MB, best of {args.repeat}; MB/s; '% cp' compares put+get with cp's put+get")
