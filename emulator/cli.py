@@ -1,12 +1,20 @@
-"""`glue-emulator serve`: run the emulator on a multi-threaded WSGI server (waitress)."""
+"""`glue-emulator serve`: run the emulator on a multi-threaded WSGI server (waitress); `doctor`: check the machine.
+
+`serve` binds its port before it touches the disk, so a port in use (LocalStack's default is 4566 too), a bad
+host or an unusable data dir ends it with one line on stderr and exit status 1, and no folder created.
+"""
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import errno
 import logging
 import signal
 import sys
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any
 
 from . import __version__
 from .config import Settings
@@ -17,44 +25,81 @@ def _parser(defaults: Settings) -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=__version__)
     commands = parser.add_subparsers(dest="command", required=True)
     serve = commands.add_parser("serve", help="serve Glue and S3 on one port")
-    serve.add_argument("--host", default=defaults.host, help="address to bind (env GLUE_EMULATOR_HOST)")
-    serve.add_argument(
-        "--port", type=int, default=defaults.port, help="port; 0 picks a free one (env GLUE_EMULATOR_PORT)"
-    )
-    serve.add_argument(
-        "--data-dir", type=Path, default=defaults.data_dir, help="where state lives (env GLUE_EMULATOR_DATA_DIR)"
-    )
+    doctor = commands.add_parser("doctor", help="check Java, Spark, the data dir and the port; say how to fix them")
+    for command in (serve, doctor):
+        command.add_argument("--host", default=defaults.host, help="address to bind (env GLUE_EMULATOR_HOST)")
+        command.add_argument(
+            "--port", type=int, default=defaults.port, help="port; 0 picks a free one (env GLUE_EMULATOR_PORT)"
+        )
+        command.add_argument(
+            "--data-dir", type=Path, default=defaults.data_dir,
+            help="where state lives (env GLUE_EMULATOR_DATA_DIR)",
+        )
     serve.add_argument(
         "--threads", type=int, default=defaults.threads, help="request threads (env GLUE_EMULATOR_THREADS)"
     )
+    doctor.add_argument("--skip-spark", action="store_true", help="do not start a Spark session (saves seconds)")
     return parser
 
 
-def serve(settings: Settings) -> None:
+class _LateApp:
+    """The WSGI app, set once the emulator is built: the port is taken first, before any file is made."""
+
+    def __init__(self) -> None:
+        self.app: Callable[..., Iterable[bytes]] | None = None
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        assert self.app is not None  # the server runs only once it is set
+        return self.app(environ, start_response)
+
+
+def _listen(settings: Settings, app: _LateApp) -> Any:
+    """A waitress server bound to the settings' host and port; SystemExit with one line if it cannot be."""
     import waitress
 
+    from .doctor import port_in_use_message
+
+    try:
+        return waitress.create_server(
+            app,
+            host=settings.host,
+            port=settings.port,
+            threads=settings.threads,
+            channel_timeout=300,
+            connection_limit=1000,
+            ident="glue-emulator",
+            clear_untrusted_proxy_headers=True,
+            # S3's largest single PUT is 5 GiB (plus aws-chunked framing); waitress' default cap is 1 GB.
+            max_request_body_size=5 * 1024**3 + 64 * 1024**2,
+            # Read sockets 256 KB at a time (waitress reads 8 KB): large uploads arrive 3x faster.
+            recv_bytes=256 * 1024,
+        )
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            raise SystemExit(port_in_use_message(settings.host, settings.port)) from None
+        raise SystemExit(f"glue-emulator: cannot listen on {settings.host}:{settings.port} "
+                         f"({exc.strerror or exc}); pick another --host or --port") from None
+    except ValueError as exc:  # waitress' own checks of host and port
+        raise SystemExit(f"glue-emulator: cannot listen on {settings.host}:{settings.port} ({exc})") from None
+
+
+def serve(settings: Settings) -> None:
     from .app import create_app
+    from .doctor import check_data_dir
     from .protocol import s3xml
 
+    late_app = _LateApp()
+    server = _listen(settings, late_app)
+    usable = check_data_dir(settings.data_dir)
+    if usable.status == "fail":
+        server.close()
+        raise SystemExit(f"glue-emulator: cannot use the data dir: {usable.detail}; {usable.fix}")
+    settings.port = server.effective_port  # before the app: job runs learn the endpoint from the settings
     app = create_app(settings)
-    server = waitress.create_server(
-        app,
-        host=settings.host,
-        port=settings.port,
-        threads=settings.threads,
-        channel_timeout=300,
-        connection_limit=1000,
-        ident="glue-emulator",
-        clear_untrusted_proxy_headers=True,
-        # S3's largest single PUT is 5 GiB (plus aws-chunked framing); waitress' default cap is 1 GB.
-        max_request_body_size=5 * 1024**3 + 64 * 1024**2,
-        # Read sockets 256 KB at a time (waitress reads 8 KB): large uploads arrive 3x faster.
-        recv_bytes=256 * 1024,
-    )
+    late_app.app = app
     s3xml.adapt_waitress(server)
     # SIGTERM (docker stop, the fixture's stop) ends the loop like Ctrl-C, so shutdown hooks run.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    settings.port = server.effective_port
     # The fixture and scripts read this line to learn the port (useful with --port 0).
     print(f"glue-emulator {__version__} listening on http://{settings.host}:{server.effective_port}", flush=True)
     try:
@@ -65,19 +110,26 @@ def serve(settings: Settings) -> None:
         app.extensions["glue_emulator"].shutdown()
 
 
+def doctor(settings: Settings, spark: bool) -> int:
+    """Print every check; exit status 1 when something required is missing."""
+    from .doctor import render, run_checks
+
+    checks = run_checks(settings, spark=spark)
+    print(render(checks), flush=True)
+    return 1 if any(c.status == "fail" for c in checks) else 0
+
+
 def main(argv: list[str] | None = None) -> None:
     defaults = Settings.from_env()
     args = _parser(defaults).parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s", stream=sys.stderr)
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)
+    # replace() builds new Settings, so the flags' data dir is made absolute like the environment's.
+    settings = dataclasses.replace(defaults, host=args.host, port=args.port, data_dir=args.data_dir)
     if args.command == "serve":
-        defaults.host, defaults.port, defaults.data_dir, defaults.threads = (
-            args.host,
-            args.port,
-            args.data_dir,
-            args.threads,
-        )
-        serve(defaults)
+        serve(dataclasses.replace(settings, threads=args.threads))
+    elif args.command == "doctor":
+        sys.exit(doctor(settings, spark=not args.skip_spark))
 
 
 if __name__ == "__main__":

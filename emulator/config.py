@@ -20,7 +20,10 @@ def _env_bool(name: str, default: bool) -> bool:
 
 @dataclass
 class Settings:
-    """Runtime configuration; `from_env` gives the defaults a user sees, overridable by CLI flags."""
+    """Runtime configuration; `from_env` gives the defaults a user sees, overridable by CLI flags.
+
+    `data_dir` is made absolute (against the current directory) when the settings are created.
+    """
 
     host: str = "127.0.0.1"
     port: int = 4566
@@ -39,8 +42,13 @@ class Settings:
     spark_pool_size: int = 2
     spark_prewarm: bool = True
 
+    def __post_init__(self) -> None:
+        # Absolute from the start: the Spark workers and job runs work in their own folders, where a
+        # relative data dir would name somewhere else (their output would be lost).
+        self.data_dir = Path(self.data_dir).expanduser().resolve()
+
     @classmethod
-    def from_env(cls) -> "Settings":
+    def from_env(cls) -> Settings:
         return cls(
             host=_env("HOST", "127.0.0.1"),
             port=int(_env("PORT", "4566")),

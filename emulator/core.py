@@ -75,6 +75,15 @@ class Emulator:
             hook()
 
     def health(self) -> dict[str, object]:
+        """{"status": "running", "version", "services": {name: "running"}, "spark": {"status", "reason"?}}.
+
+        A component with a `health()` method (the Spark pool) adds its own entry under its `health_name`:
+        the server answers requests while, say, Spark cannot start for lack of Java.
+        """
         services = {s.name: "running" for s in self.json_services.values()}
         services["s3"] = "running"  # S3's REST protocol is served beside the awsJson services
-        return {"status": "running", "version": __version__, "services": services}
+        report: dict[str, object] = {"status": "running", "version": __version__, "services": services}
+        for instance in list(self._components.values()):
+            if hasattr(instance, "health_name"):
+                report[instance.health_name] = instance.health()
+        return report

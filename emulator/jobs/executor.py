@@ -25,6 +25,7 @@ class RunSpec:
     log_dir: Path  # where the executor writes the run's stdout ("output") and stderr ("error")
     extra_py_files: list[Path] = field(default_factory=list)
     spark_conf: dict[str, str] = field(default_factory=dict)
+    python_version: str = "3"  # the job's Command.PythonVersion ("3.9" for a pythonshell job by default)
 
 
 @dataclass(frozen=True)

@@ -86,6 +86,16 @@ def kill_orphan(log_dir: Path) -> None:
             pass
 
 
+def _note_python_version(spec: RunSpec) -> None:
+    """Say in the run's error log when the job asks for a Python (3.9; "3" is Glue's 3.6) other than ours."""
+    wanted = {"3": "3.6"}.get(spec.python_version, spec.python_version)
+    ours = f"{sys.version_info.major}.{sys.version_info.minor}"
+    if wanted != ours:
+        with open(spec.log_dir / "error", "a", encoding="utf-8") as error_log:
+            error_log.write(f"glue-emulator: this job asks for PythonVersion {spec.python_version} (Python {wanted}); "
+                            f"it runs on the emulator's Python {ours}\n")
+
+
 def _pump(source: IO[bytes], target: Path) -> None:
     """Copy a pipe into a log file as it comes, up to the cap; keep draining so the script never blocks."""
     written = 0
@@ -144,6 +154,7 @@ class _ShellRun:
         env["PYTHONUNBUFFERED"] = "1"
         env["PYTHONPATH"] = os.pathsep.join(search_path + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else []))
         spec.log_dir.mkdir(parents=True, exist_ok=True)
+        _note_python_version(spec)
         self._result = spec.log_dir / _RESULT_FILE
         command = [sys.executable, "-c", _BOOTSTRAP, str(self._result), str(script), *spec.argv[1:]]
         process = subprocess.Popen(

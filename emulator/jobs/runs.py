@@ -316,6 +316,7 @@ class RunManager:
             log_dir=active.log_dir,
             extra_py_files=extra,
             spark_conf=args.spark_conf(arguments),
+            python_version=job["Command"].get("PythonVersion", "3"),
         )
 
     def _executor(self, command: str) -> Executor:

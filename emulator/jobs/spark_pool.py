@@ -5,6 +5,9 @@ one. So the pool keeps `settings.spark_pool_size` worker processes (spark_worker
 SparkSession, and sends each run to an idle one; runs wait in a queue while all are busy. A worker
 whose run is stopped or times out is killed with its whole process group (the JVM included) and
 replaced; so is one that crashes. Isolation between runs on one worker is the worker's job.
+
+Without Java (see java.py) no worker is started: runs fail at once saying what to install, and `health()`
+reports Spark unavailable with that reason; so it does after a driver that failed to start, until one starts.
 """
 
 from __future__ import annotations
@@ -25,7 +28,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, Callable
 
+from .arguments import RunSetupError
 from .executor import RunOutcome, RunSpec
+from .java import INSTALL_HELP, Java, find_java
 from .spark_worker import EXIT_RETIRED, how_it_ended
 
 if TYPE_CHECKING:
@@ -81,6 +86,8 @@ class SparkRunHandle:
 class SparkPool:
     """Executor for glueetl: warm Spark drivers, one run at a time each."""
 
+    health_name = "spark"  # its entry in the health endpoint's answer (see health())
+
     def __init__(self, emulator: "Emulator"):
         settings = emulator.settings
         self._size = max(1, settings.spark_pool_size)
@@ -91,12 +98,18 @@ class SparkPool:
         self._queue: deque[_Run] = deque()
         self._workers: list[_Worker] = []
         self._closed = False
+        self._java: Java | None = None  # found once; looked for again while missing (it may get installed)
+        self._start_problem: str | None = None  # why the last driver failed to start, until one starts
         self._work_dir.mkdir(parents=True, exist_ok=True)
         for stale in self._work_dir.glob("worker-*-*"):  # left by a server that was killed
             shutil.rmtree(stale, ignore_errors=True)
         if settings.spark_prewarm:
             with self._lock:
-                self._fill()
+                problem = self._java_problem()
+                if problem is not None:
+                    log.warning("glueetl runs will fail: %s", problem)
+                else:
+                    self._fill()
 
     # -- Executor ---------------------------------------------------------------------------------
 
@@ -105,6 +118,9 @@ class SparkPool:
         with self._lock:
             if self._closed:
                 raise RuntimeError("the Spark pool is shut down")
+            problem = self._java_problem()
+            if problem is not None:
+                raise RunSetupError(f"The Spark driver could not start: {problem}")
             self._queue.append(run)
             self._fill()
             self._dispatch()
@@ -124,6 +140,31 @@ class SparkPool:
         for run in runs:
             self._end_run(run, RunOutcome("STOPPED", "The emulator shut down during the run"))
 
+    def health(self) -> dict[str, str]:
+        """Spark for glueetl runs, for the health endpoint: {"status": ready|starting|cold|unavailable}.
+
+        "cold": no driver yet, the first run starts one (GLUE_EMULATOR_SPARK_PREWARM=0); "unavailable"
+        comes with a "reason" (Java missing, or why the last driver failed to start) and how to fix it.
+        """
+        with self._lock:
+            problem = self._java.problem if self._java is not None and self._java.problem else None
+            states = {w.state for w in self._workers}
+            if problem is None and self._start_problem is not None and not states & {"idle", "busy"}:
+                problem = self._start_problem
+        if problem is not None:
+            return {"status": "unavailable", "reason": problem}
+        if states & {"idle", "busy"}:
+            return {"status": "ready"}
+        return {"status": "starting" if "starting" in states else "cold"}
+
+    def _java_problem(self) -> str | None:
+        """Why no driver can start for lack of Java, with how to install it; None when Java is there (lock held)."""
+        if self._java is None or self._java.problem is not None:
+            self._java = find_java()
+            if self._java.problem is None:
+                log.info("Spark drivers run on Java %s (%s)", self._java.version, self._java.path)
+        return f"{self._java.problem}. {INSTALL_HELP}." if self._java.problem else None
+
     # -- for tests and benchmarks ------------------------------------------------------------------
 
     def wait_warm(self, timeout: float) -> bool:
@@ -140,6 +181,8 @@ class SparkPool:
     def _fill(self) -> None:
         """Start workers up to the pool size (lock held)."""
         used = {w.index for w in self._workers}
+        if self._java_problem() is not None:
+            return  # no Java: submit refuses runs saying so
         for index in range(self._size):
             if len(self._workers) >= self._size or self._closed:
                 return
@@ -185,6 +228,7 @@ class SparkPool:
                 with self._lock:
                     if worker.state == "starting":
                         worker.state = "idle"
+                        self._start_problem = None
                         self._dispatch()
                     self._lock.notify_all()
             elif event == "failed":
@@ -224,6 +268,8 @@ class SparkPool:
         self._kill(worker)  # what is left of its process group: the JVM, PySpark's daemons
         if state == "starting":
             message = "The Spark driver could not start: " + self._start_failure(worker)
+            with self._lock:
+                self._start_problem = message
             for queued in failed_runs:
                 self._end_run(queued, RunOutcome("FAILED", message))
             log.warning("%s", message)

@@ -567,11 +567,14 @@ def main(argv: list[str]) -> int:
     config = json.loads(argv[0])
     channel = Channel(int(config["fd"]))
     router = OutputRouter()
-    # The bootstrap's own entries ('' and the emulator's source root) are not the scripts' business;
-    # the emulator's awsglue library is, ahead of any awsglue installed in the environment.
+    # The bootstrap's own entries ('' and the emulator's root it put first) are not the scripts' business;
+    # the emulator's awsglue library is, ahead of any awsglue installed in the environment. Only that first
+    # entry goes: for an installed emulator the root is site-packages, listed again later, where pyspark is.
     from emulator.runtime import PATH as glue_library
 
-    sys.path[:] = [glue_library] + [p for p in sys.path if p and p != config.get("source_root")]
+    if sys.path and sys.path[0] == config.get("source_root"):
+        del sys.path[0]
+    sys.path[:] = [glue_library] + [p for p in sys.path if p]
     try:
         driver = WarmDriver(config)
     except BaseException as exc:
