@@ -18,6 +18,20 @@ from botocore.config import Config
 _CLIENT_CONFIG = Config(retries={"max_attempts": 1, "mode": "standard"}, connect_timeout=5, read_timeout=120)
 
 
+def server_command() -> list[str]:
+    """The command that starts the emulator: the installed `glue-emulator` console script.
+
+    The script next to `sys.executable` (the `bin/` or `Scripts\\` folder of this Python's environment) is
+    what a user of the installed package runs, so tests start exactly that; without it (running from a
+    source tree that was never installed) the same code is run as `python -m emulator`.
+    """
+    scripts = Path(sys.executable).parent
+    for name in ("glue-emulator", "glue-emulator.exe"):
+        if (scripts / name).is_file():
+            return [str(scripts / name)]
+    return [sys.executable, "-m", "emulator"]
+
+
 class EmulatorServer:
     """A `glue-emulator serve` subprocess with its own data directory.
 
@@ -37,13 +51,12 @@ class EmulatorServer:
     def endpoint(self) -> str:
         return f"http://{self.host}:{self.port}"
 
-    def start(self, timeout: float = 60.0) -> "EmulatorServer":
+    def start(self, timeout: float = 60.0) -> EmulatorServer:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         env = {**os.environ, **self.env}
-        cmd = [sys.executable, "-m", "emulator", "serve", "--host", self.host, "--port", "0"]
-        cmd += ["--data-dir", str(self.data_dir)]
-        log = open(self.log_path, "a")
-        self.process = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=log, text=True, env=env)
+        cmd = [*server_command(), "serve", "--host", self.host, "--port", "0", "--data-dir", str(self.data_dir)]
+        with open(self.log_path, "a") as log:  # the child keeps its own handle on it
+            self.process = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=log, text=True, env=env)
         line = self._first_line(timeout)
         if "listening on" not in line:
             self.stop()
