@@ -1,14 +1,18 @@
 """The Flask application: one port, requests routed to a protocol by what they are.
 
-- `/_emulator/...` (and `/moto-api/reset`): the emulator's own endpoints (health, reset);
-- a request with `X-Amz-Target`: an awsJson service (Glue, Logs), see protocol/awsjson.py;
+- `/_emulator/...` (and `POST /moto-api/reset`): the emulator's own endpoints (health, reset, events);
+- a request with `X-Amz-Target` of an emulated service: an awsJson service (Glue, Logs), see protocol/awsjson.py;
 - a request signed for another AWS service (STS, IAM, Secrets Manager, ...): moto, see passthrough.py;
 - anything else: S3's REST protocol, see s3/.
+
+Before any of them, every request passes the security gate (Host, Origin, cross-site requests to the
+emulator's endpoints, SigV4 when enabled; see security/), refused in its protocol's error format.
 """
 
 from __future__ import annotations
 
-from typing import Any, Callable, Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from flask import Flask, Response, jsonify, request
 from werkzeug.wrappers import Request
@@ -19,7 +23,8 @@ from .core import Emulator
 from .jobs import bookmarks as job_bookmarks
 from .orchestration import events as orchestration_events
 from .passthrough import OWN_SERVICES, MotoServices, signed_service
-from .protocol import awsjson
+from .protocol import awsjson, refusals
+from .security import Gate
 
 
 def _emulator_endpoint(environ: dict[str, Any]) -> bool:
@@ -28,7 +33,22 @@ def _emulator_endpoint(environ: dict[str, Any]) -> bool:
     return path.startswith("/_emulator/") or (path == "/moto-api/reset" and environ.get("REQUEST_METHOD") == "POST")
 
 
+def _route(environ: dict[str, Any], emulator: Emulator) -> tuple[str, str | None]:
+    """(route, the SigV4 service name it serves or None for any): emulator, awsjson, moto or s3."""
+    if _emulator_endpoint(environ):
+        return "emulator", None
+    target = environ.get("HTTP_X_AMZ_TARGET")
+    service = emulator.json_services.get(target.partition(".")[0]) if target is not None else None
+    if service is not None:
+        return "awsjson", service.name
+    signed = signed_service(environ)
+    if signed is not None and signed not in OWN_SERVICES:
+        return "moto", None
+    return ("awsjson", None) if target is not None else ("s3", "s3")
+
+
 def create_app(settings: Settings, emulator: Emulator | None = None) -> Flask:
+    gate = Gate(settings)  # first: a misconfiguration stops the start before any state is touched
     emulator = emulator or Emulator(settings)
     s3.attach(emulator)
     app = Flask("glue_emulator")
@@ -61,15 +81,19 @@ def create_app(settings: Settings, emulator: Emulator | None = None) -> Flask:
     flask_wsgi = app.wsgi_app
 
     def wsgi_app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
-        target = environ.get("HTTP_X_AMZ_TARGET")
-        if target is None or target.partition(".")[0] not in emulator.json_services:
-            service = signed_service(environ)
-            if service is not None and service not in OWN_SERVICES:
-                return emulator.component(MotoServices)(environ, start_response)
-        if target is not None:
-            return awsjson.handle(emulator, Request(environ))(environ, start_response)
-        if _emulator_endpoint(environ):
+        route, signing_name = _route(environ, emulator)
+        refused = gate.check(environ, route, signing_name)
+        if refused is not None:
+            family = refusals.family_of(environ, route)
+            response = refusals.refusal(Request(environ), family, refused.reason, refused.message, refused.fields,
+                                        refused.query_auth)
+            return response(environ, start_response)
+        if route == "emulator":
             return flask_wsgi(environ, start_response)
+        if route == "moto":
+            return emulator.component(MotoServices)(environ, start_response)
+        if route == "awsjson":
+            return awsjson.handle(emulator, Request(environ))(environ, start_response)
         # Anything else is S3's REST protocol. It skips Flask's routing too: any path can name a key,
         # and Flask refuses some (a newline, an unusual Host).
         return s3.handle(emulator, Request(environ))(environ, start_response)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
@@ -16,6 +17,30 @@ def _env(name: str, default: str) -> str:
 
 def _env_bool(name: str, default: bool) -> bool:
     return _env(name, "1" if default else "0").strip().lower() in ("1", "true", "yes", "on")
+
+
+def _env_list(name: str, default: str = "") -> tuple[str, ...]:
+    return tuple(item.strip() for item in _env(name, default).split(",") if item.strip())
+
+
+class Credentials(dict[str, str]):
+    """Accepted key pairs, access key id -> secret access key; printed without the secrets."""
+
+    @classmethod
+    def parse(cls, text: str) -> Credentials:
+        """`AKID:SECRET,AKID2:SECRET2` (secrets may contain `:`); ValueError names a malformed item."""
+        pairs = cls()
+        for item in filter(None, (part.strip() for part in text.split(","))):
+            key, colon, secret = item.partition(":")
+            if not colon or not key or not secret:
+                raise ValueError(f"GLUE_EMULATOR_CREDENTIALS: expected ACCESS_KEY_ID:SECRET, got {key!r}...")
+            pairs[key] = secret
+        return pairs
+
+    def __repr__(self) -> str:
+        return f"Credentials({sorted(self)})"
+
+    __str__ = __repr__
 
 
 @dataclass
@@ -41,6 +66,17 @@ class Settings:
     spark_master: str = "local[*]"
     spark_pool_size: int = 2
     spark_prewarm: bool = True
+    # Host names (besides loopback names, IP addresses and *.localhost) the Host and Origin headers may
+    # carry; `*.example` allows subdomains, `*` allows any (see emulator/security/hosts.py).
+    allowed_hosts: tuple[str, ...] = ()
+    # Verify SigV4 signatures against these key pairs (see emulator/security/signatures.py).
+    verify_sigv4: bool = False
+    credentials: Credentials = field(default_factory=Credentials)
+    # Services other than Glue, S3 and Logs that moto answers (moto backend names); None: the default list.
+    passthrough_services: tuple[str, ...] | None = None
+    # The secret job runs sign their boto3 calls with (access key id = the run's account): made afresh
+    # by each server, so only its own runs know it.
+    run_secret: str = field(default_factory=lambda: secrets.token_urlsafe(24), repr=False)
 
     def __post_init__(self) -> None:
         # Absolute from the start: the Spark workers and job runs work in their own folders, where a
@@ -61,6 +97,10 @@ class Settings:
             spark_master=_env("SPARK_MASTER", "local[*]"),
             spark_pool_size=int(_env("SPARK_POOL_SIZE", "2")),
             spark_prewarm=_env_bool("SPARK_PREWARM", True),
+            allowed_hosts=_env_list("ALLOWED_HOSTS"),
+            verify_sigv4=_env_bool("VERIFY_SIGV4", False),
+            credentials=Credentials.parse(_env("CREDENTIALS", "")),
+            passthrough_services=_env_list("PASSTHROUGH_SERVICES") or None,
         )
 
     @property
@@ -71,4 +111,4 @@ class Settings:
 
     def describe(self) -> dict[str, str]:
         """The settings as strings, for the health endpoint and start-up log."""
-        return {f.name: str(getattr(self, f.name)) for f in fields(self)}
+        return {f.name: str(getattr(self, f.name)) for f in fields(self) if f.repr}

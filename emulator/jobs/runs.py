@@ -302,7 +302,7 @@ class RunManager:
             "AWS_REGION": ctx.region,
             "AWS_DEFAULT_REGION": ctx.region,
             "AWS_ACCESS_KEY_ID": ctx.account,
-            "AWS_SECRET_ACCESS_KEY": "glue-emulator",
+            "AWS_SECRET_ACCESS_KEY": self.settings.run_secret,  # accepted when SigV4 is verified
             "AWS_EC2_METADATA_DISABLED": "true",
         }
         return RunSpec(

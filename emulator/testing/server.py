@@ -96,11 +96,25 @@ class EmulatorServer:
             self.process.wait()
             self.process = None
 
+    @property
+    def credentials(self) -> tuple[str, str]:
+        """The key pair clients use: the first of GLUE_EMULATOR_CREDENTIALS if the server has any."""
+        configured = self.env.get("GLUE_EMULATOR_CREDENTIALS") or os.environ.get("GLUE_EMULATOR_CREDENTIALS", "")
+        first = configured.split(",")[0].strip()
+        key, _, secret = first.partition(":")
+        return (key, secret) if key and secret else ("testing", "testing")
+
     def request(
         self, method: str, path: str, body: bytes | None = None, headers: dict[str, str] | None = None
     ) -> tuple[int, dict[str, str], bytes]:
-        """A raw HTTP request (for what botocore would refuse to send)."""
-        req = urllib.request.Request(self.endpoint + path, data=body, method=method, headers=headers or {})
+        """A raw HTTP request (for what botocore would refuse to send).
+
+        Requests to the emulator's own endpoints carry the X-Glue-Emulator header, as a deliberate
+        (not cross-site) caller does.
+        """
+        all_headers = {"X-Glue-Emulator": "1"} if path.startswith(("/_emulator/", "/moto-api/")) else {}
+        all_headers.update(headers or {})
+        req = urllib.request.Request(self.endpoint + path, data=body, method=method, headers=all_headers)
         try:
             with urllib.request.urlopen(req, timeout=60) as resp:
                 return resp.status, dict(resp.headers), resp.read()
@@ -116,15 +130,25 @@ class EmulatorServer:
         return status, json.loads(raw) if raw else {}
 
     def reset(self) -> None:
-        status, _, _ = self.request("POST", "/_emulator/reset")
-        assert status == 200
+        """Wipe all state (signed with `credentials`, so it also works with GLUE_EMULATOR_VERIFY_SIGV4=1)."""
+        from botocore.auth import SigV4Auth
+        from botocore.awsrequest import AWSRequest
+        from botocore.credentials import Credentials
+
+        signed = AWSRequest("POST", self.endpoint + "/_emulator/reset", data=b"{}",
+                            headers={"Content-Type": "application/json"})
+        SigV4Auth(Credentials(*self.credentials), "glue", "us-east-1").add_auth(signed)
+        status, _, body = self.request("POST", "/_emulator/reset", b"{}", dict(signed.headers.items()))
+        assert status == 200, body
 
     def client(self, service: str, region: str = "us-east-1", access_key: str = "testing") -> Any:
+        """A boto3 client; the default key becomes the server's first configured pair, if it has any."""
+        key, secret = self.credentials if access_key == "testing" else (access_key, "testing")
         return boto3.client(
             service,
             endpoint_url=self.endpoint,
             region_name=region,
-            aws_access_key_id=access_key,
-            aws_secret_access_key="testing",
+            aws_access_key_id=key,
+            aws_secret_access_key=secret,
             config=_CLIENT_CONFIG,
         )
