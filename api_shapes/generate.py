@@ -89,8 +89,15 @@ def shape_schema(shape: dict[str, Any]) -> dict[str, Any]:
         if "pattern" in shape:
             schema["pattern"] = python_pattern(shape["pattern"])
             schema["x-aws-pattern"] = shape["pattern"]
-    elif kind in ("integer", "long", "double", "float"):
-        schema = {"type": "integer" if kind in ("integer", "long") else "number"}
+    elif kind in ("integer", "long"):
+        schema = {"type": "integer"}
+        _limits(shape, schema, "minimum", "maximum")
+        # Java's int and long: a larger number is not one the service can read.
+        bound = 2**31 if kind == "integer" else 2**63
+        schema.setdefault("minimum", -bound)
+        schema.setdefault("maximum", bound - 1)
+    elif kind in ("double", "float"):
+        schema = {"type": "number"}
         _limits(shape, schema, "minimum", "maximum")
     elif kind == "boolean":
         schema = {"type": "boolean"}

@@ -11,20 +11,26 @@ emulator's endpoints, SigV4 when enabled; see security/), refused in its protoco
 
 from __future__ import annotations
 
+import logging
+import uuid
 from collections.abc import Callable, Iterable
 from typing import Any
 
 from flask import Flask, Response, jsonify, request
+from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Request
 
 from . import s3
 from .config import Settings
 from .core import Emulator
+from .errors import AwsError
 from .jobs import bookmarks as job_bookmarks
 from .orchestration import events as orchestration_events
 from .passthrough import OWN_SERVICES, MotoServices, signed_service
 from .protocol import awsjson, refusals
 from .security import Gate
+
+log = logging.getLogger("glue_emulator.app")
 
 
 def _emulator_endpoint(environ: dict[str, Any]) -> bool:
@@ -55,6 +61,19 @@ def create_app(settings: Settings, emulator: Emulator | None = None) -> Flask:
     app.url_map.merge_slashes = False
     app.url_map.strict_slashes = False
     app.extensions["glue_emulator"] = emulator
+
+    # The emulator's own endpoints answer errors as the awsJson services do (JSON `__type`/`Message`),
+    # never Flask's HTML pages: clients of these endpoints parse JSON.
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException) -> Response:
+        code = (error.name or "BadRequest").replace(" ", "")
+        aws_error = AwsError(error.description or code, code=code, status=error.code)
+        return awsjson.error_response(aws_error, str(uuid.uuid4()))
+
+    @app.errorhandler(Exception)
+    def internal_error(error: Exception) -> Response:
+        log.exception("emulator endpoint %s %s failed", request.method, request.path, exc_info=error)
+        return awsjson.internal_error_response(str(uuid.uuid4()))
 
     @app.get("/_emulator/health")
     def health() -> Response:

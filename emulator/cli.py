@@ -42,6 +42,15 @@ def _parser(defaults: Settings) -> argparse.ArgumentParser:
     return parser
 
 
+def _connection_limit() -> int:
+    """Open connections served at once: 4096, fewer if the process may not open that many files
+    (a slot is a file descriptor; 256 are kept for SQLite, logs, pipes to job workers)."""
+    import resource
+
+    soft, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
+    return max(64, min(4096, soft - 256)) if soft != resource.RLIM_INFINITY else 4096
+
+
 class _LateApp:
     """The WSGI app, set once the emulator is built: the port is taken first, before any file is made."""
 
@@ -65,8 +74,13 @@ def _listen(settings: Settings, app: _LateApp) -> Any:
             host=settings.host,
             port=settings.port,
             threads=settings.threads,
-            channel_timeout=300,
-            connection_limit=1000,
+            # Half-sent requests and idle keep-alive connections are closed after 10 s without a byte
+            # (checked every second), so stalled clients cannot hold the connection slots for long; a
+            # request being served is never timed out. Connections are polled (select() stops at fd 1024).
+            channel_timeout=10,
+            cleanup_interval=1,
+            connection_limit=_connection_limit(),
+            asyncore_use_poll=True,
             ident="glue-emulator",
             clear_untrusted_proxy_headers=True,
             # S3's largest single PUT is 5 GiB (plus aws-chunked framing); waitress' default cap is 1 GB.

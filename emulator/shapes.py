@@ -8,18 +8,18 @@ failures are reported as AWS's Coral framework words them ("1 validation error d
 from __future__ import annotations
 
 import json
+import sys
 import threading
 from collections import OrderedDict
+from collections.abc import Iterable
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import jsonschema
 from jsonschema.exceptions import ValidationError as SchemaError
 
 from .errors import ValidationException
-
-import sys
 
 # In a checkout (or editable install) the shapes sit beside the package; a wheel installs them as data files.
 _SHAPES_DIRS = (
@@ -97,9 +97,13 @@ def _describe(error: SchemaError) -> str:
             if error.context
             else "Member must have valid keys"
         )
-    return f"Value {_value_text(error.instance)} at '{_member_path(path)}' failed to satisfy constraint: " + _constraint(
-        error
-    )
+    where = f"Value {_value_text(error.instance)} at '{_member_path(path)}'"
+    return f"{where} failed to satisfy constraint: " + _constraint(error)
+
+
+def _ref(schema: dict[str, Any]) -> str:
+    """The shape name a generated `{"$ref": "#/$defs/<shape>"}` points at."""
+    return schema["$ref"].rsplit("/", 1)[1]
 
 
 def _leaves(errors: Iterable[SchemaError]) -> list[SchemaError]:
@@ -165,6 +169,33 @@ class ServiceShapes:
             f"{count} validation {noun} detected: " + "; ".join(messages[:_MAX_REPORTED]),
             code=_VALIDATION_ERROR_CODES.get(self.service),
         )
+
+    def coerce_integers(self, operation: str, params: dict[str, Any]) -> dict[str, Any]:
+        """`params` (already valid) with integral numbers like `5.0` in integer/long members made ints.
+
+        JSON has one number type; validation accepts `5.0` where the model says integer (as AWS's
+        JSON deserialiser reads it as 5; `5.5` is refused), and handlers and the store must see an int.
+        """
+        return self._coerce(self.operations[operation]["input"], params)
+
+    def _coerce(self, shape: str, value: Any) -> Any:
+        schema = self._defs[shape]
+        kind = schema.get("x-aws-type")
+        if kind in ("integer", "long"):
+            return int(value) if isinstance(value, float) else value
+        if kind == "structure" and isinstance(value, dict):
+            members = schema.get("properties", {})
+            return {
+                name: self._coerce(_ref(members[name]), child) if name in members else child
+                for name, child in value.items()
+            }
+        if kind == "list" and isinstance(value, list):
+            item = _ref(schema["items"])
+            return [self._coerce(item, child) for child in value]
+        if kind == "map" and isinstance(value, dict):
+            item = _ref(schema["additionalProperties"])
+            return {name: self._coerce(item, child) for name, child in value.items()}
+        return value
 
     def output_errors(self, operation: str, result: dict[str, Any]) -> list[str]:
         """Where a handler's result departs from the model (used when responses are checked)."""

@@ -112,11 +112,8 @@ def handle_http(emulator: "Emulator", request: Request, job_name: str) -> Respon
     """The endpoint a run's job.commit() saves its state by (see the module's docstring)."""
     request_id = str(uuid.uuid4())
     try:
-        try:
-            body = json.loads(request.get_data() or b"{}")
-        except ValueError as exc:
-            raise SerializationException(f"The body is not valid JSON: {exc}") from None
-        if not isinstance(body, dict) or not isinstance(body.get("RunId"), str) \
+        body, _ = awsjson.parse_json(request.get_data())  # refuses what is not a faithful JSON object
+        if not isinstance(body.get("RunId"), str) \
                 or not isinstance(body.get("JobBookmark"), str):
             raise SerializationException('The body must be {"RunId": string, "JobBookmark": string}')
         scope = parse_scope(request.headers, request.args)

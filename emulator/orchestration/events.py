@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 from flask import Request, Response
 
 from ..context import RequestContext
-from ..errors import AwsError, EntityNotFoundException, InvalidInputException, SerializationException
+from ..errors import AwsError, EntityNotFoundException, InvalidInputException
 from ..protocol import awsjson
 from ..protocol.sigv4 import parse_scope
 from .common import EVENT_BATCH, TRIGGER, Clock, context_for, require_workflow, workflow_triggers
@@ -108,13 +108,7 @@ def handle_http(emulator: "Emulator", request: Request, workflow: str) -> Respon
     """The emulator endpoint an event reaches a workflow by (see the module's docstring)."""
     request_id = str(uuid.uuid4())
     try:
-        raw = request.get_data()
-        try:
-            event = json.loads(raw) if raw.strip() else {}
-        except ValueError as exc:
-            raise SerializationException(f"The event is not valid JSON: {exc}") from None
-        if not isinstance(event, dict):
-            raise SerializationException("The event must be a JSON object")
+        event, _ = awsjson.parse_json(request.get_data())  # refuses what is not a faithful JSON object
         scope = parse_scope(request.headers, request.args)
         account = str(event.get("account") or scope.account)
         region = str(event.get("region") or scope.region)

@@ -3,12 +3,20 @@
 Parses and validates the request, calls the handler, and renders its result or its AwsError the
 way AWS does: `{"__type": code, "Message": text}` with the error's HTTP status, so that botocore
 raises the exception class of that name.
+
+A body that cannot become a faithful request is refused with 400 SerializationException, as AWS's
+JSON protocol refuses unparseable input (Smithy's awsJson/restJson malformed-request tests): invalid
+UTF-8, NaN/Infinity, nesting deeper than MAX_JSON_DEPTH, and strings holding an unpaired UTF-16
+surrogate (boto3 sends `os.fsdecode(b"\\x80")` as the escape `"\\udc80"`; such a string could not be
+answered as UTF-8 later, so it is never stored). Any unexpected exception becomes a JSON 500
+InternalServiceException: a client never sees a traceback, HTML or text/plain.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import re
 import uuid
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -32,6 +40,14 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("glue_emulator.awsjson")
 CONTENT_TYPE = "application/x-amz-json-1.1"
+# Deepest nesting of objects and arrays a body may have. The Glue model's deepest input is about 12
+# levels (ApplyMapping's Mappings nest without bound); validation and handlers recurse once or more
+# per level, and Python's recursion limit is 1000 frames.
+MAX_JSON_DEPTH = 100
+# A JSON escape of a UTF-16 surrogate (paired ones are emoji and the like; json.loads joins a pair).
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_LAST_RESORT = b'{"__type":"InternalServiceException","Message":"Internal service error"}'
 
 
 def _default(value: Any) -> Any:
@@ -44,8 +60,13 @@ def _response(status: int, body: dict[str, Any], request_id: str, error_code: st
     headers = {"Content-Type": CONTENT_TYPE, "x-amzn-RequestId": request_id}
     if error_code:
         headers["X-Amzn-ErrorType"] = error_code
-    payload = json.dumps(body, default=_default, separators=(",", ":"), ensure_ascii=False)
-    return Response(payload.encode("utf-8"), status=status, headers=headers)
+    try:
+        payload = json.dumps(body, default=_default, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        # A lone surrogate (in state written before requests were checked for them, or derived from
+        # a file name): \u escapes carry it to the client faithfully, where raw UTF-8 cannot.
+        payload = json.dumps(body, default=_default, separators=(",", ":")).encode("ascii")
+    return Response(payload, status=status, headers=headers)
 
 
 def error_response(error: AwsError, request_id: str) -> Response:
@@ -69,19 +90,77 @@ def _read_body(request: Request, limit: int) -> bytes:
     return raw
 
 
-def _parse(raw: bytes) -> dict[str, Any]:
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def _too_deep(value: Any, limit: int) -> bool:
+    """Whether objects/arrays nest more than `limit` levels (iterative: the input may be deep)."""
+    stack = [(value, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > limit:
+            return True
+        children = node.values() if isinstance(node, dict) else node
+        stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
+    return False
+
+
+def _lone_surrogate(value: Any, path: str = "") -> str | None:
+    """The member path of the first string (or map key) holding an unpaired surrogate, if any."""
+    if isinstance(value, str):
+        return path or "(body)" if _SURROGATE.search(value) else None
+    if isinstance(value, dict):
+        for name, child in value.items():
+            where = f"{path}.{name}" if path else name
+            if _SURROGATE.search(name):
+                return where
+            found = _lone_surrogate(child, where)
+            if found:
+                return found
+    elif isinstance(value, list):
+        for index, child in enumerate(value):
+            found = _lone_surrogate(child, f"{path}[{index}]")
+            if found:
+                return found
+    return None
+
+
+def parse_json(raw: bytes) -> tuple[dict[str, Any], bool]:
+    """A request body as a JSON object, and whether it holds any non-integer number token.
+
+    Raises SerializationException for what AWS's JSON protocol cannot read (see the module docstring).
+    An empty body is `{}`.
+    """
     if not raw.strip():
-        return {}
+        return {}, False
+    floats: list[str] = []
+
+    def parse_float(text: str) -> float:
+        floats.append(text)
+        return float(text)
+
     try:
-        params = json.loads(raw)
+        # Strict UTF-8 (json.loads of bytes would let encoded surrogates through as 'surrogatepass').
+        params = json.loads(raw.decode("utf-8-sig"), parse_float=parse_float, parse_constant=_refuse_constant)
     except (ValueError, UnicodeDecodeError) as exc:
         raise SerializationException(f"Request body is not valid JSON: {exc}") from None
+    except RecursionError:
+        raise SerializationException(f"Request body nests deeper than {MAX_JSON_DEPTH} levels") from None
     if not isinstance(params, dict):
         raise SerializationException("Request body must be a JSON object")
-    return params
+    if raw.count(b"{") + raw.count(b"[") > MAX_JSON_DEPTH and _too_deep(params, MAX_JSON_DEPTH):
+        raise SerializationException(f"Request body nests deeper than {MAX_JSON_DEPTH} levels")
+    if _SURROGATE_ESCAPE.search(raw):
+        where = _lone_surrogate(params)
+        if where:
+            raise SerializationException(
+                f"Invalid string at '{where}': it holds an unpaired UTF-16 surrogate, which is not a Unicode character"
+            )
+    return params, bool(floats)
 
 
-def handle(emulator: "Emulator", request: Request) -> Response:
+def handle(emulator: Emulator, request: Request) -> Response:
     """Serve one awsJson request end to end; never lets an exception escape as a traceback."""
     request_id = str(uuid.uuid4())
     try:
@@ -93,8 +172,10 @@ def handle(emulator: "Emulator", request: Request) -> Response:
         if service is None or operation not in service.shapes.operations:
             raise UnknownOperationException(f"Unknown operation: {target}")
         raw = _read_body(request, emulator.settings.max_json_body)
-        params = _parse(raw)
+        params, has_floats = parse_json(raw)
         service.shapes.validate_input(operation, params, raw)
+        if has_floats:
+            params = service.shapes.coerce_integers(operation, params)
         handler = service.handlers.get(operation)
         if handler is None:
             raise NotImplementedOperation(
@@ -112,4 +193,14 @@ def handle(emulator: "Emulator", request: Request) -> Response:
         return error_response(error, request_id)
     except Exception:  # a bug: answer as AWS would, keep serving, keep the traceback in our log
         log.exception("handler failed for %s", request.headers.get("X-Amz-Target"))
-        return error_response(InternalServiceException("Internal service error"), request_id)
+        return internal_error_response(request_id)
+
+
+def internal_error_response(request_id: str) -> Response:
+    """The last resort for a bug: AWS's 500 InternalServiceException as JSON, built from constants."""
+    headers = {
+        "Content-Type": CONTENT_TYPE,
+        "x-amzn-RequestId": request_id,
+        "X-Amzn-ErrorType": InternalServiceException.code,
+    }
+    return Response(_LAST_RESORT, status=500, headers=headers)
