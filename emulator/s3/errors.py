@@ -53,6 +53,9 @@ InvalidPartNumber = _s3_error("InvalidPartNumber", 416, "The requested partnumbe
 InvalidStorageClass = _s3_error("InvalidStorageClass", 400, "The storage class you specified is not valid")
 PreconditionFailed = _s3_error("PreconditionFailed", 412, "At least one of the pre-conditions you specified did not hold")
 NotModified = _s3_error("NotModified", 304, "Not Modified")
+XAmzContentSHA256Mismatch = _s3_error(
+    "XAmzContentSHA256Mismatch", 400, "The provided 'x-amz-content-sha256' header does not match what was computed."
+)
 BadDigest = _s3_error("BadDigest", 400, "The Content-MD5 you specified did not match what we received.")
 InvalidDigest = _s3_error("InvalidDigest", 400, "The Content-MD5 you specified is not valid.")
 IncompleteBody = _s3_error(
