@@ -157,6 +157,32 @@ class Layout:
             else:
                 os.unlink(entry.path)
 
+    def remove_leftover_temps(self, older_than: float) -> int:
+        """Delete the temporary files of writes a crashed server never finished; how many went.
+
+        Only files last modified before `older_than` (a time.time() value: the server's start) go,
+        so a write this server is receiving meanwhile keeps its own temporary file. Symbolic links
+        are not followed (nothing outside the s3 folder is touched); emptied folders are pruned.
+        """
+        removed = 0
+        for folder, _, names in os.walk(self.root, followlinks=False):
+            for name in names:
+                if not name.startswith(_TEMP_PREFIX):
+                    continue
+                path = Path(folder) / name
+                try:
+                    st = os.lstat(path)
+                    if not stat.S_ISREG(st.st_mode) or st.st_mtime >= older_than:
+                        continue
+                    os.unlink(path)
+                except OSError:  # gone meanwhile, or not ours to remove
+                    continue
+                removed += 1
+                relative = path.relative_to(self.root).parts
+                if len(relative) > 2:  # inside a bucket's (or upload's) folders: prune what emptied
+                    self.prune(self.root / relative[0], path.parent)
+        return removed
+
     # -- keys ---------------------------------------------------------------------------------------
 
     def locate(self, bucket: str, key: str) -> Location:

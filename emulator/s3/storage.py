@@ -13,8 +13,11 @@ their documents live in one fixed store scope.
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import stat
+import threading
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, Callable
 
@@ -25,6 +28,8 @@ from .layout import Layout, Location, StagedFile
 
 if TYPE_CHECKING:
     from ..core import Emulator
+
+log = logging.getLogger("glue_emulator.s3")
 
 SCOPE = "s3"
 BUCKET = "s3_bucket"
@@ -59,6 +64,19 @@ class Storage:
     def __init__(self, emulator: "Emulator"):
         self.store = emulator.store
         self.layout = Layout(Path(os.path.abspath(emulator.settings.data_dir / "s3")), emulator.settings.durable)
+        # A server killed during uploads leaves their temporary files: clean them in the background.
+        self.cleaned = threading.Event()
+        threading.Thread(target=self._clean_leftovers, args=(time.time(),), name="s3-cleanup", daemon=True).start()
+
+    def _clean_leftovers(self, started: float) -> None:
+        try:
+            removed = self.layout.remove_leftover_temps(started)
+            if removed:
+                log.info("removed %d temporary files of uploads a previous server never finished", removed)
+        except OSError:
+            log.exception("cannot clean the temporary files of unfinished uploads")
+        finally:
+            self.cleaned.set()
 
     def wipe(self) -> None:
         self.layout.wipe()
