@@ -78,6 +78,7 @@ MalformedXML = _s3_error(
 )
 MetadataTooLarge = _s3_error("MetadataTooLarge", 400, "Your metadata headers exceed the maximum allowed metadata size.")
 InvalidTag = _s3_error("InvalidTag", 400, "The TagValue you have provided is invalid")
+AccessDenied = _s3_error("AccessDenied", 403, "Access Denied")
 MethodNotAllowed = _s3_error("MethodNotAllowed", 405, "The specified method is not allowed against this resource.")
 S3NotImplemented = _s3_error("NotImplemented", 501, "A header you provided implies functionality that is not implemented")
 InternalError = _s3_error("InternalError", 500, "We encountered an internal error. Please try again.")

@@ -18,7 +18,6 @@ import os
 import stat
 import threading
 import time
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, Callable
 
 from ..config import DEFAULT_ACCOUNT, DEFAULT_REGION
@@ -63,7 +62,7 @@ class Storage:
 
     def __init__(self, emulator: "Emulator"):
         self.store = emulator.store
-        self.layout = Layout(Path(os.path.abspath(emulator.settings.data_dir / "s3")), emulator.settings.durable)
+        self.layout = Layout(emulator.settings.data_dir / "s3", emulator.settings.durable)
         # A server killed during uploads leaves their temporary files: clean them in the background.
         self.cleaned = threading.Event()
         threading.Thread(target=self._clean_leftovers, args=(time.time(),), name="s3-cleanup", daemon=True).start()
@@ -87,7 +86,7 @@ class Storage:
         """A bucket's document; a folder made by hand is a bucket of the default account in us-east-1."""
         bucket_dir = self.layout.bucket_dir(name)
         try:
-            st = os.stat(bucket_dir)
+            st = os.lstat(bucket_dir)  # a link is no bucket folder (see layout: links out of a bucket)
         except FileNotFoundError:
             return None
         if not stat.S_ISDIR(st.st_mode):
