@@ -13,16 +13,22 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+import re
 import zlib
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, Callable, Iterable, Mapping, Protocol
 
-from .errors import BadDigest, InvalidDigest, InvalidRequest
+from .errors import BadDigest, InvalidArgument, InvalidDigest, InvalidRequest, XAmzContentSHA256Mismatch
 
 ALGORITHMS = ("CRC32", "CRC32C", "CRC64NVME", "SHA1", "SHA256")
 FULL_OBJECT = "FULL_OBJECT"
 COMPOSITE = "COMPOSITE"
 _MD5_THREADS = ThreadPoolExecutor(max_workers=4, thread_name_prefix="s3-md5")
+_HEX_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+# x-amz-content-sha256 values that announce no digest of the body as sent: an unsigned payload, or an
+# aws-chunked one (STREAMING-...) whose chunks carry their own signatures (not checked by the emulator).
+_UNSIGNED_PAYLOAD = "UNSIGNED-PAYLOAD"
+_STREAMING = "STREAMING-"
 _DIGEST_SIZES = {"CRC32": 4, "CRC32C": 4, "CRC64NVME": 8, "SHA1": 20, "SHA256": 32}
 
 
@@ -134,13 +140,36 @@ class Expected:
             self.value = check_value(self.algorithm, value)
 
 
-class BodyDigests:
-    """MD5 (the ETag) and the requested additional checksum, fed as the body streams through."""
+def content_sha256(headers: Mapping[str, str]) -> str | None:
+    """The body's SHA-256 a SigV4 request announces in x-amz-content-sha256 (lower-case hex), if any.
 
-    def __init__(self, checksum: str | None, md5: bool = True):
+    None for no header, UNSIGNED-PAYLOAD and STREAMING-* (aws-chunked) payloads. Any other value that
+    is not 64 hex digits is refused with InvalidArgument, as S3 refuses it.
+    """
+    value = headers.get("x-amz-content-sha256")
+    if value is None or value == _UNSIGNED_PAYLOAD or value.startswith(_STREAMING):
+        return None
+    if not _HEX_SHA256.match(value.lower()):
+        raise InvalidArgument(
+            "x-amz-content-sha256 must be UNSIGNED-PAYLOAD, STREAMING-UNSIGNED-PAYLOAD-TRAILER,"
+            " STREAMING-AWS4-HMAC-SHA256-PAYLOAD, STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER or a valid sha256 value.",
+            ArgumentName="x-amz-content-sha256",
+            ArgumentValue=value,
+        )
+    return value.lower()
+
+
+class BodyDigests:
+    """MD5 (the ETag), the requested additional checksum and, when the request announces one, the
+    SHA-256 of x-amz-content-sha256, fed as the body streams through."""
+
+    def __init__(self, checksum: str | None, md5: bool = True, sha256: str | None = None):
         self.md5 = hashlib.md5() if md5 else None
         self.algorithm = checksum
         self.checksum = new_hasher(checksum) if checksum and computable(checksum) else None
+        self.announced_sha256 = sha256
+        # Reused when the additional checksum is SHA256 itself: the same digest, computed once.
+        self.sha256 = None if sha256 is None else (self.checksum if checksum == "SHA256" else hashlib.sha256())
         self.size = 0
 
     def update(self, data: bytes) -> None:
@@ -149,6 +178,8 @@ class BodyDigests:
             self.md5.update(data)
         if self.checksum is not None:
             self.checksum.update(data)
+        if self.sha256 is not None and self.sha256 is not self.checksum:
+            self.sha256.update(data)
 
     def consume(self, chunks: Iterable[bytes], sink: Callable[[bytes], object]) -> None:
         """Feed every chunk to the digests and to `sink` (a file's write).
@@ -166,6 +197,8 @@ class BodyDigests:
                 pending = _MD5_THREADS.submit(self.md5.update, data)
             if self.checksum is not None:
                 self.checksum.update(data)
+            if self.sha256 is not None and self.sha256 is not self.checksum:
+                self.sha256.update(data)
             sink(data)
         if pending is not None:
             pending.result()
@@ -175,7 +208,13 @@ class BodyDigests:
         return f'"{self.md5.hexdigest()}"'
 
     def verify(self, content_md5: str | None, expected: Expected) -> dict[str, Any]:
-        """Check Content-MD5 and the announced checksum; the checksum fields to store."""
+        """Check x-amz-content-sha256, Content-MD5 and the announced checksum; the checksum fields to store."""
+        if self.sha256 is not None:
+            computed = self.sha256.digest().hex()
+            if computed != self.announced_sha256:
+                raise XAmzContentSHA256Mismatch(
+                    ClientComputedContentSHA256=self.announced_sha256, S3ComputedContentSHA256=computed
+                )
         if content_md5 is not None and self.md5 is not None and base64.b64encode(self.md5.digest()).decode() != content_md5:
             raise BadDigest(ExpectedDigest=content_md5, CalculatedDigest=b64(self.md5.digest()))
         if not self.algorithm:

@@ -53,6 +53,9 @@ InvalidPartNumber = _s3_error("InvalidPartNumber", 416, "The requested partnumbe
 InvalidStorageClass = _s3_error("InvalidStorageClass", 400, "The storage class you specified is not valid")
 PreconditionFailed = _s3_error("PreconditionFailed", 412, "At least one of the pre-conditions you specified did not hold")
 NotModified = _s3_error("NotModified", 304, "Not Modified")
+XAmzContentSHA256Mismatch = _s3_error(
+    "XAmzContentSHA256Mismatch", 400, "The provided 'x-amz-content-sha256' header does not match what was computed."
+)
 BadDigest = _s3_error("BadDigest", 400, "The Content-MD5 you specified did not match what we received.")
 InvalidDigest = _s3_error("InvalidDigest", 400, "The Content-MD5 you specified is not valid.")
 IncompleteBody = _s3_error(
@@ -75,6 +78,7 @@ MalformedXML = _s3_error(
 )
 MetadataTooLarge = _s3_error("MetadataTooLarge", 400, "Your metadata headers exceed the maximum allowed metadata size.")
 InvalidTag = _s3_error("InvalidTag", 400, "The TagValue you have provided is invalid")
+AccessDenied = _s3_error("AccessDenied", 403, "Access Denied")
 MethodNotAllowed = _s3_error("MethodNotAllowed", 405, "The specified method is not allowed against this resource.")
 S3NotImplemented = _s3_error("NotImplemented", 501, "A header you provided implies functionality that is not implemented")
 InternalError = _s3_error("InternalError", 500, "We encountered an internal error. Please try again.")

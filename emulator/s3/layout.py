@@ -16,6 +16,12 @@ Decisions (S3 has no folders; a file system does):
 - A write is a temporary file beside the target (so the rename stays on one file system), flushed
   and fsynced, then renamed over the target: readers see the old object or the new one, never half.
 - Deleting the last object of a folder removes the emptied folders up to the bucket.
+- Symbolic links (one rule for every S3 path, the rule job scripts follow too): a path is used only
+  when, every link on its way followed, it stays inside its own bucket's folder. A link that leads
+  out of it (or a bucket folder that is itself a link) is as good as absent: reads answer NoSuchKey,
+  listings leave it out, a delete removes nothing, and a write answers AccessDenied, so the API never
+  reads, writes or deletes outside the data dir. Links inside the bucket are followed (the object
+  shows under each name); a listing never enters a folder it is already inside (link loops).
 """
 
 from __future__ import annotations
@@ -32,7 +38,15 @@ from pathlib import Path
 from typing import BinaryIO, Callable
 
 from ..store import key as store_key
-from .errors import InvalidArgument, InvalidBucketName, KeyConflict, KeyTooLongError, NoSuchBucket, NoSuchUpload
+from .errors import (
+    AccessDenied,
+    InvalidArgument,
+    InvalidBucketName,
+    KeyConflict,
+    KeyTooLongError,
+    NoSuchBucket,
+    NoSuchUpload,
+)
 
 RESERVED = ".glue-emulator"
 FOLDER_MARKER = RESERVED + "-folder"
@@ -129,7 +143,10 @@ class Layout:
     """The s3 folder: bucket folders, object files, multipart part files."""
 
     def __init__(self, root: Path, durable: bool):
-        self.root = root
+        # Links are judged by where they resolve: the root itself is taken resolved (a data dir reached
+        # through a link is fine).
+        root.mkdir(parents=True, exist_ok=True)
+        self.root = Path(os.path.realpath(root))
         self.durable = durable
         # Bucket names never start with a dot, so this folder is never a bucket's.
         self.uploads = root / ".multipart"
@@ -144,7 +161,7 @@ class Layout:
     def bucket_names(self) -> list[str]:
         """Bucket folders on disk, including those made by hand (a folder with a valid name is a bucket)."""
         with os.scandir(self.root) as entries:
-            return sorted(e.name for e in entries if e.is_dir() and valid_bucket_name(e.name))
+            return sorted(e.name for e in entries if e.is_dir(follow_symlinks=False) and valid_bucket_name(e.name))
 
     def remove_bucket(self, bucket: str) -> None:
         shutil.rmtree(self.bucket_dir(bucket), ignore_errors=True)
@@ -156,6 +173,41 @@ class Layout:
                 shutil.rmtree(entry.path, ignore_errors=True)
             else:
                 os.unlink(entry.path)
+
+    def remove_leftover_temps(self, older_than: float) -> int:
+        """Delete the temporary files of writes a crashed server never finished; how many went.
+
+        Only files last modified before `older_than` (a time.time() value: the server's start) go,
+        so a write this server is receiving meanwhile keeps its own temporary file. Symbolic links
+        are not followed (nothing outside the s3 folder is touched); emptied folders are pruned.
+        """
+        removed = 0
+        for folder, _, names in os.walk(self.root, followlinks=False):
+            for name in names:
+                if not name.startswith(_TEMP_PREFIX):
+                    continue
+                path = Path(folder) / name
+                try:
+                    st = os.lstat(path)
+                    if not stat.S_ISREG(st.st_mode) or st.st_mtime >= older_than:
+                        continue
+                    os.unlink(path)
+                except OSError:  # gone meanwhile, or not ours to remove
+                    continue
+                removed += 1
+                relative = path.relative_to(self.root).parts
+                if len(relative) > 2:  # inside a bucket's (or upload's) folders: prune what emptied
+                    self.prune(self.root / relative[0], path.parent)
+        return removed
+
+    # -- symbolic links ------------------------------------------------------------------------------
+
+    def contained(self, path: Path | str) -> bool:
+        """Whether `path` (under the root), every symbolic link on its way followed, stays inside the
+        folder of its bucket (or of its upload, for part files): the one rule for links, see above."""
+        relative = os.path.relpath(path, self.root)
+        top = os.path.join(self.root, relative.split(os.sep, 1)[0])
+        return is_inside(os.path.realpath(path), top)
 
     # -- keys ---------------------------------------------------------------------------------------
 
@@ -191,17 +243,20 @@ class Layout:
 
     # -- reading ------------------------------------------------------------------------------------
 
-    @staticmethod
-    def stat_file(path: Path) -> os.stat_result | None:
-        """The file's status when it is a regular file, else None (missing, a folder, under a file)."""
+    def stat_file(self, path: Path) -> os.stat_result | None:
+        """The file's status when it is a regular file inside its bucket, else None (missing, a folder,
+        under a file, or reached through a link that leads out of the bucket)."""
+        if not self.contained(path):
+            return None
         try:
             st = os.stat(path)
         except (FileNotFoundError, NotADirectoryError):
             return None
         return st if stat.S_ISREG(st.st_mode) else None
 
-    @staticmethod
-    def open_file(path: Path) -> BinaryIO | None:
+    def open_file(self, path: Path) -> BinaryIO | None:
+        if not self.contained(path):
+            return None
         try:
             file = open(path, "rb")
         except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
@@ -254,7 +309,13 @@ class Layout:
                 _fsync_dir(current.parent)
 
     def remove_file(self, bucket: str, path: Path) -> None:
-        """Delete an object's file (if there is one) and the folders it leaves empty."""
+        """Delete an object's file (if there is one) and the folders it leaves empty.
+
+        A file reached through a link out of the bucket is not there for the API: nothing is removed.
+        The unlink removes a link itself, never what it points to.
+        """
+        if not self.contained(path):
+            return
         try:
             os.unlink(path)
         except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
@@ -312,6 +373,11 @@ class StagedFile:
 
     def __enter__(self) -> "StagedFile":
         target = self.target
+        if not self.layout.contained(target):  # checked before any folder is made on the way
+            raise AccessDenied(
+                f"{self.label!r} cannot be written: its path goes through a symbolic link that leads out of its"
+                " folder, and glue-emulator never writes outside a bucket's folder"
+            )
         if os.path.isdir(target) and not _remove_if_empty(target):
             raise self._conflict()
         for _attempt in range(10):  # a concurrent delete may prune the folder we just made
@@ -374,6 +440,11 @@ class StagedFile:
             " files, so a key cannot be both a file and a folder",
             Key=key,
         )
+
+
+def is_inside(path: str, folder: str) -> bool:
+    """Whether the (resolved) `path` is `folder` or below it."""
+    return path == folder or path.startswith(folder + os.sep)
 
 
 def _remove_if_empty(folder: Path) -> bool:

@@ -22,7 +22,15 @@ from ..protocol.s3xml import S3Reply, S3Request, iso8601, url_encode, xml_reply
 from ..store import key as store_key
 from .checksums import stored_algorithm
 from .errors import InvalidArgument
-from .layout import FOLDER_MARKER, MARKER_NAME, Location, addressable, is_hadoop_checksum, is_staging_dir
+from .layout import (
+    FOLDER_MARKER,
+    MARKER_NAME,
+    Location,
+    addressable,
+    is_hadoop_checksum,
+    is_inside,
+    is_staging_dir,
+)
 from .storage import Storage, canonical_id, identity, storage
 
 MAX_PAGE = 1000
@@ -47,6 +55,7 @@ class Walk:
         self.prefix = prefix
         self.after = after
         self.skip: str | None = None
+        self._bucket_real = ""
 
     def __iter__(self) -> Iterator[Listed]:
         folders = self.prefix.split("/")[:-1]
@@ -55,10 +64,20 @@ class Walk:
         hidden = any(is_staging_dir(f) for f in folders)
         if hidden and not self.storage.api_objects_under(store_key(self.bucket, *folders)):
             return
-        start = self.storage.layout.bucket_dir(self.bucket).joinpath(*folders)
-        yield from self._folder(start, "".join(f + "/" for f in folders), folders, hidden)
+        layout = self.storage.layout
+        bucket_dir = layout.bucket_dir(self.bucket)
+        start = bucket_dir.joinpath(*folders)
+        if os.path.islink(bucket_dir) or not layout.contained(start):
+            return  # a bucket folder that is a link, or a prefix through a link out of the bucket
+        self._bucket_real = str(bucket_dir)  # the root is resolved, and the bucket folder is no link
+        real = os.path.realpath(start)
+        yield from self._folder(start, "".join(f + "/" for f in folders), folders, hidden, real, frozenset([real]))
 
-    def _folder(self, path: Path, key_prefix: str, folders: list[str], hidden: bool) -> Iterator[Listed]:
+    def _folder(
+        self, path: Path, key_prefix: str, folders: list[str], hidden: bool, real: str, entered: frozenset[str]
+    ) -> Iterator[Listed]:
+        """The objects below one folder; `real` is its resolved path, `entered` those of the folders above
+        it (so a link back to one of them is not followed: no loop)."""
         try:
             with os.scandir(path) as scan:
                 entries = list(scan)
@@ -66,22 +85,28 @@ class Walk:
             return
         parent = store_key(self.bucket, *folders)
         docs = self.storage.folder_docs(parent)
-        items: list[tuple[str, str, bool, os.DirEntry[str]]] = []
+        items: list[tuple[str, str, bool, os.DirEntry[str], str]] = []
         marker = False
         for entry in entries:
             if entry.name == FOLDER_MARKER:
-                marker = True
+                linked_out = entry.is_symlink() and not is_inside(os.path.realpath(entry.path), self._bucket_real)
+                marker = not linked_out
             elif addressable(entry.name):
                 try:
                     is_dir = entry.is_dir()
+                    target = os.path.realpath(entry.path) if entry.is_symlink() else os.path.join(real, entry.name)
                 except OSError:
                     continue
-                items.append((entry.name + "/" if is_dir else entry.name, entry.name, is_dir, entry))
+                if not is_inside(target, self._bucket_real):
+                    continue  # a link out of the bucket: not an object (see layout)
+                if is_dir and (target in entered or is_inside(real, target)):
+                    continue  # a link to a folder this listing is already inside
+                items.append((entry.name + "/" if is_dir else entry.name, entry.name, is_dir, entry, target))
         items.sort(key=lambda item: item[0])
         if marker and key_prefix:  # the folder-marker key `x/` comes before every `x/...`
             location = Location(self.bucket, key_prefix, path / FOLDER_MARKER, parent, MARKER_NAME, hidden)
             yield from self._file(location, docs, None)
-        for _, name, is_dir, entry in items:
+        for _, name, is_dir, entry, target in items:
             key = key_prefix + name
             if not is_dir:
                 location = Location(self.bucket, key, Path(entry.path), parent, name, hidden or is_hadoop_checksum(name))
@@ -97,7 +122,9 @@ class Walk:
             staging = not hidden and is_staging_dir(name)
             if staging and not self.storage.api_objects_under(store_key(self.bucket, *folders, name)):
                 continue
-            yield from self._folder(Path(entry.path), sub, [*folders, name], hidden or staging)
+            yield from self._folder(
+                Path(entry.path), sub, [*folders, name], hidden or staging, target, entered | {target}
+            )
 
     def _file(self, location: Location, docs: dict[str, dict[str, Any]], entry: os.DirEntry[str] | None) -> Iterator[Listed]:
         key = location.key

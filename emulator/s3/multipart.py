@@ -28,6 +28,7 @@ from .checksums import (
     check_content_md5,
     check_value,
     composite,
+    content_sha256,
     header,
     member,
     parse_algorithm,
@@ -139,7 +140,7 @@ def upload_part(ctx: RequestContext, req: S3Request) -> S3Reply:
     expected = Expected.of_request(req.headers)
     algorithm = _part_algorithm(upload, expected)
     content_md5 = check_content_md5(req.headers.get("Content-MD5"))
-    digests = BodyDigests(algorithm)
+    digests = BodyDigests(algorithm, sha256=content_sha256(req.headers))
     with store.layout.staged_part(upload["UploadId"], number) as staged:
         receive(req, staged, digests)
         expected.resolve(req.trailers)

@@ -28,6 +28,7 @@ from .checksums import (
     BodyDigests,
     Expected,
     check_content_md5,
+    content_sha256,
     member,
     parse_algorithm,
     response_headers,
@@ -197,7 +198,7 @@ def put_object(ctx: RequestContext, req: S3Request) -> S3Reply:
     expected = Expected.of_request(req.headers)
     content_md5 = check_content_md5(req.headers.get("Content-MD5"))
     condition = write_condition(store, location, req.headers)
-    digests = BodyDigests(expected.algorithm)
+    digests = BodyDigests(expected.algorithm, sha256=content_sha256(req.headers))
     with store.layout.staged(location) as staged:
         receive(req, staged, digests)
         expected.resolve(req.trailers)

@@ -13,9 +13,11 @@ their documents live in one fixed store scope.
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import stat
-from pathlib import Path
+import threading
+import time
 from typing import TYPE_CHECKING, Any, BinaryIO, Callable
 
 from ..config import DEFAULT_ACCOUNT, DEFAULT_REGION
@@ -25,6 +27,8 @@ from .layout import Layout, Location, StagedFile
 
 if TYPE_CHECKING:
     from ..core import Emulator
+
+log = logging.getLogger("glue_emulator.s3")
 
 SCOPE = "s3"
 BUCKET = "s3_bucket"
@@ -58,7 +62,20 @@ class Storage:
 
     def __init__(self, emulator: "Emulator"):
         self.store = emulator.store
-        self.layout = Layout(Path(os.path.abspath(emulator.settings.data_dir / "s3")), emulator.settings.durable)
+        self.layout = Layout(emulator.settings.data_dir / "s3", emulator.settings.durable)
+        # A server killed during uploads leaves their temporary files: clean them in the background.
+        self.cleaned = threading.Event()
+        threading.Thread(target=self._clean_leftovers, args=(time.time(),), name="s3-cleanup", daemon=True).start()
+
+    def _clean_leftovers(self, started: float) -> None:
+        try:
+            removed = self.layout.remove_leftover_temps(started)
+            if removed:
+                log.info("removed %d temporary files of uploads a previous server never finished", removed)
+        except OSError:
+            log.exception("cannot clean the temporary files of unfinished uploads")
+        finally:
+            self.cleaned.set()
 
     def wipe(self) -> None:
         self.layout.wipe()
@@ -69,7 +86,7 @@ class Storage:
         """A bucket's document; a folder made by hand is a bucket of the default account in us-east-1."""
         bucket_dir = self.layout.bucket_dir(name)
         try:
-            st = os.stat(bucket_dir)
+            st = os.lstat(bucket_dir)  # a link is no bucket folder (see layout: links out of a bucket)
         except FileNotFoundError:
             return None
         if not stat.S_ISDIR(st.st_mode):
