@@ -493,6 +493,21 @@ def _names(seq: Any) -> list[str]:
     return joined.split("\n") if joined else []
 
 
+def use_run_identity(env: dict[str, str]) -> None:
+    """The run's environment, and with it its AWS account, region and credentials for boto3.
+
+    AWS_* variables of the worker or an earlier run are dropped, and boto3's default session is
+    forgotten: it keeps the credentials and region it resolved first for the life of the process, so
+    on a warm worker every later run would act as the first run's account.
+    """
+    for key in [k for k in os.environ if k.startswith("AWS_")]:
+        del os.environ[key]
+    os.environ.update(env)
+    boto3 = sys.modules.get("boto3")
+    if boto3 is not None:
+        boto3.DEFAULT_SESSION = None
+
+
 def run_script(request: dict[str, Any], driver: WarmDriver, router: OutputRouter) -> dict[str, Any]:
     """Run one script in isolation; the outcome as the pool reports it."""
     log_dir = Path(request["log_dir"])
@@ -503,7 +518,7 @@ def run_script(request: dict[str, Any], driver: WarmDriver, router: OutputRouter
     script = Path(request["script"])
     try:
         driver.start_run(request)
-        os.environ.update(request.get("env") or {})
+        use_run_identity(request.get("env") or {})
         sys.argv[:] = list(request.get("argv") or [str(script)])
         sys.path[:0] = [str(script.parent), *request["python_paths"], str(workdir)]
         os.chdir(workdir)

@@ -139,7 +139,19 @@ def read_table(glue_ctx: Any, database: str, table_name: str, catalog_id: str | 
         renamed = [C.Node(names[i] if i < len(names) and n.name == f"col{i}" else n.name, n.col, n.type)
                    for i, n in enumerate(nodes)]
         frame = frame._from_nodes(renamed)
-    return conform(frame, table.schema)
+    return _lower_cased(conform(frame, table.schema))
+
+
+def _lower_cased(frame: Any) -> Any:
+    """Top-level field names in lower case, as Glue's catalog reads give them (the Data Catalog holds
+    column names in lower case); of names equal but for case, the first is kept."""
+    nodes, seen = [], set()
+    for node in frame._nodes():
+        name = node.name.lower()
+        if name not in seen:
+            seen.add(name)
+            nodes.append(C.Node(name, node.col, node.type))
+    return frame._from_nodes(nodes)
 
 
 def conform(frame: Any, declared: G.StructType) -> Any:
@@ -201,7 +213,8 @@ def write_table(glue_ctx: Any, frame: Any, database: str, table_name: str, catal
     behavior = options.pop("updateBehavior", UPDATE_IN_DATABASE)
     options.pop("enableUpdateCatalog", None)
     keys = options.pop("partitionKeys", None) or [k.name for k in table.partition_keys]
-    written = _formats.write(frame, table.location, table.format, options, keys, options.get("compression"))
+    written = _formats.write(frame, table.location, table.format, options, keys, options.get("compression"),
+                             transformation_ctx)
     if update:
         CatalogTarget(database, table_name, catalog_id, behavior).register(
             glue_ctx, frame, table.location, table.format, options, keys, written)

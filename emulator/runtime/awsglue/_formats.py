@@ -16,6 +16,7 @@ from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 
 from awsglue import _columns as C
+from awsglue import _local_s3
 from awsglue import _s3
 from awsglue import gluetypes as G
 
@@ -233,9 +234,13 @@ def _no_nulls(glue_type: G.DataType) -> G.DataType:
 
 
 def write(frame: Any, path: str, fmt: str, options: dict, partition_keys: list[str] | None,
-          compression: str | None) -> list[str]:
-    """Append the frame's records under `path` as new files (existing files are kept); their paths."""
+          compression: str | None, transformation_ctx: str = "") -> list[str]:
+    """Append the frame's records under `path` as new files (existing files are kept); their paths.
+
+    Files are named after the sink's transformation_ctx (see _s3.publish); a path in a bucket that
+    does not exist raises _local_s3.NoSuchBucket."""
     spark = frame.glue_ctx.spark_session
+    _local_s3.require_bucket(spark, path)
     fmt = normalize_format(fmt)
     df = writable(frame)
     keys = list(partition_keys or [])
@@ -267,7 +272,7 @@ def write(frame: Any, path: str, fmt: str, options: dict, partition_keys: list[s
         writer.orc(staging)
     else:
         writer.text(staging)
-    return _s3.publish(spark, staging, path)
+    return _s3.publish(spark, staging, path, transformation_ctx, blocks=fmt == "glueparquet")
 
 
 # -- unbox ---------------------------------------------------------------------------------------------

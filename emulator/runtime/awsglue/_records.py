@@ -1,7 +1,8 @@
 """Records as Python sees them (map, filter, JSON sources) and the way back into a DataFrame.
 
-A record is a dict: every field of the frame's schema is present, None when null (emulator decision,
-see README.md); structs are dicts, arrays lists, a choice field holds whichever member value it has.
+A record is a dict holding only the fields it has: a field that is null (absent from a JSON document,
+an explicit JSON null, or a null column value) has no key, as a Glue DynamicRecord has no node for it
+(see README.md); structs are dicts, arrays lists, a choice field holds whichever member value it has.
 Schemas of new records are inferred per value and merged with gluetypes.mergeDataTypes, so fields
 whose values disagree in type become choices, as Glue's self-describing records do.
 """
@@ -22,7 +23,8 @@ _FRACTIONAL = (G.FloatType, G.DoubleType)
 
 
 def to_record(value: Any, glue_type: G.DataType) -> Any:
-    """A Spark value (Row, list, dict, atom) of a Glue type as a plain Python value."""
+    """A Spark value (Row, list, dict, atom) of a Glue type as a plain Python value; structs (dicts)
+    leave out their null fields."""
     if value is None:
         return None
     if isinstance(glue_type, G.ChoiceType):
@@ -32,7 +34,7 @@ def to_record(value: Any, glue_type: G.DataType) -> Any:
                 return to_record(inner, member)
         return None
     if isinstance(glue_type, G.StructType):
-        return {f.name: to_record(value[f.name], f.dataType) for f in glue_type}
+        return record_of(value, glue_type)
     if isinstance(glue_type, G.ArrayType):
         return [to_record(v, glue_type.elementType) for v in value]
     if isinstance(glue_type, G.MapType):
@@ -40,6 +42,16 @@ def to_record(value: Any, glue_type: G.DataType) -> Any:
     if isinstance(value, bytearray):
         return bytes(value)
     return value
+
+
+def record_of(row: Any, schema: G.StructType) -> dict:
+    """A row of a frame as the record map/filter/show see: only the fields whose value is not null."""
+    record = {}
+    for i, field in enumerate(schema):
+        value = to_record(row[i], field.dataType)
+        if value is not None:
+            record[field.name] = value
+    return record
 
 
 def infer(value: Any, hint: G.DataType | None = None) -> G.DataType:

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable
 from urllib.parse import unquote
 
+from awsglue import _local_s3
+
 _GLOB_CHARS = re.compile(r"[*?\[{]")
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:(//[^/]*)?")
 
@@ -35,6 +37,7 @@ def _hadoop(spark: Any) -> tuple[Any, Any]:
 
 
 def _fs_path(spark: Any, path: str) -> tuple[Any, Any]:
+    _local_s3.bucket_exists(spark, path)  # mounts a bucket created during the run
     jvm, conf = _hadoop(spark)
     p = jvm.org.apache.hadoop.fs.Path(path)
     return p.getFileSystem(conf), p
@@ -168,32 +171,46 @@ _SPARK_PART = re.compile(r"^part-(\d+)-.*?[.-]c\d{3}(\..*)?$")
 _FORMAT_SUFFIXES = (".csv", ".json", ".txt")
 
 
-def publish(spark: Any, staging: str, path: str) -> list[str]:
-    """Move what Spark wrote in `staging` into `path` with Glue's names (`run-<millis>-part-r-<n>`),
-    keeping partition folders and compression suffixes; existing files are never touched (appending).
+def publish(spark: Any, staging: str, path: str, name: str = "", blocks: bool = False) -> list[str]:
+    """Move what Spark wrote in `staging` into `path` with Glue's names, keeping partition folders and
+    compression suffixes; existing files are never touched (appending).
+
+    Names are `run-<name>-<n>-part-r-<part>` for a sink with a transformation_ctx `name` (n counts
+    from 1, the first that names no existing file) and `run-<epoch millis>-part-r-<part>` without;
+    then `.gz`, `.snappy.parquet`... With `blocks` (Glue's glueparquet writer) the part is
+    `part-block-0-r-<part>-snappy.parquet`, as in file names of published Glue output.
     """
     fs, root = _fs_path(spark, path)
     _, stage = _fs_path(spark, staging)
     jvm, _ = _hadoop(spark)
-    moved: list[str] = []
-    millis = int(time.time() * 1000)
     files = [s for s in _walk(fs, fs.getFileStatus(stage), recurse=True, top=True) if s.isFile()] \
         if fs.exists(stage) else []
-    while fs.exists(jvm.org.apache.hadoop.fs.Path(root, f"run-{millis}-part-r-00000")):
-        millis += 1  # two writes to one folder within a millisecond
+    plan = []
     for index, status in enumerate(sorted(files, key=lambda s: s.getPath().toString())):
-        source = status.getPath()
-        relative = _relative(staging, source.toString())
-        folder, _, name = relative.rpartition("/")
-        suffix = _suffix(name)
+        folder, _, file_name = _relative(staging, status.getPath().toString()).rpartition("/")
         target_dir = jvm.org.apache.hadoop.fs.Path(root, folder) if folder else root
+        suffix = _suffix(file_name)
+        part = f"-part-r-{index:05d}{suffix}"
+        if blocks:
+            codec = suffix[1:-len(".parquet")] if suffix.endswith(".parquet") and suffix != ".parquet" else ""
+            part = f"-part-block-0-r-{index:05d}" + (f"-{codec}.parquet" if codec else suffix)
+        plan.append((status.getPath(), target_dir, part))
+    counter = 1 if name else int(time.time() * 1000)
+    while any(fs.exists(jvm.org.apache.hadoop.fs.Path(d, _run_name(name, counter) + rest)) for _, d, rest in plan):
+        counter += 1  # an earlier write used this name (a millisecond apart, or an earlier run of the job)
+    moved: list[str] = []
+    for source, target_dir, rest in plan:
         fs.mkdirs(target_dir)
-        target = jvm.org.apache.hadoop.fs.Path(target_dir, f"run-{millis}-part-r-{index:05d}{suffix}")
+        target = jvm.org.apache.hadoop.fs.Path(target_dir, _run_name(name, counter) + rest)
         if not fs.rename(source, target):
             raise OSError(f"Could not move {source.toString()} to {target.toString()}")
         moved.append(target.toString())
     fs.delete(stage, True)
     return moved
+
+
+def _run_name(name: str, counter: int) -> str:
+    return f"run-{name}-{counter}" if name else f"run-{counter}"
 
 
 def _suffix(name: str) -> str:

@@ -45,7 +45,7 @@ class DataSink:
         fmt = self._format or self._options.get("format")
         keys = self._options.get("partitionKeys")
         self.written = _formats.write(dynamic_frame, path, fmt, self._format_options, keys,
-                                      self._options.get("compression"))
+                                      self._options.get("compression"), self._transformation_ctx)
         if self._catalog is not None and _formats.flag(self._options, "enableUpdateCatalog"):
             self._catalog.register(self._glue_context, dynamic_frame, path, _formats.normalize_format(fmt),
                                    {"compression": self._options.get("compression"), **self._format_options},

@@ -74,7 +74,10 @@ class DynamicFrame:
 
     @classmethod
     def fromDF(cls, dataframe: DataFrame, glue_ctx: Any, name: str = "") -> "DynamicFrame":
-        return cls(dataframe, glue_ctx, name)
+        """The DataFrame as a DynamicFrame. Columns sharing a name (`select *` over a join) become one
+        field, as a record has one value per name: at the first column's place, holding the value of
+        the last of them that is not null."""
+        return cls(_one_column_per_name(dataframe), glue_ctx, name)
 
     def _derive(self, df: DataFrame, schema: G.StructType | None, name: str | None = None,
                 errors: DataFrame | None = None, stageThreshold: int = 0, totalThreshold: int = 0) -> "DynamicFrame":
@@ -120,7 +123,7 @@ class DynamicFrame:
         """Records as JSON objects, one a line (Glue prints records, not Spark's table)."""
         schema = self.schema()
         for row in self._df.take(num_rows):
-            print(json.dumps({f.name: R.to_record(row[i], f.dataType) for i, f in enumerate(schema)}, default=str))
+            print(json.dumps(R.record_of(row, schema), default=str))
 
     def count(self) -> int:
         return self._df.count()
@@ -184,9 +187,9 @@ class DynamicFrame:
     # -- record-level transforms (Python over records) -----------------------------------------------
 
     def _records(self) -> Any:
-        """An RDD of records (dicts) of this frame."""
+        """An RDD of records (dicts) of this frame, each with only the fields it has (no null values)."""
         schema = self.schema()
-        return self._df.rdd.map(lambda row: {f.name: R.to_record(row[i], f.dataType) for i, f in enumerate(schema)})
+        return self._df.rdd.map(lambda row: R.record_of(row, schema))
 
     def mapPartitionsWithIndex(self, f: Callable[[int, Iterator[dict]], Iterable[dict]],
                                preservesPartitioning: bool = False, transformation_ctx: str = "", info: str = "",
@@ -332,8 +335,9 @@ class DynamicFrame:
 
     def join(self, paths1: Any, paths2: Any, frame2: "DynamicFrame", transformation_ctx: str = "", info: str = "",
              stageThreshold: int = 0, totalThreshold: int = 0) -> "DynamicFrame":
-        """Inner equi-join; both frames' key fields are kept. Emulator decision for other fields present
-        in both frames: frame2's value wins (the records are merged)."""
+        """Inner equi-join; every field of both frames is kept. A field name both frames have keeps
+        frame1's field under its name and frame2's as `.name` (a name starting with a dot, to be
+        addressed as `` `.name` ``), as current Glue does, keys or not."""
         paths1 = [paths1] if isinstance(paths1, str) else list(paths1)
         paths2 = [paths2] if isinstance(paths2, str) else list(paths2)
         if len(paths1) != len(paths2):
@@ -347,13 +351,8 @@ class DynamicFrame:
             if n1 is None or n2 is None:
                 raise ValueError(f"Join key not found: {p1 if n1 is None else p2}")
             condition = condition & (n1.col == n2.col)
-        by_name = {n.name: i for i, n in enumerate(left_nodes)}
-        nodes = list(left_nodes)
-        for node in right_nodes:
-            if node.name in by_name:
-                nodes[by_name[node.name]] = node
-            else:
-                nodes.append(node)
+        taken = {n.name for n in left_nodes}
+        nodes = left_nodes + [C.Node("." + n.name, n.col, n.type) if n.name in taken else n for n in right_nodes]
         joined = left.join(right, condition, "inner")
         df = joined.select(*[n.col.alias(n.name) for n in nodes])
         return self._derive(df, C.schema_of(nodes), self.name + frame2.name, stageThreshold=stageThreshold,
@@ -528,6 +527,9 @@ def _build(spark: Any, items: Any, hint: G.StructType | None, schema: G.StructTy
     bad = items.filter(lambda item: item.get("isError"))
     if schema is None:
         schema = good.map(lambda rec: R.infer_record(rec, hint)).fold(G.StructType([]), R.merge_schemas)
+        if hint is not None:  # records lack their null fields: keep the fields' old order, new ones after
+            order = {f.name: i for i, f in enumerate(hint)}
+            schema = G.StructType(sorted(schema, key=lambda f: order.get(f.name, len(order))))
     df = spark.createDataFrame(good.map(lambda rec: R.spark_row(rec, schema)), C.to_spark(schema),
                                verifySchema=False)
     errors = spark.createDataFrame(bad.map(lambda item: _error_row(item, site, info)), _ERROR_SCHEMA,
@@ -543,6 +545,19 @@ def frame_from_items(glue_ctx: Any, items: Any, name: str) -> DynamicFrame:
     """A source's frame from Python-built records (JSON, Avro); failed records are its errors."""
     df, schema, errors = _build(glue_ctx.spark_session, items, None, None, callsite(), "")
     return DynamicFrame(df, glue_ctx, name, schema, stage=_Stage(errors, 0, 0))
+
+
+def _one_column_per_name(df: DataFrame) -> DataFrame:
+    names = df.columns
+    if len(set(names)) == len(names):
+        return df
+    positional = df.toDF(*[f"_{i}" for i in range(len(names))])  # duplicate names cannot be selected
+    firsts: dict[str, list[int]] = {}
+    for i, name in enumerate(names):
+        firsts.setdefault(name, []).append(i)
+    return positional.select(*[
+        (F.coalesce(*[F.col(f"_{i}") for i in reversed(at)]) if len(at) > 1 else F.col(f"_{at[0]}")).alias(name)
+        for name, at in firsts.items()])
 
 
 def _mark_error(item: dict, exc: BaseException) -> None:
