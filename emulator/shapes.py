@@ -16,6 +16,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+import botocore.session
 import jsonschema
 from jsonschema.exceptions import ValidationError as SchemaError
 
@@ -197,7 +198,47 @@ class ServiceShapes:
             return {name: self._coerce(item, child) for name, child in value.items()}
         return value
 
+    @cached_property
+    def _always_listed(self) -> dict[str, tuple[str, ...]]:
+        """Per operation, the top-level lists AWS returns even when empty (`{"Workflows": []}`).
+
+        Those are the result keys of the operations botocore paginates, and every top-level list of
+        the List*, Search* and Batch* operations (`JobsNotFound: []`, `Errors: []`).
+        """
+        loader = botocore.session.get_session().get_component("data_loader")
+        paginators = loader.load_service_model(self.service, "paginators-1")["pagination"]
+        listed: dict[str, tuple[str, ...]] = {}
+        for operation, spec in self.operations.items():
+            members = self._defs.get(spec.get("output", ""), {}).get("properties", {})
+            lists = [name for name, schema in members.items() if self._resolve(schema).get("type") == "array"]
+            keys = paginators.get(operation, {}).get("result_key", [])
+            keys = [keys] if isinstance(keys, str) else keys
+            many = operation.startswith(("List", "Search", "Batch"))
+            chosen = tuple(name for name in lists if many or name in keys)
+            if chosen:
+                listed[operation] = chosen
+        return listed
+
+    def _resolve(self, schema: dict[str, Any]) -> dict[str, Any]:
+        while "$ref" in schema:
+            schema = self._defs[schema["$ref"].rsplit("/", 1)[1]]
+        return schema
+
+    def complete_output(self, operation: str, result: dict[str, Any]) -> dict[str, Any]:
+        """Add, as `[]`, the lists AWS always returns that a handler left out because they are empty."""
+        for member in self._always_listed.get(operation, ()):
+            result.setdefault(member, [])
+        return result
+
     def output_errors(self, operation: str, result: dict[str, Any]) -> list[str]:
-        """Where a handler's result departs from the model (used when responses are checked)."""
+        """Where a handler's result departs from the model (used when responses are checked).
+
+        An empty top-level list is not a departure: the model's minimum lengths constrain what a
+        client sends, and AWS returns `[]` for an empty result (`ListWorkflows` -> `{"Workflows": []}`).
+        """
         errors = _leaves(self._validator(self.operations[operation]["output"]).iter_errors(result))
-        return sorted(_describe(e) for e in errors)
+        return sorted(
+            _describe(e)
+            for e in errors
+            if not (e.validator == "minItems" and e.instance == [] and len(e.absolute_path) == 1)
+        )

@@ -155,10 +155,7 @@ def _schedule(expression: str | None, current: dict[str, Any] | None) -> dict[st
     schedule is SCHEDULED; changing the expression keeps the schedule's state."""
     if not expression:
         return None
-    try:
-        cron.parse(expression)
-    except ValueError as exc:
-        raise InvalidInputException(f"Invalid schedule expression {expression}: {exc}") from None
+    cron.check_schedule(expression)
     return {"ScheduleExpression": expression, "State": current["State"] if current else "SCHEDULED"}
 
 

@@ -1,6 +1,6 @@
 """EVENT triggers: EventBridge events that start a workflow, one by one or in batches.
 
-On AWS an EventBridge rule targets a workflow; the workflow's EVENT trigger (when ACTIVATED)
+On AWS an EventBridge rule targets a workflow; the workflow's EVENT trigger (live unless stopped)
 collects the events until its EventBatchingCondition is met: BatchSize events (default 1), or
 BatchWindow seconds (default 900) after the first event of the batch. Then the workflow run starts,
 the batch is reset, the run records which condition started it (StartingEventBatchCondition) and
@@ -12,8 +12,10 @@ delivery would, through the emulator's endpoint:
     POST /_emulator/workflows/<workflow name>/events   body: the EventBridge event (JSON object)
 
 The event's `id` is kept (one is made when missing); its `account` and `region` pick the scope
-(else the request's SigV4 scope). Events for a workflow whose EVENT trigger is not ACTIVATED are
-dropped, as AWS drops them. The answer says what became of the event.
+(else the request's SigV4 scope). An EVENT trigger cannot be started on AWS (StartTrigger answers
+"Trigger Type EVENT cannot be started"), so it is live as created (CREATED, or ACTIVATED when created
+with StartOnCreation); events for one that StopTrigger DEACTIVATED are dropped. The answer says what
+became of the event.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ if TYPE_CHECKING:
 DEFAULT_BATCH_SIZE = 1
 DEFAULT_BATCH_WINDOW = 900  # seconds
 EVENT_IDS_PROPERTY = "aws:eventIds"
+LIVE_STATES = ("CREATED", "ACTIVATED")  # an EVENT trigger takes events unless DEACTIVATED
 
 
 def _condition(trigger: dict[str, Any]) -> tuple[int, int]:
@@ -63,7 +66,7 @@ class EventBatcher:
             raise InvalidInputException(f"Workflow {workflow} has no EVENT trigger")
         event_id = str(event.get("id") or uuid.uuid4())
         result: dict[str, Any] = {"EventId": event_id, "TriggerName": trigger["Name"]}
-        if trigger["State"] != "ACTIVATED":
+        if trigger["State"] not in LIVE_STATES:
             return {**result, "Status": "DROPPED"}
         size, _window = _condition(trigger)
         with self._lock:
@@ -92,7 +95,7 @@ class EventBatcher:
             for scope, _parent, name, batch in self.emulator.store.list_scopes(EVENT_BATCH):
                 ctx = context_for(self.emulator, scope)
                 trigger = ctx.store.get(scope, TRIGGER, "", name)
-                if trigger is None or trigger["State"] != "ACTIVATED":
+                if trigger is None or trigger["State"] not in LIVE_STATES:
                     ctx.store.delete(scope, EVENT_BATCH, "", name)
                     continue
                 _size, window = _condition(trigger)

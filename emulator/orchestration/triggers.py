@@ -80,10 +80,7 @@ def _check_schedule(expression: str | None) -> None:
     """A SCHEDULED trigger needs a valid AWS cron expression (worded as the crawlers word it)."""
     if not expression:
         raise InvalidInputException("Schedule is required for a SCHEDULED trigger")
-    try:
-        cron.parse(expression)
-    except ValueError as exc:
-        raise InvalidInputException(f"Invalid schedule expression {expression}: {exc}") from None
+    cron.check_schedule(expression)
 
 
 def _check_definition(ctx: RequestContext, trigger_type: str, spec: dict[str, Any]) -> None:
@@ -208,6 +205,8 @@ def start_trigger(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]
     """ON_DEMAND: fire now (a workflow's start trigger starts a workflow run); others: activate."""
     name = params["Name"]
     trigger = require_trigger(ctx, name)
+    if trigger["Type"] == "EVENT":  # AWS's answer: an EVENT trigger is started by its events only
+        raise InvalidInputException("Trigger Type EVENT cannot be started")
     if trigger["Type"] == "ON_DEMAND":
         _engine(ctx).fire_on_demand(ctx, trigger)
         return {"Name": name}
@@ -221,12 +220,12 @@ def start_trigger(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]
 
 
 def stop_trigger(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    """Deactivate. An ON_DEMAND trigger has nothing to stop ("they always remain in the CREATED state")."""
+    """Deactivate. A trigger still CREATED (never activated, as ON_DEMAND ones always are) is refused as on AWS."""
     name = params["Name"]
     with ctx.store.transaction():
         trigger = require_trigger(ctx, name)
-        if trigger["Type"] == "ON_DEMAND":
-            raise InvalidInputException(f"Trigger {name} is an ON_DEMAND trigger, which cannot be stopped")
+        if trigger["State"] == "CREATED":
+            raise InvalidInputException(f"The operation is not allowed when trigger is in state: {trigger['State']}")
         if trigger["State"] != "DEACTIVATED":
             trigger["State"] = "DEACTIVATED"
             ctx.store.put(ctx.scope, TRIGGER, "", name, trigger)

@@ -28,13 +28,6 @@ def _engine(ctx: RequestContext) -> Engine:
     return ctx.emulator.component(Engine)
 
 
-def _listed(result: dict[str, Any], member: str, items: list[Any]) -> dict[str, Any]:
-    """Add a list member unless it is empty: the model gives these lists a minimum length of 1."""
-    if items:
-        result[member] = items
-    return result
-
-
 def _run_view(ctx: RequestContext, doc: dict[str, Any], include_graph: bool) -> dict[str, Any]:
     """The WorkflowRun shape of a stored run: its record, Statistics, and the Graph when asked."""
     run = dict(doc["Run"])
@@ -111,7 +104,7 @@ def delete_workflow(ctx: RequestContext, params: dict[str, Any]) -> dict[str, An
 def list_workflows(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     names = [name for name, _ in ctx.store.list(ctx.scope, WORKFLOW, "")]
     page, token = paginate(names, params.get("NextToken"), params.get("MaxResults"), 25, key=lambda n: n)
-    result = _listed({}, "Workflows", page)
+    result: dict[str, Any] = {"Workflows": page}
     if token:
         result["NextToken"] = token
     return result
@@ -120,7 +113,7 @@ def list_workflows(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any
 def batch_get_workflows(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     docs, missing = ctx.store.get_each(ctx.scope, WORKFLOW, "", params["Names"])
     found = [_workflow_view(ctx, workflow, bool(params.get("IncludeGraph"))) for workflow in docs]
-    return _listed(_listed({}, "Workflows", found), "MissingWorkflows", missing)
+    return {"Workflows": found, "MissingWorkflows": missing}
 
 
 def start_workflow_run(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
@@ -137,11 +130,11 @@ def get_workflow_runs(ctx: RequestContext, params: dict[str, Any]) -> dict[str, 
     """Runs newest first, at most 1000 a page."""
     name = params["Name"]
     require_workflow(ctx, name)
-    order = lambda d: [-d["Run"]["StartedOn"], d["Run"]["WorkflowRunId"]]  # noqa: E731
+    order = lambda d: [-d["Run"]["StartedOn"], d["Run"]["WorkflowRunId"]]
     page, token = paginate(
         _runs_newest_first(ctx, name), params.get("NextToken"), params.get("MaxResults"), 1000, key=order
     )
-    result = _listed({}, "Runs", [_run_view(ctx, doc, bool(params.get("IncludeGraph"))) for doc in page])
+    result: dict[str, Any] = {"Runs": [_run_view(ctx, doc, bool(params.get("IncludeGraph"))) for doc in page]}
     if token:
         result["NextToken"] = token
     return result

@@ -183,7 +183,7 @@ def handle(emulator: Emulator, request: Request) -> Response:
             )
         scope = parse_scope(request.headers, request.args)
         ctx = RequestContext(scope.account, scope.region, request_id, emulator)
-        result = handler(ctx, params) or {}
+        result = service.shapes.complete_output(operation, handler(ctx, params) or {})
         if emulator.settings.validate_responses:
             problems = service.shapes.output_errors(operation, json.loads(json.dumps(result, default=_default)))
             if problems:
