@@ -1,6 +1,19 @@
-"""Shared pytest fixtures."""
+"""Shared pytest fixtures: in-process Spark, an in-process emulator, and S3 set-up on the live server.
+
+The live server itself (`glue_emulator`) comes from the plugin users get (emulator/testing/plugin.py);
+pure helpers (waits, jobs from code, workflow vocabulary) are in support.py.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Iterator
 
 import pytest
+
+from emulator.config import Settings
+from emulator.context import RequestContext
+from emulator.core import Emulator
 
 
 @pytest.fixture(scope="session")
@@ -14,3 +27,37 @@ def spark():
     session.sparkContext.setLogLevel("ERROR")
     yield session
     session.stop()
+
+
+@pytest.fixture
+def emulator_settings() -> dict[str, Any]:
+    """Settings of the in-process `emulator` beyond its data dir; a test module overrides this fixture
+    to change them (e.g. {"time_scale": 60})."""
+    return {"durable": False}
+
+
+@pytest.fixture
+def emulator(tmp_path: Path, emulator_settings: dict[str, Any]) -> Iterator[Emulator]:
+    """An emulator in this process (no server, no Spark prewarm): tests call handlers and components."""
+    instance = Emulator(Settings(data_dir=tmp_path / "data", spark_prewarm=False, **emulator_settings))
+    yield instance
+    instance.shutdown()
+
+
+@pytest.fixture
+def ctx(emulator: Emulator) -> RequestContext:
+    """A request context of account 123456789012 in us-east-1 on the in-process emulator."""
+    return RequestContext("123456789012", "us-east-1", "test", emulator)
+
+
+@pytest.fixture
+def s3(glue_emulator: Any, request: pytest.FixtureRequest) -> Any:
+    """The live server's S3 client, with the bucket named by the test module's `BUCKET` created."""
+    glue_emulator.s3.create_bucket(Bucket=request.module.BUCKET)
+    return glue_emulator.s3
+
+
+@pytest.fixture
+def bucket_dir(glue_emulator: Any, request: pytest.FixtureRequest) -> Path:
+    """Where the server keeps the objects of the module's `BUCKET` on disk."""
+    return glue_emulator.server.data_dir / "s3" / request.module.BUCKET

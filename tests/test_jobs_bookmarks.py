@@ -7,7 +7,7 @@ import json
 
 import pytest
 from botocore.exceptions import ClientError
-from test_jobs_glueetl import run_to_end, spark_job
+from support import run_to_end, spark_job
 
 SCRIPT = """
     import json, sys
@@ -55,7 +55,7 @@ def test_bookmarks_read_only_new_and_changed_files_and_save_on_commit(glue_emula
     s3.create_bucket(Bucket="data")
     _put(s3, "in/a.csv", 1, 2)
     _put(s3, "in/b.csv", 3)
-    spark_job(glue_emulator, "incremental", SCRIPT, DefaultArguments={"--job-bookmark-option": "job-bookmark-enable"})
+    spark_job(glue_emulator.glue, glue_emulator.s3, "incremental", SCRIPT, DefaultArguments={"--job-bookmark-option": "job-bookmark-enable"})
     with pytest.raises(ClientError) as missing:
         _entry(glue)
     assert missing.value.response["Error"] == {"Code": "EntityNotFoundException",
@@ -102,7 +102,7 @@ def test_bookmarks_read_only_new_and_changed_files_and_save_on_commit(glue_emula
     assert report["new"] == ["1", "2", "4", "5"]
 
     glue.delete_job(JobName="incremental")
-    spark_job(glue_emulator, "incremental", SCRIPT)
+    spark_job(glue_emulator.glue, glue_emulator.s3, "incremental", SCRIPT)
     with pytest.raises(ClientError) as gone:
         _entry(glue)
     assert gone.value.response["Error"]["Code"] == "EntityNotFoundException"
@@ -115,7 +115,7 @@ def test_bookmark_operations_on_unknown_jobs_and_runs(glue_emulator):
             call(JobName="nope")
         assert error.value.response["Error"] == {"Code": "EntityNotFoundException",
                                                  "Message": "Job with name: nope not found"}
-    spark_job(glue_emulator, "quiet", "print('no bookmarks here')")
+    spark_job(glue_emulator.glue, glue_emulator.s3, "quiet", "print('no bookmarks here')")
     with pytest.raises(ClientError) as error:
         glue.reset_job_bookmark(JobName="quiet")
     assert error.value.response["Error"]["Message"] == "Continuation for job quiet not found"
@@ -124,7 +124,7 @@ def test_bookmark_operations_on_unknown_jobs_and_runs(glue_emulator):
 def test_commit_endpoint_refuses_unknown_runs_and_bad_state(glue_emulator):
     import urllib.request
 
-    spark_job(glue_emulator, "quiet", "print('no bookmarks here')")
+    spark_job(glue_emulator.glue, glue_emulator.s3, "quiet", "print('no bookmarks here')")
     url = glue_emulator.server.endpoint + "/_emulator/jobs/quiet/bookmark"
     for body, code in (({"RunId": "jr_x", "JobBookmark": "{}"}, "EntityNotFoundException"),
                        ({"RunId": "jr_x"}, "SerializationException")):

@@ -5,11 +5,9 @@ catalogued (StartCrawler on a CSV folder)."""
 from __future__ import annotations
 
 import json
-import time
 
 from etl_scripts.harness import create_job, run, script
-
-ROLE = "arn:aws:iam::123456789012:role/GlueRole"
+from support import ROLE, wait_crawler_ready
 
 
 def test_glue_studio_script_with_sql_query_and_catalog_sink(glue_emulator):
@@ -44,12 +42,7 @@ def _crawl(glue_emulator) -> None:
     glue.create_crawler(Name="customers", Role=ROLE, DatabaseName="crm",
                         Targets={"S3Targets": [{"Path": "s3://shop/customers/"}]})
     glue.start_crawler(Name="customers")
-    deadline = time.monotonic() + 60
-    while True:
-        crawler = glue.get_crawler(Name="customers")["Crawler"]
-        if crawler["State"] == "READY" and "LastCrawl" in crawler or time.monotonic() > deadline:
-            break
-        time.sleep(0.1)
+    crawler = wait_crawler_ready(glue, "customers", timeout=60)
     assert crawler["LastCrawl"]["Status"] == "SUCCEEDED", crawler["LastCrawl"]
 
 

@@ -6,31 +6,7 @@ stays warm for every later glueetl test using the `glue_emulator` fixture.
 
 from __future__ import annotations
 
-import textwrap
-import time
-from typing import Any
-
-ROLE = "arn:aws:iam::123456789012:role/GlueRole"
-FINAL = {"SUCCEEDED", "FAILED", "TIMEOUT", "STOPPED", "ERROR"}
-
-
-def spark_job(glue_emulator: Any, name: str, code: str, **extra: Any) -> None:
-    s3 = glue_emulator.s3
-    if "scripts" not in {b["Name"] for b in s3.list_buckets()["Buckets"]}:
-        s3.create_bucket(Bucket="scripts")
-    s3.put_object(Bucket="scripts", Key=f"{name}.py", Body=textwrap.dedent(code).encode())
-    command = {"Name": "glueetl", "ScriptLocation": f"s3://scripts/{name}.py"}
-    glue_emulator.glue.create_job(Name=name, Role=ROLE, Command=command, **extra)
-
-
-def run_to_end(glue: Any, job: str, timeout: float = 180, **params: Any) -> dict[str, Any]:
-    run_id = glue.start_job_run(JobName=job, **params)["JobRunId"]
-    deadline = time.monotonic() + timeout
-    while True:
-        run = glue.get_job_run(JobName=job, RunId=run_id)["JobRun"]
-        if run["JobRunState"] in FINAL or time.monotonic() > deadline:
-            return run
-        time.sleep(0.05)
+from support import run_to_end, spark_job
 
 
 def test_csv_to_parquet_through_s3_paths(glue_emulator):
@@ -48,7 +24,7 @@ def test_csv_to_parquet_through_s3_paths(glue_emulator):
         people.write.mode("overwrite").parquet(args["target"])
         print("rows", spark.read.parquet(args["target"]).count(), "job", args["JOB_NAME"])
     """
-    spark_job(glue_emulator, "csv2parquet", code, DefaultArguments={"--source": "s3://data/in/"})
+    spark_job(glue_emulator.glue, glue_emulator.s3, "csv2parquet", code, DefaultArguments={"--source": "s3://data/in/"})
     run = run_to_end(glue, "csv2parquet", Arguments={"--target": "s3a://data/out/"})
     assert run["JobRunState"] == "SUCCEEDED", run.get("ErrorMessage")
     assert (run["LogGroupName"], run["GlueVersion"], run["MaxCapacity"]) == ("/aws-glue/jobs", "5.1", 10.0)
@@ -68,7 +44,7 @@ def test_a_failing_spark_script_fails_the_run_with_its_exception(glue_emulator):
         spark.range(3).count()
         1 / 0
     """
-    spark_job(glue_emulator, "sparkboom", code)
+    spark_job(glue_emulator.glue, glue_emulator.s3, "sparkboom", code)
     run = run_to_end(glue_emulator.glue, "sparkboom")
     assert run["JobRunState"] == "FAILED"
     assert run["ErrorMessage"] == "ZeroDivisionError: division by zero"

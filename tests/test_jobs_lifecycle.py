@@ -6,34 +6,25 @@ Also unit tests of the argument rules (merge, --conf, S3 paths, --additional-pyt
 from __future__ import annotations
 
 import json
-import threading
 import time
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
+from support import in_threads, wait_for_events
+from support import shell_job_in_process as shell_job
 
-from emulator.config import Settings
-from emulator.context import RequestContext
 from emulator.core import Emulator
+from emulator.errors import ConcurrentRunsExceededException
 from emulator.jobs import arguments as args
-from emulator.jobs.definitions import create_job
 from emulator.jobs.runs import JOB_RUN, RunEnded, RunManager, WorkflowRef
 from emulator.logs.store import LogStore
 
-ROLE = "arn:aws:iam::123456789012:role/GlueRole"
-
 
 @pytest.fixture
-def emulator(tmp_path: Path) -> Iterator[Emulator]:
-    instance = Emulator(Settings(data_dir=tmp_path / "data", time_scale=60, spark_prewarm=False))
-    yield instance
-    instance.shutdown()
-
-
-@pytest.fixture
-def ctx(emulator: Emulator) -> RequestContext:
-    return RequestContext("123456789012", "us-east-1", "test", emulator)
+def emulator_settings() -> dict[str, Any]:
+    """The in-process emulator of these tests runs its clock 60 times as fast."""
+    return {"time_scale": 60}
 
 
 @pytest.fixture
@@ -43,26 +34,11 @@ def ended(emulator: Emulator) -> list[RunEnded]:
     return events
 
 
-def shell_job(ctx: RequestContext, name: str, code: str, **extra: Any) -> None:
-    path = ctx.settings.data_dir / "s3" / "scripts" / f"{name}.py"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(code)
-    command = {"Name": "pythonshell", "ScriptLocation": f"s3://scripts/{name}.py"}
-    create_job(ctx, {"Name": name, "Role": ROLE, "Command": command, **extra})
-
-
-def wait_for(events: list[RunEnded], count: int, timeout: float = 20) -> list[RunEnded]:
-    deadline = time.monotonic() + timeout
-    while len(events) < count and time.monotonic() < deadline:
-        time.sleep(0.02)
-    return events
-
-
 def test_subscribers_hear_of_every_ended_run_with_its_trigger_and_workflow(ctx, ended):
     shell_job(ctx, "flow", "import json, sys\nprint(json.dumps(sys.argv[1:]))\n")
     manager = ctx.emulator.component(RunManager)
     run = manager.start(ctx, "flow", trigger_name="t1", workflow=WorkflowRef("wf", "wr_1"), arguments={"--k": "v"})
-    (event,) = wait_for(ended, 1)
+    (event,) = wait_for_events(ended, 1)
     assert (event.scope, event.trigger_name, event.workflow) == (ctx.scope, "t1", ("wf", "wr_1"))
     assert event.retry_run_id is None
     assert event.run["Id"] == run["Id"] and event.run["JobRunState"] == "SUCCEEDED"
@@ -86,13 +62,13 @@ def test_triggered_runs_over_the_limit_or_of_deleted_jobs_are_recorded_not_refus
     assert (missing["JobRunState"], missing["ErrorMessage"]) == ("ERROR", "Job deleted does not exist")
     assert [e.run["JobRunState"] for e in ended] == ["FAILED", "ERROR"]
     assert manager.stop(ctx, "busy", first["Id"])
-    assert [e.run["JobRunState"] for e in wait_for(ended, 3)][2] == "STOPPED"
+    assert [e.run["JobRunState"] for e in wait_for_events(ended, 3)][2] == "STOPPED"
 
 
 def test_retries_are_announced_with_the_attempt_that_follows(ctx, ended):
     shell_job(ctx, "flaky", "raise SystemExit(2)\n", MaxRetries=1)
     first = ctx.emulator.component(RunManager).start(ctx, "flaky")
-    events = wait_for(ended, 2)
+    events = wait_for_events(ended, 2)
     assert [(e.run["Id"], e.retry_run_id) for e in events] == [
         (first["Id"], f"{first['Id']}_attempt_1"),
         (f"{first['Id']}_attempt_1", None),
@@ -103,30 +79,24 @@ def test_retries_are_announced_with_the_attempt_that_follows(ctx, ended):
 def test_concurrent_starts_respect_the_limit(ctx):
     shell_job(ctx, "race", "import time\ntime.sleep(30)\n", ExecutionProperty={"MaxConcurrentRuns": 2})
     manager = ctx.emulator.component(RunManager)
-    outcomes: list[str] = []
 
-    def start() -> None:
+    def start() -> str:
         try:
             manager.start(ctx, "race")
-            outcomes.append("started")
-        except Exception as exc:  # noqa: BLE001 - the refusal is what is counted
-            outcomes.append(type(exc).__name__)
+        except ConcurrentRunsExceededException as refused:  # any other exception reaches the test
+            return type(refused).__name__
+        return "started"
 
-    threads = [threading.Thread(target=start) for _ in range(6)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert sorted(outcomes) == ["ConcurrentRunsExceededException"] * 4 + ["started"] * 2
+    assert sorted(in_threads(start, 6)) == ["ConcurrentRunsExceededException"] * 4 + ["started"] * 2
 
 
 def test_reset_stops_runs_and_leaves_nothing(ctx, ended):
-    shell_job(ctx, "wiped", "print('x', flush=True)\nimport time\ntime.sleep(30)\n")
+    shell_job(ctx, "wiped", "print('x', flush=True)\nimport time\ntime.sleep(60)\n")
     manager = ctx.emulator.component(RunManager)
     manager.start(ctx, "wiped")
     started = time.monotonic()
     ctx.emulator.reset()
-    assert time.monotonic() - started < 5
+    assert time.monotonic() - started < 30  # it stopped the run: it did not wait for the 60 s script to end
     assert ended == []
     assert ctx.store.list_scopes(JOB_RUN) == []
     assert ctx.emulator.component(LogStore).groups(ctx.scope) == []

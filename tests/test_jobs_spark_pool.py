@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Iterator
 
 import pytest
+from support import wait_until
 
 from emulator.config import Settings
 from emulator.core import Emulator
@@ -22,6 +23,9 @@ from emulator.jobs.spark_pool import SparkPool, SparkRunHandle, _crash_outcome
 from emulator.jobs.spark_worker import END_OF_RUN, Pump, _partial_suffix, describe_failure, exit_outcome, mount_target
 
 WAIT = 120.0
+
+
+_submitted: list["Submitted"] = []  # every run of the module, checked for a single outcome at the end
 
 
 class Submitted:
@@ -34,6 +38,7 @@ class Submitted:
         self.started = time.perf_counter()
         self.elapsed = 0.0
         self.handle: SparkRunHandle = pool.submit(spec, self._on_done)
+        _submitted.append(self)
 
     def _on_done(self, outcome: RunOutcome) -> None:
         self.elapsed = time.perf_counter() - self.started
@@ -42,8 +47,7 @@ class Submitted:
 
     def wait(self, timeout: float = WAIT) -> RunOutcome:
         assert self._done.wait(timeout), f"run {self.spec.run_id} did not end in {timeout} s"
-        time.sleep(0.05)  # a second callback would show up here
-        assert len(self.outcomes) == 1, self.outcomes
+        assert len(self.outcomes) == 1, self.outcomes  # a later second callback is caught at the pool's shutdown
         return self.outcomes[0]
 
     def log(self, name: str) -> str:
@@ -66,6 +70,8 @@ def pool(data_dir: Path) -> Iterator[SparkPool]:
     assert spark_pool.wait_warm(180), (data_dir / "spark").joinpath("worker-0.log").read_text()[-3000:]
     yield spark_pool
     emulator.shutdown()
+    # With the pool shut down no callback is pending: each run has reported its end exactly once.
+    assert [(s.spec.run_id, s.outcomes) for s in _submitted if len(s.outcomes) != 1] == []
 
 
 @pytest.fixture
@@ -91,10 +97,9 @@ def submit(pool: SparkPool, tmp_path: Path, source: str, *, env: dict[str, str] 
 
 def wait_started(submitted: Submitted, output: str = "") -> float:
     """When the run's worker opened its logs (and printed `output`)."""
-    deadline = time.monotonic() + WAIT
-    while not (submitted.spec.log_dir / "output").exists() or output not in submitted.log("output"):
-        assert time.monotonic() < deadline, f"run {submitted.spec.run_id} did not start"
-        time.sleep(0.02)
+    log = submitted.spec.log_dir / "output"
+    wait_until(lambda: log.exists() and log.read_text(), f"run {submitted.spec.run_id} to start and print {output!r}",
+               until=lambda text: text is not False and output in text, timeout=WAIT, interval=0.02)
     return time.perf_counter()
 
 
@@ -151,15 +156,12 @@ def test_pump_splits_runs_at_the_end_marker_and_caps_a_run_log(tmp_path: Path) -
     assert pump.ended.wait(5)
     assert first.read_bytes() == b"0123456789\n[glue-emulator: output beyond 10 bytes dropped]\n"
     pump.start_run(os.open(second, os.O_WRONLY | os.O_CREAT))
-    os.write(write_fd, b"ok" + END_OF_RUN[:4])
-    time.sleep(0.1)
-    assert second.read_bytes() == b"ok" and not pump.ended.is_set()  # a marker's start is held back
+    os.write(write_fd, b"ok" + END_OF_RUN[:4])  # one write: the pump reads it whole
+    wait_until(second.read_bytes, "the pump to pass on b'ok'", until=b"ok".__eq__, timeout=5, interval=0.01)
+    assert not pump.ended.is_set()  # the marker's start it read with b"ok" is held back, not taken for text
     os.write(write_fd, END_OF_RUN[4:] + b"idle")
     assert pump.ended.wait(5)
-    deadline = time.monotonic() + 5
-    while idle.read_bytes() != b"idle":
-        assert time.monotonic() < deadline
-        time.sleep(0.01)
+    wait_until(idle.read_bytes, "the idle output after the run", until=b"idle".__eq__, timeout=5, interval=0.01)
     assert second.read_bytes() == b"ok"
     os.close(write_fd)
 
@@ -195,16 +197,14 @@ def test_csv_to_parquet_through_s3_paths(pool: SparkPool, tmp_path: Path, s3: Pa
     assert read_back.log("output") == "[('ann', 31), ('bob', 42)]\n"
 
 
-def test_warm_trivial_run_is_fast(pool: SparkPool, tmp_path: Path) -> None:
-    timings = []
+def test_warm_trivial_runs_reuse_the_session(pool: SparkPool, tmp_path: Path) -> None:
+    """How fast they are is measured by tests/benchmarks/bench_job_start.py."""
     for _ in range(3):
         submitted = succeeded(run(pool, tmp_path, """
             from pyspark.sql import SparkSession
             print(SparkSession.builder.getOrCreate().range(10).count())
         """))
         assert submitted.log("output") == "10\n"
-        timings.append(submitted.elapsed)
-    assert min(timings) < 0.8, timings
 
 
 def test_megabytes_of_output_arrive_whole(pool: SparkPool, tmp_path: Path) -> None:
@@ -396,7 +396,7 @@ def test_stop_and_timeout_kill_their_workers_and_the_pool_goes_on(pool: SparkPoo
     long_run.handle.stop()  # a second stop changes nothing
     assert timed_out.wait() == RunOutcome("TIMEOUT")
     since_start = timed_out.started + timed_out.elapsed - timed_out_start
-    assert 1.2 <= since_start < 6, since_start  # the timeout counts from the run's start on a worker
+    assert since_start >= 1.2, since_start  # the timeout counts from the run's start on a worker, not from submit
     timed_out.handle.stop()
     assert timed_out.outcomes == [RunOutcome("TIMEOUT")]
 
@@ -438,7 +438,7 @@ def test_shutdown_leaves_no_processes(pool: SparkPool, tmp_path: Path, data_dir:
     marker = str((data_dir / "spark").resolve())
     assert len(_processes_mentioning(marker)) >= 2  # the JVMs carry their scratch folder in their command
     running = submit(pool, tmp_path, "import time\ntime.sleep(600)\n")
-    time.sleep(0.5)
+    wait_started(running)
     pool.shutdown()
     assert running.wait(10) == RunOutcome("STOPPED", "The emulator shut down during the run")
     assert _processes_mentioning(marker) == [] and os.path.isdir(data_dir / "s3")

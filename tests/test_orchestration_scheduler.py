@@ -6,17 +6,15 @@ from __future__ import annotations
 
 import time
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
-import pytest
-from test_workflows import ROLE, Glue
+from support import ROLE, Glue, wait_until
+from support import shell_job_in_process as shell_job
 
 from emulator.config import Settings
 from emulator.context import RequestContext
 from emulator.core import Emulator
 from emulator.crawlers import crawlers
-from emulator.jobs import definitions
 from emulator.jobs.runs import JOB_RUN
 from emulator.orchestration import triggers, workflows
 from emulator.orchestration.common import EVENT_BATCH, WORKFLOW_RUN, Clock
@@ -25,29 +23,6 @@ from emulator.orchestration.scheduler import Schedule, Scheduler
 from emulator.testing import EmulatorServer
 
 UTC = timezone.utc
-
-
-@pytest.fixture
-def emulator(tmp_path: Path) -> Iterator[Emulator]:
-    """An emulator in this process: the test calls handlers and the scheduler directly."""
-    instance = Emulator(Settings(data_dir=tmp_path / "data", durable=False, spark_prewarm=False))
-    yield instance
-    instance.shutdown()
-
-
-@pytest.fixture
-def ctx(emulator: Emulator) -> RequestContext:
-    return RequestContext("123456789012", "us-east-1", "test", emulator)
-
-
-def shell_job(ctx: RequestContext, name: str, code: str | None = None) -> None:
-    """A pythonshell job; without code its script is missing, so each run ends FAILED at once."""
-    if code is not None:
-        path = ctx.settings.data_dir / "s3" / "scripts" / f"{name}.py"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(code)
-    command = {"Name": "pythonshell", "ScriptLocation": f"s3://scripts/{name}.py"}
-    definitions.create_job(ctx, {"Name": name, "Role": ROLE, "Command": command})
 
 
 def job_runs(ctx: RequestContext, job: str) -> list[dict[str, Any]]:
@@ -97,11 +72,14 @@ def test_a_crawler_schedule_starts_crawls_while_it_is_scheduled(emulator, ctx):
     key = Schedule(ctx.scope, "crawler", "daily", schedule)
 
     def crawls_when_ready() -> int:
-        deadline = time.monotonic() + 10
-        while crawlers.get_crawler(ctx, {"Name": "daily"})["Crawler"]["State"] != "READY":
-            assert time.monotonic() < deadline
-            time.sleep(0.05)
-        return len(crawlers.list_crawls(ctx, {"CrawlerName": "daily"})["Crawls"])
+        """How many crawls the crawler has made, once none is in progress."""
+        crawls = wait_until(
+            lambda: crawlers.list_crawls(ctx, {"CrawlerName": "daily"})["Crawls"],
+            "the crawl in progress to end",
+            until=lambda crawls: crawls and crawls[0]["State"] != "RUNNING",
+        )
+        assert crawlers.get_crawler(ctx, {"Name": "daily"})["Crawler"]["State"] == "READY"
+        return len(crawls)
 
     # Before the expression's first time (Thursday 2099-01-01 06:30) whoever sees it first, this test
     # or the scheduler's own thread, computes the same next time.

@@ -1,13 +1,13 @@
 """Triggers: AWS's validation rules per type, states, reads, update and delete, and firing outside
-workflows (ON_DEMAND, conditional chains with AND/ANY, scoping, concurrency, latency)."""
+workflows (ON_DEMAND, conditional chains with AND/ANY, scoping, concurrency).
+How soon a trigger fires after an end is measured in tests/benchmarks/bench_workflow.py."""
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import pytest
-from test_workflows import QUIET, Glue, condition, predicate
+from support import Glue, condition, predicate
 
 from emulator.orchestration.engine import satisfied
 
@@ -163,7 +163,7 @@ def test_on_demand_passes_arguments_timeout_and_notification(glue):
     assert run["NotificationProperty"] == {"NotifyDelayAfter": 2}
 
 
-def test_a_conditional_chain_fires_within_100_ms_of_each_end(glue):
+def test_a_conditional_chain_fires_each_trigger_after_the_end_it_watches(glue):
     for job in ("a", "b", "c"):
         glue.job(job)
     glue.trigger("start", "ON_DEMAND", ["a"])
@@ -175,7 +175,7 @@ def test_a_conditional_chain_fires_within_100_ms_of_each_end(glue):
     assert (b["TriggerName"], b["PredecessorRuns"]) == ("then_b", [{"JobName": "a", "RunId": a["Id"]}])
     assert (c["TriggerName"], c["PredecessorRuns"]) == ("then_c", [{"JobName": "b", "RunId": b["Id"]}])
     for before, after in ((a, b), (b, c)):
-        assert (after["StartedOn"] - before["CompletedOn"]).total_seconds() < 0.1
+        assert after["StartedOn"] >= before["CompletedOn"]
 
 
 def test_a_bare_job_run_fires_no_conditional_trigger(glue):
@@ -184,7 +184,7 @@ def test_a_bare_job_run_fires_no_conditional_trigger(glue):
     glue.conditional("then_b", predicate(condition("a")), ["b"])
     glue.api.start_job_run(JobName="a")
     assert glue.wait_runs("a")[0]["JobRunState"] == "SUCCEEDED"
-    time.sleep(QUIET)
+    glue.settle()
     assert glue.runs("b") == []
 
 
@@ -204,14 +204,14 @@ def test_and_waits_for_every_condition_any_fires_on_the_first(glue):
     assert on_both["StartedOn"] >= max(ok["CompletedOn"], bad["CompletedOn"])
     assert sorted(p["JobName"] for p in on_both["PredecessorRuns"]) == ["bad", "ok"]
     assert on_failure["PredecessorRuns"] == [{"JobName": "bad", "RunId": bad["Id"]}]
-    time.sleep(QUIET)
+    glue.settle()
     assert glue.runs("never") == []
     assert [len(glue.runs(j)) for j in ("on_both", "on_any_failure")] == [1, 1]
     # Each firing consumes what the trigger had seen: a second round fires each once more.
     glue.api.start_trigger(Name="start")
     glue.wait_runs("on_both", 2)
     glue.wait_runs("on_any_failure", 2)
-    time.sleep(QUIET)
+    glue.settle()
     assert [len(glue.runs(j)) for j in ("on_both", "on_any_failure", "never")] == [2, 2, 0]
 
 
@@ -223,7 +223,7 @@ def test_a_deactivated_trigger_does_not_fire(glue):
     glue.api.stop_trigger(Name="then_b")
     glue.api.start_trigger(Name="start")
     glue.wait_runs("a")
-    time.sleep(QUIET)
+    glue.settle()
     assert glue.runs("b") == []
 
 

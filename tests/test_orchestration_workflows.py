@@ -1,26 +1,32 @@
 """Workflows end to end on pythonshell jobs: definitions, graphs, runs, statistics, run properties,
 MaxConcurrentRuns, frozen triggers, scoping, stop, resume, EVENT triggers and restart.
 
-The helpers at the top (Glue, condition, ...) are shared with test_triggers.py and test_scheduler.py.
+The shared vocabulary (Glue, condition, predicate, ...) is in support.py.
 """
 
 from __future__ import annotations
 
 import json
 import re
-import textwrap
-import time
 from typing import Any
 
 import pytest
+from support import (
+    ROLE,
+    Glue,
+    condition,
+    crawl_condition,
+    job_runs_of,
+    nodes_by_name,
+    predicate,
+    statistics,
+    wait_crawler_ready,
+    wait_until,
+)
 
 from emulator.testing import EmulatorServer
 
-ROLE = "arn:aws:iam::123456789012:role/GlueRole"
-FINAL_JOB_STATES = {"SUCCEEDED", "FAILED", "TIMEOUT", "STOPPED", "ERROR"}
 WNODE = re.compile(r"wnode_[0-9a-f]{64}")
-# How long a test waits before concluding that a trigger did not fire (firing takes milliseconds).
-QUIET = 0.4
 # A job that reads a run property and writes one, through boto3, as Glue documents it.
 PROPERTIES_SCRIPT = """
 import sys, boto3
@@ -33,74 +39,6 @@ if props.get("fail") == "yes":
 seen = {"seen_by_" + args["JOB_NAME"]: props["source"]}
 glue.put_workflow_run_properties(Name=args["WORKFLOW_NAME"], RunId=args["WORKFLOW_RUN_ID"], RunProperties=seen)
 """
-
-
-class Glue:
-    """A Glue client plus what these tests keep doing: jobs from code, waits, conditions."""
-
-    def __init__(self, glue: Any, s3: Any):
-        self.api = glue
-        self.s3 = s3
-        self._bucket = False
-
-    def job(self, name: str, code: str = "print('ok')", **extra: Any) -> str:
-        if not self._bucket:
-            self.s3.create_bucket(Bucket="scripts")
-            self._bucket = True
-        self.s3.put_object(Bucket="scripts", Key=f"{name}.py", Body=textwrap.dedent(code).encode())
-        command = {"Name": "pythonshell", "ScriptLocation": f"s3://scripts/{name}.py"}
-        self.api.create_job(Name=name, Role=ROLE, Command=command, **extra)
-        return name
-
-    def runs(self, job: str) -> list[dict[str, Any]]:
-        return self.api.get_job_runs(JobName=job)["JobRuns"]
-
-    def wait_runs(self, job: str, count: int = 1, timeout: float = 30) -> list[dict[str, Any]]:
-        """The job's runs, oldest first, once `count` of them have ended."""
-        deadline = time.monotonic() + timeout
-        while True:
-            runs = self.runs(job)[::-1]
-            ended = [r for r in runs if r["JobRunState"] in FINAL_JOB_STATES]
-            if len(ended) >= count or time.monotonic() > deadline:
-                return runs
-            time.sleep(0.05)
-
-    def wait_workflow_run(self, workflow: str, run_id: str, timeout: float = 30) -> dict[str, Any]:
-        deadline = time.monotonic() + timeout
-        while True:
-            run = self.api.get_workflow_run(Name=workflow, RunId=run_id, IncludeGraph=True)["Run"]
-            if run["Status"] not in ("RUNNING", "STOPPING") or time.monotonic() > deadline:
-                return run
-            time.sleep(0.05)
-
-    def trigger(self, name: str, trigger_type: str, actions: list[str], **extra: Any) -> str:
-        self.api.create_trigger(Name=name, Type=trigger_type, Actions=[{"JobName": j} for j in actions], **extra)
-        return name
-
-    def conditional(self, name: str, predicate: dict[str, Any], actions: list[str], **extra: Any) -> str:
-        extra.setdefault("StartOnCreation", True)
-        return self.trigger(name, "CONDITIONAL", actions, Predicate=predicate, **extra)
-
-
-def condition(job: str, state: str = "SUCCEEDED") -> dict[str, str]:
-    return {"LogicalOperator": "EQUALS", "JobName": job, "State": state}
-
-
-def predicate(*conditions: dict[str, str], logical: str = "AND") -> dict[str, Any]:
-    return {"Logical": logical, "Conditions": list(conditions)}
-
-
-def nodes_by_name(run_or_workflow: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    return {node["Name"]: node for node in run_or_workflow["Graph"]["Nodes"]}
-
-
-def job_runs_of(node: dict[str, Any]) -> list[dict[str, Any]]:
-    return node.get("JobDetails", {}).get("JobRuns", [])
-
-
-def statistics(**counts: int) -> dict[str, int]:
-    names = ("Total", "Timeout", "Failed", "Stopped", "Succeeded", "Running", "Errored", "Waiting")
-    return {f"{name}Actions": counts.get(name, 0) for name in names}
 
 
 @pytest.fixture
@@ -308,11 +246,11 @@ def test_nodes_started_outside_a_run_do_not_fire_its_triggers(glue):
     glue.conditional("outside", predicate(condition("a")), ["c"])
     glue.api.start_job_run(JobName="a")
     glue.wait_runs("a")
-    time.sleep(QUIET)
+    glue.settle()
     assert (glue.runs("b"), glue.runs("c")) == ([], [])
     assert glue.api.get_workflow_runs(Name="wf")["Runs"] == []  # AWS returns the empty list
     glue.wait_workflow_run("wf", glue.api.start_workflow_run(Name="wf")["RunId"])
-    time.sleep(QUIET)
+    glue.settle()
     assert (len(glue.runs("b")), glue.runs("c")) == (1, [])
 
 
@@ -392,7 +330,7 @@ def test_stop_ends_running_jobs_and_starts_nothing_more(glue):
     assert run["Status"] == "STOPPED"
     assert run["Statistics"] == statistics(Total=2, Stopped=1)
     assert job_runs_of(nodes_by_name(run)["long"])[0]["JobRunState"] == "STOPPED"
-    time.sleep(QUIET)
+    glue.settle()
     assert glue.runs("after") == []
     with pytest.raises(glue.api.exceptions.IllegalWorkflowStateException):
         glue.api.stop_workflow_run(Name="wf", RunId=run_id)
@@ -498,9 +436,7 @@ def test_after_a_restart_no_run_stays_running(tmp_path):
         glue.trigger("start", "ON_DEMAND", ["long"], WorkflowName="wf")
         glue.conditional("next", predicate(condition("long", "FAILED")), ["after"], WorkflowName="wf")
         run_id = glue.api.start_workflow_run(Name="wf")["RunId"]
-        deadline = time.monotonic() + 10
-        while glue.runs("long")[0]["JobRunState"] != "RUNNING" and time.monotonic() < deadline:
-            time.sleep(0.05)
+        wait_until(lambda: glue.runs("long")[0]["JobRunState"], "job long RUNNING", until="RUNNING".__eq__)
         server.kill()
         server.start()
         glue = Glue(server.client("glue"), server.client("s3"))
@@ -515,7 +451,7 @@ def test_after_a_restart_no_run_stays_running(tmp_path):
             "The emulator restarted while the run was in progress",
         )
         assert run["Statistics"] == statistics(Total=2, Failed=1)
-        time.sleep(QUIET)
+        glue.settle()
         assert glue.api.get_job_runs(JobName="after")["JobRuns"] == []  # a restart fires no failure branch
         long_node = nodes_by_name(run)["long"]["UniqueId"]
         resumed = glue.api.resume_workflow_run(Name="wf", RunId=run_id, NodeIds=[long_node])
@@ -535,10 +471,6 @@ def sales_crawler(glue: Glue) -> str:
     targets = {"S3Targets": [{"Path": "s3://data/sales/"}]}
     glue.api.create_crawler(Name="sales", Role=ROLE, DatabaseName="db", Targets=targets)
     return "sales"
-
-
-def crawl_condition(name: str, state: str = "SUCCEEDED") -> dict[str, str]:
-    return {"LogicalOperator": "EQUALS", "CrawlerName": name, "CrawlState": state}
 
 
 def test_crawler_nodes_run_and_fire_their_conditions(glue):
@@ -575,18 +507,10 @@ def test_crawls_fire_outside_triggers_only_when_a_trigger_started_them(glue):
     glue.api.create_trigger(Name="crawl_now", Type="ON_DEMAND", Actions=[{"CrawlerName": "sales"}])
     glue.conditional("then", predicate(crawl_condition("sales")), ["after"])
     glue.api.start_crawler(Name="sales")
-    wait_crawler_ready(glue, "sales")
-    time.sleep(QUIET)
+    wait_crawler_ready(glue.api, "sales")
+    glue.settle()
     assert glue.runs("after") == []
     glue.api.start_trigger(Name="crawl_now")
     (run,) = glue.wait_runs("after")
     assert (run["TriggerName"], run["PredecessorRuns"]) == ("then", [])
 
-
-def wait_crawler_ready(glue: Glue, name: str, timeout: float = 30) -> dict[str, Any]:
-    deadline = time.monotonic() + timeout
-    while True:
-        crawler = glue.api.get_crawler(Name=name)["Crawler"]
-        if (crawler["State"] == "READY" and "LastCrawl" in crawler) or time.monotonic() > deadline:
-            return crawler
-        time.sleep(0.05)

@@ -15,17 +15,6 @@ import pytest
 BUCKET = "listing"
 
 
-@pytest.fixture
-def s3(glue_emulator):
-    glue_emulator.s3.create_bucket(Bucket=BUCKET)
-    return glue_emulator.s3
-
-
-@pytest.fixture
-def bucket_dir(glue_emulator):
-    return glue_emulator.server.data_dir / "s3" / BUCKET
-
-
 def write(bucket_dir, key: str, data: bytes = b"x") -> None:
     """A file written without the API (as a Spark job writes)."""
     path = bucket_dir.joinpath(*key.split("/"))

@@ -15,17 +15,6 @@ BUCKET = "multipart"
 MB = 1024 * 1024
 
 
-@pytest.fixture
-def s3(glue_emulator):
-    glue_emulator.s3.create_bucket(Bucket=BUCKET)
-    return glue_emulator.s3
-
-
-@pytest.fixture
-def bucket_dir(glue_emulator):
-    return glue_emulator.server.data_dir / "s3" / BUCKET
-
-
 def error_of(caught: pytest.ExceptionInfo) -> tuple[int, str]:
     response = caught.value.response
     return response["ResponseMetadata"]["HTTPStatusCode"], response["Error"]["Code"]

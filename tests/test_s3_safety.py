@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import os
 import hashlib
-import threading
+import os
+from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import quote
 from xml.etree import ElementTree
 
@@ -43,17 +43,6 @@ TRAVERSAL = [
     ("/.multipart/key", "InvalidBucketName"),
     ("/safe%2F..%2F..%2Fescape/key", "InvalidBucketName"),
 ]
-
-
-@pytest.fixture
-def s3(glue_emulator):
-    glue_emulator.s3.create_bucket(Bucket=BUCKET)
-    return glue_emulator.s3
-
-
-@pytest.fixture
-def bucket_dir(glue_emulator):
-    return glue_emulator.server.data_dir / "s3" / BUCKET
 
 
 def all_files(root) -> list[str]:
@@ -157,23 +146,25 @@ def test_readers_see_the_old_or_the_new_object_never_half(glue_emulator, s3):
     s3.put_object(Bucket=BUCKET, Key="hot", Body=versions[0])
     failures: list[str] = []
 
-    def writer() -> None:
+    def writer() -> int:
         client = glue_emulator.server.client("s3")
         for i in range(12):
-            client.put_object(Bucket=BUCKET, Key="hot", Body=versions[(i + 1) % 4])
+            client.put_object(Bucket=BUCKET, Key="hot", Body=versions[i % 3 + 1])
+        return i + 1
 
-    thread = threading.Thread(target=writer)
-    thread.start()
     reader = glue_emulator.server.client("s3")
     reads = 0
-    while thread.is_alive() or reads < 5:
-        got = reader.get_object(Bucket=BUCKET, Key="hot")
-        body = got["Body"].read()
-        reads += 1
-        if body not in versions:
-            failures.append(f"torn read of {len(body)} bytes")
-        elif got["ETag"].strip('"') != hashlib.md5(body).hexdigest():
-            failures.append("ETag of another version")
-    thread.join()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        writes = pool.submit(writer)
+        while not writes.done() or reads < 5:
+            got = reader.get_object(Bucket=BUCKET, Key="hot")
+            body = got["Body"].read()
+            reads += 1
+            if body not in versions:
+                failures.append(f"torn read of {len(body)} bytes")
+            elif got["ETag"].strip('"') != hashlib.md5(body).hexdigest():
+                failures.append("ETag of another version")
+        assert writes.result() == 12  # the writer's own failure, if any, is raised here
+    assert reader.get_object(Bucket=BUCKET, Key="hot")["Body"].read() == versions[3]  # its last write
     assert failures == []
     assert [name for name in os.listdir(glue_emulator.server.data_dir / "s3" / BUCKET)] == ["hot"]  # no temp files

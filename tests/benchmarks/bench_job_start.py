@@ -25,6 +25,9 @@ from emulator.core import Emulator
 from emulator.jobs.executor import RunOutcome, RunSpec
 from emulator.jobs.spark_pool import SparkPool
 
+# The warm-pool figure a trivial run should stay under (once asserted in test_spark_pool.py).
+WARM_LIMIT = 0.8
+
 SCRIPT = """\
 from pyspark.sql import SparkSession
 spark = SparkSession.builder.getOrCreate()
@@ -93,6 +96,8 @@ def main() -> None:
     print(f"trivial glueetl script, submit -> done, seconds ({os.cpu_count()} CPUs; pool warm-up took {warm_up:.1f} s)")
     print(f"{'':<22} {'runs':>4} {'min':>8} {'median':>8} {'max':>8}")
     print(_row("warm pool", warm))
+    print(f"{'':<22} warm min {min(warm):.3f} s against a limit of {WARM_LIMIT} s "
+          f"({'within' if min(warm) < WARM_LIMIT else 'OVER'}; the suite no longer asserts it)")
     print(_row("fresh python+session", fresh_python))
     print(_row("fresh spark-submit", fresh_submit))
     speed_up = [statistics.median(fresh) / statistics.median(warm) for fresh in (fresh_python, fresh_submit)]

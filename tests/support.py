@@ -1,0 +1,210 @@
+"""Helpers the tests share: waiting that fails loudly, jobs from code, and the Glue workflow vocabulary.
+
+Every wait here raises AssertionError on timeout, naming what it waited for and the last value it saw:
+a test never goes on with a value that is not the one it waited for. Fixtures live in conftest.py.
+"""
+
+from __future__ import annotations
+
+import textwrap
+import time
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, Callable, TypeVar
+
+from emulator.context import RequestContext
+
+T = TypeVar("T")
+
+ROLE = "arn:aws:iam::123456789012:role/GlueRole"
+FINAL_JOB_STATES = frozenset({"SUCCEEDED", "FAILED", "TIMEOUT", "STOPPED", "ERROR"})
+
+
+def wait_until(
+    read: Callable[[], T],
+    what: str,
+    *,
+    until: Callable[[T], object] = bool,
+    timeout: float = 30.0,
+    interval: float = 0.05,
+) -> T:
+    """Call `read` until `until(value)` holds and return that value.
+
+    Raises AssertionError after `timeout` seconds, with `what` and the last value read.
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        value = read()
+        if until(value):
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout:g} s waiting for {what}; last seen: {value!r}")
+        time.sleep(interval)
+
+
+def wait_for_events(events: list[T], count: int, what: str = "events", timeout: float = 20.0) -> list[T]:
+    """The list a callback appends to, once it holds at least `count` items."""
+    return wait_until(lambda: list(events), f"{count} {what}", until=lambda seen: len(seen) >= count,
+                      timeout=timeout, interval=0.01)
+
+
+def in_threads(task: Callable[[], T], count: int) -> list[T]:
+    """Run `task` in `count` threads at once; their results, or the first exception one of them raised."""
+    with ThreadPoolExecutor(max_workers=count) as pool:
+        futures = [pool.submit(task) for _ in range(count)]
+        return [future.result() for future in futures]
+
+
+# -- jobs -------------------------------------------------------------------------------------------
+
+
+def put_script(s3: Any, key: str, code: str, bucket: str = "scripts") -> str:
+    """Upload a script (dedented) to the emulator's S3, creating the bucket if needed; its s3:// URI."""
+    if bucket not in {b["Name"] for b in s3.list_buckets().get("Buckets", [])}:
+        s3.create_bucket(Bucket=bucket)
+    s3.put_object(Bucket=bucket, Key=key, Body=textwrap.dedent(code).encode())
+    return f"s3://{bucket}/{key}"
+
+
+def shell_job(glue: Any, s3: Any, name: str, code: str = "print('ok')", **extra: Any) -> str:
+    """CreateJob of a pythonshell job whose script is `code` (at s3://scripts/<name>.py); its name."""
+    location = put_script(s3, f"{name}.py", code)
+    glue.create_job(Name=name, Role=ROLE, Command={"Name": "pythonshell", "ScriptLocation": location}, **extra)
+    return name
+
+
+def spark_job(glue: Any, s3: Any, name: str, code: str, **extra: Any) -> str:
+    """CreateJob of a glueetl job whose script is `code` (at s3://scripts/<name>.py); its name."""
+    location = put_script(s3, f"{name}.py", code)
+    glue.create_job(Name=name, Role=ROLE, Command={"Name": "glueetl", "ScriptLocation": location}, **extra)
+    return name
+
+
+def run_to_end(glue: Any, job: str, timeout: float = 180, **params: Any) -> dict[str, Any]:
+    """StartJobRun with `params`, then the JobRun once it has ended (the first glueetl run waits for
+    the Spark pool to warm up, hence the long default timeout)."""
+    run_id = glue.start_job_run(JobName=job, **params)["JobRunId"]
+    return wait_job_run(glue, job, run_id, timeout=timeout)
+
+
+def shell_job_in_process(ctx: RequestContext, name: str, code: str | None = None, **extra: Any) -> None:
+    """The same job created through the handler of an in-process emulator; without code the script is
+    missing, so each run ends FAILED at once."""
+    from emulator.jobs.definitions import create_job
+
+    if code is not None:
+        path = ctx.settings.data_dir / "s3" / "scripts" / f"{name}.py"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(code)
+    command = {"Name": "pythonshell", "ScriptLocation": f"s3://scripts/{name}.py"}
+    create_job(ctx, {"Name": name, "Role": ROLE, "Command": command, **extra})
+
+
+def wait_job_run(
+    glue: Any, job: str, run_id: str, states: frozenset[str] | set[str] = FINAL_JOB_STATES, timeout: float = 30
+) -> dict[str, Any]:
+    """GetJobRun until the run is in one of `states` (by default, any final state)."""
+    return wait_until(
+        lambda: glue.get_job_run(JobName=job, RunId=run_id)["JobRun"],
+        f"job run {job}/{run_id} in {sorted(states)}",
+        until=lambda run: run["JobRunState"] in states,
+        timeout=timeout,
+    )
+
+
+def wait_crawler_ready(glue: Any, name: str, timeout: float = 30) -> dict[str, Any]:
+    """GetCrawler until the crawler is READY after at least one crawl."""
+    return wait_until(
+        lambda: glue.get_crawler(Name=name)["Crawler"],
+        f"crawler {name} READY after a crawl",
+        until=lambda crawler: crawler["State"] == "READY" and "LastCrawl" in crawler,
+        timeout=timeout,
+    )
+
+
+# -- triggers and workflows -------------------------------------------------------------------------
+
+
+def condition(job: str, state: str = "SUCCEEDED") -> dict[str, str]:
+    return {"LogicalOperator": "EQUALS", "JobName": job, "State": state}
+
+
+def crawl_condition(name: str, state: str = "SUCCEEDED") -> dict[str, str]:
+    return {"LogicalOperator": "EQUALS", "CrawlerName": name, "CrawlState": state}
+
+
+def predicate(*conditions: dict[str, str], logical: str = "AND") -> dict[str, Any]:
+    return {"Logical": logical, "Conditions": list(conditions)}
+
+
+class Glue:
+    """A Glue client plus what orchestration tests keep doing: jobs from code, waits, triggers."""
+
+    def __init__(self, glue: Any, s3: Any):
+        self.api = glue
+        self.s3 = s3
+        self._probes = 0
+
+    def job(self, name: str, code: str = "print('ok')", **extra: Any) -> str:
+        return shell_job(self.api, self.s3, name, code, **extra)
+
+    def runs(self, job: str) -> list[dict[str, Any]]:
+        """GetJobRuns: newest first."""
+        return self.api.get_job_runs(JobName=job)["JobRuns"]
+
+    def wait_runs(self, job: str, count: int = 1, timeout: float = 30) -> list[dict[str, Any]]:
+        """The job's runs, oldest first, once at least `count` of them have ended."""
+        return wait_until(
+            lambda: self.runs(job)[::-1],
+            f"{count} ended run(s) of job {job}",
+            until=lambda runs: sum(r["JobRunState"] in FINAL_JOB_STATES for r in runs) >= count,
+            timeout=timeout,
+        )
+
+    def wait_workflow_run(self, workflow: str, run_id: str, timeout: float = 30) -> dict[str, Any]:
+        """GetWorkflowRun (with its graph) once the run is over (neither RUNNING nor STOPPING)."""
+        return wait_until(
+            lambda: self.api.get_workflow_run(Name=workflow, RunId=run_id, IncludeGraph=True)["Run"],
+            f"workflow run {workflow}/{run_id} to end",
+            until=lambda run: run["Status"] not in ("RUNNING", "STOPPING"),
+            timeout=timeout,
+        )
+
+    def trigger(self, name: str, trigger_type: str, actions: list[str], **extra: Any) -> str:
+        self.api.create_trigger(Name=name, Type=trigger_type, Actions=[{"JobName": j} for j in actions], **extra)
+        return name
+
+    def conditional(self, name: str, predicate: dict[str, Any], actions: list[str], **extra: Any) -> str:
+        extra.setdefault("StartOnCreation", True)
+        return self.trigger(name, "CONDITIONAL", actions, Predicate=predicate, **extra)
+
+    def settle(self) -> None:
+        """Return once the orchestration engine has handled every job or crawl end announced so far.
+
+        The engine handles ends one at a time, in order. A fresh trigger chain outside any workflow
+        (ON_DEMAND -> job `probe` -> CONDITIONAL -> job `probe_then`) puts one more end behind them;
+        `probe_then` has a run once the engine got to it. So a trigger that was to fire on an earlier
+        end has fired by now, and a test may conclude from its absence that it never will.
+        """
+        self._probes += 1
+        if self._probes == 1:
+            self.job("probe")
+            self.job("probe_then")
+            self.trigger("probe_start", "ON_DEMAND", ["probe"])
+            self.conditional("probe_chain", predicate(condition("probe")), ["probe_then"])
+        self.api.start_trigger(Name="probe_start")
+        wait_until(lambda: self.runs("probe_then"), f"probe chain #{self._probes} to reach probe_then",
+                   until=lambda runs: len(runs) >= self._probes)
+
+
+def nodes_by_name(run_or_workflow: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {node["Name"]: node for node in run_or_workflow["Graph"]["Nodes"]}
+
+
+def job_runs_of(node: dict[str, Any]) -> list[dict[str, Any]]:
+    return node.get("JobDetails", {}).get("JobRuns", [])
+
+
+def statistics(**counts: int) -> dict[str, int]:
+    """A WorkflowRunStatistics with the given counts (e.g. Total=2, Succeeded=1) and zeros elsewhere."""
+    names = ("Total", "Timeout", "Failed", "Stopped", "Succeeded", "Running", "Errored", "Waiting")
+    return {f"{name}Actions": counts.get(name, 0) for name in names}
