@@ -125,11 +125,11 @@ def check_data_dir(data_dir: Path) -> Check:
     existing = data_dir
     while not existing.exists() and existing != existing.parent:
         existing = existing.parent
-    if existing == data_dir and not data_dir.is_dir():
-        return Check("data dir", "fail", f"{data_dir} is not a directory", "pass another --data-dir")
+    where = data_dir if existing == data_dir else f"{data_dir}: {existing}"
+    if not existing.is_dir():
+        return Check("data dir", "fail", f"{where} is not a directory", "pass another --data-dir")
     if not os.access(existing, os.W_OK | os.X_OK):
-        return Check("data dir", "fail", f"{data_dir}: {existing} is not writable by this user",
-                     "pass a --data-dir you can write to")
+        return Check("data dir", "fail", f"{where} is not writable by this user", "pass a --data-dir you can write to")
     free_gb = shutil.disk_usage(existing).free / 1024**3
     state = "exists" if existing == data_dir else "will be created"
     return Check("data dir", "ok", f"{data_dir} ({state}, writable, {free_gb:.1f} GB free)")

@@ -87,7 +87,7 @@ def test_a_failing_script_fails_the_run_with_its_exception(glue, server, logs):
     run = wait_job_run(glue, "boom", run_id)
     assert (run["JobRunState"], run["ErrorMessage"]) == ("FAILED", "ZeroDivisionError: division by zero")
     errors = output_of(logs, run_id, "/aws-glue/python-jobs/error")
-    assert errors[0] == "Traceback (most recent call last):"
+    assert errors[1] == "Traceback (most recent call last):"  # errors[0]: the PythonVersion 3.9 note
     assert errors[-1] == "ZeroDivisionError: division by zero"
     assert "runpy" not in "\n".join(errors)  # the traceback is the script's own
     assert output_of(logs, run_id) == ["before"]
@@ -363,7 +363,7 @@ def test_output_is_served_as_logs_while_running_and_after(glue, server, logs, tm
             break
         token = page["nextForwardToken"]
     assert (count, pages) == (3001, 3)
-    assert output_of(logs, run_id, "/aws-glue/python-jobs/error") == ["to stderr"]
+    assert output_of(logs, run_id, "/aws-glue/python-jobs/error")[1:] == ["to stderr"]  # after the PythonVersion note
 
 
 def test_runs_in_progress_when_the_server_dies_end_failed_after_restart(tmp_path):
