@@ -86,7 +86,7 @@ class Gate:
 
 def _deliberate(environ: Mapping[str, Any]) -> bool:
     content_type = environ.get("CONTENT_TYPE", "").partition(";")[0].strip().lower()
-    return bool(environ.get("HTTP_X_GLUE_EMULATOR")) or content_type in ("application/json",
+    return "HTTP_X_GLUE_EMULATOR" in environ or content_type in ("application/json",
                                                                         "application/x-amz-json-1.1")
 
 

@@ -54,6 +54,8 @@ class HostPolicy:
         self.allow_any = "*" in names
         self._exact = {n for n in names if not n.startswith("*.")}
         self._suffixes = tuple(n[1:] for n in names if n.startswith("*.") and len(n) > 2)
+        # Host header -> verdict: a server sees few distinct values, and this runs on every request.
+        self._verdicts: dict[str, bool] = {}
 
     def allows_name(self, name: str) -> bool:
         """Whether a bare host name (no port) is one the user trusts."""
@@ -67,7 +69,14 @@ class HostPolicy:
 
     def allows_host(self, host_header: str | None) -> bool:
         """Whether a request's Host header names this server (a request without one is refused)."""
-        return host_header is not None and self.allows_name(hostname_of(host_header))
+        if host_header is None:
+            return False
+        verdict = self._verdicts.get(host_header)
+        if verdict is None:
+            if len(self._verdicts) > 1024:  # many distinct names: someone probing; keep the memory bounded
+                self._verdicts.clear()
+            verdict = self._verdicts[host_header] = self.allows_name(hostname_of(host_header))
+        return verdict
 
     def allows_origin(self, origin: str | None) -> bool:
         """Whether a request's Origin header (absent for non-browser clients) names a trusted site.
