@@ -232,14 +232,19 @@ def put_log_events(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any
     if size > _MAX_RESPONSE_BYTES:
         raise InvalidParameterException(f"Upload too large: {size} bytes exceeds limit of {_MAX_RESPONSE_BYTES}")
     current = now_ms()
+    logs = _logs(ctx)
+    # Events older than the group's retention are refused too (expiredLogEventEndIndex).
+    cutoff = logs.cutoff(ctx.scope, group)
+    expired = [i for i, ts in enumerate(stamps) if cutoff is not None and ts < cutoff]
     too_old = [i for i, ts in enumerate(stamps) if ts < current - _PAST_LIMIT_MS]
     too_new = [i for i, ts in enumerate(stamps) if ts > current + _FUTURE_LIMIT_MS]
+    oldest = max(current - _PAST_LIMIT_MS, cutoff if cutoff is not None else 0)
     accepted = [
         (event["timestamp"], event["message"])
         for i, event in enumerate(events)
-        if current - _PAST_LIMIT_MS <= stamps[i] <= current + _FUTURE_LIMIT_MS
+        if oldest <= stamps[i] <= current + _FUTURE_LIMIT_MS
     ]
-    _logs(ctx).append(ctx.scope, group, stream, accepted)
+    logs.append(ctx.scope, group, stream, accepted)
     # The sequence token is no longer checked by CloudWatch; it is still handed out.
     result: dict[str, Any] = {"nextSequenceToken": f"{current:056d}"}
     rejected: dict[str, int] = {}
@@ -247,6 +252,8 @@ def put_log_events(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any
         rejected["tooNewLogEventStartIndex"] = too_new[0]
     if too_old:
         rejected["tooOldLogEventEndIndex"] = too_old[-1]
+    if expired:
+        rejected["expiredLogEventEndIndex"] = expired[-1]
     if rejected:
         result["rejectedLogEventsInfo"] = rejected
     return result

@@ -9,7 +9,18 @@ A run's stdout/stderr files are *followed*: `follow()` registers a file, `sync()
 lines into events (called about once a second while runs are active, and before any read so a
 run in progress shows its output so far), `finish()` takes the rest when the run ends. How far a
 file was read is stored with the events it produced, so a restarted server finishes the files a
-dead process left behind without duplicating lines.
+dead process left behind without duplicating lines. A file is read in steps of _SYNC_STEP_BYTES, so a
+run printing gigabytes is ingested in bounded memory.
+
+What is kept (issue #11), decisions:
+- A group's retention (PutRetentionPolicy) hides its events older than `retentionInDays` (by event
+  timestamp) at once, from every read and from storedBytes, as CloudWatch marks them for deletion;
+  they are deleted from disk shortly after (a background sweep after PutRetentionPolicy, at start,
+  and while events arrive), where CloudWatch takes up to 72 hours.
+- All groups together keep at most `Settings.logs_max_bytes` of messages (GLUE_EMULATOR_LOGS_MAX_BYTES,
+  1 GiB by default, 0 for no cap): past it the oldest ingested events are dropped first, down to 90%
+  of the cap, and the server log says how many. CloudWatch has no such cap; a local disk does.
+  SQLite reuses the freed pages, so the file stops growing rather than shrinking.
 """
 
 from __future__ import annotations
@@ -17,6 +28,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterator
@@ -32,7 +44,14 @@ log = logging.getLogger("glue_emulator.logs")
 # CloudWatch's historical event size limit; longer lines are split into several events.
 MAX_EVENT_BYTES = 256 * 1024
 # How much of a followed file one sync step reads (a run printing megabytes is taken in steps).
-_SYNC_STEP_BYTES = 8 * 1024 * 1024
+_SYNC_STEP_BYTES = 1024 * 1024
+_DAY_MS = 24 * 3600 * 1000
+# Events are dropped over the cap down to this share of it, so a busy stream does not sweep at every step.
+_CAP_LOW_WATER = 0.9
+# At most this often (seconds) does ingestion look for expired events (reads hide them meanwhile).
+_SWEEP_EVERY_SECONDS = 60.0
+# Rows looked at per step while dropping the oldest events.
+_DROP_STEP = 5000
 
 _SCHEMA = (
     """CREATE TABLE IF NOT EXISTS log_groups (
@@ -118,9 +137,13 @@ class LogStore:
 
     def __init__(self, emulator: "Emulator"):
         self.db = _LogDatabase(emulator.settings.data_dir / "logs.sqlite3", emulator.settings.durable)
+        self.max_bytes = emulator.settings.logs_max_bytes
         self._tails: dict[str, _Tail] = {}
         self._tails_lock = threading.Lock()
+        self._sweep_lock = threading.Lock()
+        self._last_sweep = 0.0
         self._finish_leftover_tails()
+        self.sweep_soon()
 
     # -- groups -----------------------------------------------------------------------------------
 
@@ -153,9 +176,106 @@ class LogStore:
         return found[0] if found else None
 
     def set_retention(self, scope: str, name: str, days: int | None) -> bool:
+        """Set (or with None remove) a group's retention; expired events are hidden now, deleted soon."""
         with self.db.transaction() as conn:
             cursor = conn.execute("UPDATE log_groups SET retention=? WHERE scope=? AND name=?", (days, scope, name))
-            return cursor.rowcount == 1
+            changed = cursor.rowcount == 1
+        if changed and days is not None:
+            self.sweep_soon()
+        return changed
+
+    def cutoff(self, scope: str, group: str) -> int | None:
+        """The timestamp (ms) before which a group's events have expired, when it has a retention."""
+        rows = self.db.read("SELECT retention FROM log_groups WHERE scope=? AND name=?", (scope, group))
+        days = rows[0]["retention"] if rows else None
+        return None if days is None else now_ms() - days * _DAY_MS
+
+    # -- retention and the total cap --------------------------------------------------------------
+
+    def sweep_soon(self) -> None:
+        """Delete expired events and enforce the cap in the background (one sweep at a time)."""
+        threading.Thread(target=self.sweep, name="logs-sweep", daemon=True).start()
+
+    def sweep(self) -> None:
+        """Delete every group's expired events, then drop the oldest events over the total cap."""
+        with self._sweep_lock:
+            self._last_sweep = time.monotonic()
+            try:
+                self._delete_expired()
+                self._enforce_cap()
+            except sqlite3.Error:  # a busy or full disk: the next sweep tries again; reads hide expired events
+                log.exception("cannot sweep expired log events")
+
+    def _delete_expired(self) -> None:
+        groups = self.db.read("SELECT scope, name, retention FROM log_groups WHERE retention IS NOT NULL")
+        for row in groups:
+            cutoff = now_ms() - row["retention"] * _DAY_MS
+            with self.db.transaction() as conn:
+                gone = conn.execute(
+                    "SELECT stream, SUM(length(CAST(message AS BLOB))) AS size FROM log_events "
+                    "WHERE scope=? AND grp=? AND ts < ? GROUP BY stream",
+                    (row["scope"], row["name"], cutoff),
+                ).fetchall()
+                if not gone:
+                    continue
+                conn.execute(
+                    "DELETE FROM log_events WHERE scope=? AND grp=? AND ts < ?", (row["scope"], row["name"], cutoff)
+                )
+                self._shrink_streams(conn, [(row["scope"], row["name"], stream, size) for stream, size in gone])
+
+    def _enforce_cap(self) -> None:
+        if self.max_bytes <= 0:
+            return
+        total = self.db.read("SELECT COALESCE(SUM(bytes), 0) AS total FROM log_streams")[0]["total"]
+        if total <= self.max_bytes:
+            return
+        target = int(self.max_bytes * _CAP_LOW_WATER)
+        dropped = freed = 0
+        while total - freed > target:
+            rows = self.db.read(
+                "SELECT id, scope, grp, stream, length(CAST(message AS BLOB)) AS size FROM log_events "
+                "ORDER BY id LIMIT ?", (_DROP_STEP,),
+            )
+            if not rows:
+                break
+            sizes: dict[tuple[str, str, str], int] = {}
+            last = rows[-1]["id"]
+            for row in rows:
+                key = (row["scope"], row["grp"], row["stream"])
+                sizes[key] = sizes.get(key, 0) + row["size"]
+                freed += row["size"]
+                dropped += 1
+                if total - freed <= target:
+                    last = row["id"]
+                    break
+            with self.db.transaction() as conn:
+                conn.execute("DELETE FROM log_events WHERE id <= ?", (last,))
+                self._shrink_streams(conn, [(*key, size) for key, size in sizes.items()])
+        log.warning(
+            "logs: %d bytes stored exceed GLUE_EMULATOR_LOGS_MAX_BYTES=%d; dropped the %d oldest events (%d bytes)",
+            total, self.max_bytes, dropped, freed,
+        )
+
+    @staticmethod
+    def _shrink_streams(conn: sqlite3.Connection, gone: list[tuple[str, str, str, int]]) -> None:
+        """Account for deleted events: stored bytes down, first timestamp moved to the oldest left."""
+        for scope, group, stream, size in gone:
+            conn.execute(
+                "UPDATE log_streams SET bytes = MAX(0, bytes - ?), first_ts = (SELECT MIN(ts) FROM log_events "
+                "WHERE scope=? AND grp=? AND stream=?) WHERE scope=? AND grp=? AND name=?",
+                (size, scope, group, stream, scope, group, stream),
+            )
+
+    def _after_ingest(self) -> None:
+        """Keep within the cap as events arrive, and sweep expired events now and then."""
+        if self._sweep_lock.locked():
+            return
+        due = time.monotonic() - self._last_sweep >= _SWEEP_EVERY_SECONDS
+        if due or (self.max_bytes > 0 and self._total_bytes() > self.max_bytes):
+            self.sweep_soon()
+
+    def _total_bytes(self) -> int:
+        return self.db.read("SELECT COALESCE(SUM(bytes), 0) AS total FROM log_streams")[0]["total"]
 
     def delete_group(self, scope: str, name: str) -> bool:
         """Delete a group with its streams and events."""
@@ -230,6 +350,7 @@ class LogStore:
                 "WHERE scope=? AND grp=? AND name=?",
                 (first, first, last, last, ingested, size, scope, group, stream),
             )
+        self._after_ingest()
 
     def events(
         self,
@@ -251,6 +372,9 @@ class LogStore:
         """
         sql = "SELECT id, stream, ts, ingested, message FROM log_events WHERE scope=? AND grp=?"
         args: list[Any] = [scope, group]
+        cutoff = self.cutoff(scope, group)
+        if cutoff is not None:  # expired events may wait for the sweep: never shown meanwhile
+            start = cutoff if start is None else max(start, cutoff)
         if streams is not None:
             sql += f" AND stream IN ({','.join('?' * len(streams))})"
             args += streams
