@@ -142,3 +142,41 @@ def test_use_local_s3_gives_a_users_session_the_s3_schemes_of_job_runs(spark, gl
     glue.write_dynamic_frame.from_options(frame=frame, connection_type="s3", format="json",
                                           connection_options={"path": "s3://late/out/"})
     assert len(os.listdir(f"{local_s3}/s3/late/out")) == 1
+
+
+def test_glue_studio_node_templates_run(glue, tmp_path):
+    """The code Glue Studio generates for its Union, Aggregate, Drop Duplicates, Custom transform and
+    Select From Collection nodes (inline helpers over plain PySpark, and awsglue's collection API)."""
+    from awsglue import DynamicFrame as TopLevelDynamicFrame
+    from awsglue.dynamicframe import DynamicFrameCollection
+    from awsglue.transforms import SelectFromCollection
+    from pyspark.sql import functions as SqlFuncs
+
+    spark = glue.spark_session
+    assert TopLevelDynamicFrame is DynamicFrame
+
+    def sparkUnion(glueContext, unionType, mapping, transformation_ctx):  # the names Studio generates
+        for alias, frame in mapping.items():
+            frame.toDF().createOrReplaceTempView(alias)
+        result = spark.sql("(select * from source1) UNION " + unionType + " (select * from source2)")
+        return DynamicFrame.fromDF(result, glueContext, transformation_ctx)
+
+    def sparkAggregate(glueContext, parentFrame, groups, aggs, transformation_ctx):
+        aggs_exprs = [getattr(SqlFuncs, func)(column).alias(f"{func}({column})") for column, func in aggs]
+        result = parentFrame.toDF().groupBy(*groups).agg(*aggs_exprs)
+        return DynamicFrame.fromDF(result, glueContext, transformation_ctx)
+
+    def MyTransform(glueContext, dfc):
+        df = dfc.select(list(dfc.keys())[0]).toDF().withColumn("big", SqlFuncs.col("n") > 1)
+        return DynamicFrameCollection({"CustomTransform0": DynamicFrame.fromDF(df, glueContext, "big")}, glueContext)
+
+    a = json_frame(glue, tmp_path / "a", [{"k": "x", "n": 1}, {"k": "y", "n": 2}])
+    b = json_frame(glue, tmp_path / "b", [{"k": "x", "n": 1}])
+    union = sparkUnion(glue, unionType="ALL", mapping={"source1": a, "source2": b}, transformation_ctx="Union_node1")
+    deduped = DynamicFrame.fromDF(union.toDF().dropDuplicates(), glue, "DropDuplicates_node1")
+    totals = sparkAggregate(glue, parentFrame=deduped, groups=["k"], aggs=[["n", "sum"]],
+                            transformation_ctx="Aggregate_node1")
+    custom = MyTransform(glue, DynamicFrameCollection({"Aggregate_node1": totals}, glue))
+    picked = SelectFromCollection.apply(dfc=custom, key=list(custom.keys())[0], transformation_ctx="Select_node1")
+    assert (union.count(), deduped.count()) == (3, 2)
+    assert sorted(tuple(r) for r in picked.toDF().collect()) == [("x", 1, False), ("y", 2, True)]
