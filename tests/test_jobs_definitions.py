@@ -49,9 +49,6 @@ def test_pythonshell_defaults(glue_emulator):
 @pytest.mark.parametrize(
     "extra, message",
     [
-        ({"Command": {"Name": "gluestreaming", "ScriptLocation": "s3://b/k"}}, "'gluestreaming' is not supported"),
-        ({"Command": {"Name": "glueray", "ScriptLocation": "s3://b/k", "Runtime": "Ray2.4"}}, "'glueray' is not"),
-        ({"Command": {"Name": "spark"}}, "Invalid command name 'spark'"),
         ({"WorkerType": "G.1X"}, "Please set both Worker Type and Number of Workers."),
         ({"NumberOfWorkers": 3}, "Please set both Worker Type and Number of Workers."),
         ({"WorkerType": "G.1X", "NumberOfWorkers": 2, "MaxCapacity": 2.0}, "not both"),

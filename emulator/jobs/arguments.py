@@ -55,7 +55,7 @@ def run_arguments(
     """
     arguments = {**glue_added(job, run_id, scope, workflow), **merge(job, given)}
     arguments.update(glue_added(job, run_id, scope, workflow))  # Glue's own values win
-    if job["Command"]["Name"] == "glueetl":
+    if job["Command"]["Name"] in ("glueetl", "gluestreaming"):  # Spark jobs; bookmarks are off by default
         arguments.setdefault("--job-bookmark-option", "job-bookmark-disable")
     return arguments
 

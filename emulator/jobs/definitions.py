@@ -17,14 +17,18 @@ from ..pagination import paginate
 
 JOB = "job"
 
-RUNNABLE_COMMANDS = ("glueetl", "pythonshell")
-# Commands AWS has that the emulator cannot run (yet): refused at CreateJob rather than failing later.
-UNSUPPORTED_COMMANDS = ("gluestreaming", "glueray")
+# Spark commands run on the warm Spark pool; pythonshell in plain Python. Glue also has glueray (Ray),
+# which the emulator cannot run, and accepts any other command name at CreateJob (a run of one fails).
+SPARK_COMMANDS = ("glueetl", "gluestreaming")
+RUNNABLE_COMMANDS = (*SPARK_COMMANDS, "pythonshell")
+RAY_COMMAND = "glueray"
 DEFAULT_GLUE_VERSION = "5.1"
 GLUE_VERSIONS = ("0.9", "1.0", "2.0", "3.0", "4.0", "5.0", "5.1")
 # DPUs per worker, for the MaxCapacity Glue reports for WorkerType x NumberOfWorkers.
 WORKER_DPUS = {"Standard": 1.0, "G.1X": 1.0, "G.2X": 2.0, "G.4X": 4.0, "G.8X": 8.0, "G.025X": 0.25, "Z.2X": 2.0}
 _SPARK_WORKER_TYPES = ("Standard", "G.1X", "G.2X", "G.4X", "G.8X")
+# Worker types only some commands take (the model's WorkerType documentation).
+_COMMAND_WORKER_TYPES = {"gluestreaming": ("G.025X",), RAY_COMMAND: ("Z.2X",)}
 PYTHONSHELL_CAPACITIES = (0.0625, 1.0)
 DEFAULT_SPARK_DPUS = 10.0
 MAX_TIMEOUT_MINUTES = 10080
@@ -95,7 +99,8 @@ def capacity(command: str, spec: dict[str, Any], base: dict[str, Any] | None = N
             raise InvalidInputException("Python shell jobs accept a MaxCapacity of 0.0625 or 1 DPU.")
         return {"AllocatedCapacity": 0, "MaxCapacity": dpus}
     if worker_type is not None:
-        if worker_type not in _SPARK_WORKER_TYPES:
+        allowed = _SPARK_WORKER_TYPES + _COMMAND_WORKER_TYPES.get(command, ())
+        if command in RUNNABLE_COMMANDS and worker_type not in allowed:
             kind = "Ray" if worker_type == "Z.2X" else "streaming"
             raise InvalidInputException(f"Worker Type {worker_type} is only supported for {kind} jobs.")
         minimum = 2 if worker_type != "Standard" else 1
@@ -103,7 +108,7 @@ def capacity(command: str, spec: dict[str, Any], base: dict[str, Any] | None = N
             raise InvalidInputException(
                 f"To use Worker Type {worker_type}, minimum allowed value of Number of Workers is {minimum}."
             )
-        dpus = workers * WORKER_DPUS[worker_type]
+        dpus = workers * WORKER_DPUS.get(worker_type, 1.0)
         return {
             "AllocatedCapacity": int(dpus),
             "MaxCapacity": dpus,
@@ -111,7 +116,7 @@ def capacity(command: str, spec: dict[str, Any], base: dict[str, Any] | None = N
             "NumberOfWorkers": workers,
         }
     dpus = DEFAULT_SPARK_DPUS if max_capacity is None else float(max_capacity)
-    if not 2 <= dpus <= 100 or dpus != int(dpus):
+    if command in SPARK_COMMANDS and (not 2 <= dpus <= 100 or dpus != int(dpus)):
         raise InvalidInputException("Max Capacity for a Spark job must be a whole number of DPUs from 2 to 100.")
     return {"AllocatedCapacity": int(dpus), "MaxCapacity": dpus}
 
@@ -126,21 +131,19 @@ def check_timeout(minutes: int) -> int:
 
 
 def _command(spec: dict[str, Any]) -> dict[str, Any]:
+    """The JobCommand as stored. Any name is accepted, as Glue accepts it; only names the emulator knows
+    get defaults and checks (a run of a command it cannot run fails with a message saying so)."""
     command = dict(spec.get("Command") or {})
     name = command.setdefault("Name", "glueetl")
-    if name in UNSUPPORTED_COMMANDS:
-        raise InvalidInputException(
-            f"Command '{name}' is not supported by glue-emulator yet; "
-            f"supported commands: {', '.join(RUNNABLE_COMMANDS)}."
-        )
-    if name not in RUNNABLE_COMMANDS:
-        raise InvalidInputException(
-            f"Invalid command name '{name}': use glueetl, pythonshell, gluestreaming or glueray."
-        )
-    # pythonshell runs Python 3.9 on Glue (3.6 support has ended); Spark jobs run Python 3.
-    command.setdefault("PythonVersion", "3.9" if name == "pythonshell" else "3")
-    if name == "glueetl" and command["PythonVersion"] != "3":
-        raise InvalidInputException("Spark jobs support PythonVersion 3 only.")
+    if name in SPARK_COMMANDS:
+        command.setdefault("PythonVersion", "3")
+        if command["PythonVersion"] != "3":
+            raise InvalidInputException("Spark jobs support PythonVersion 3 only.")
+    elif name == "pythonshell":  # Python 3.9 on Glue (3.6 support has ended)
+        command.setdefault("PythonVersion", "3.9")
+    elif name == RAY_COMMAND:  # Ray jobs run Python 3.9 on the Ray2.4 runtime
+        command.setdefault("PythonVersion", "3.9")
+        command.setdefault("Runtime", "Ray2.4")
     return command
 
 
@@ -154,7 +157,7 @@ def _definition(name: str, spec: dict[str, Any], created: float, previous: dict[
         version = previous["GlueVersion"]
     else:  # pythonshell on Python 3.9 is Glue "3.0", on 3.6 "1.0"
         version = ("3.0" if command["PythonVersion"] == "3.9" else "1.0") if shell else DEFAULT_GLUE_VERSION
-    if not shell and version not in GLUE_VERSIONS:
+    if command["Name"] in SPARK_COMMANDS and version not in GLUE_VERSIONS:
         raise InvalidInputException(f"Invalid GlueVersion '{version}'; valid versions: {', '.join(GLUE_VERSIONS)}.")
     retries = spec.get("MaxRetries", 0)
     if not 0 <= retries <= MAX_RETRIES:
@@ -164,7 +167,7 @@ def _definition(name: str, spec: dict[str, Any], created: float, previous: dict[
     if execution["MaxConcurrentRuns"] < 1:
         raise InvalidInputException("MaxConcurrentRuns must be at least 1.")
     execution_class = spec.get("ExecutionClass", "STANDARD")
-    if execution_class == "FLEX" and (shell or _version_key(version) < (3, 0)):
+    if execution_class == "FLEX" and (command["Name"] != "glueetl" or _version_key(version) < (3, 0)):
         raise InvalidInputException("The FLEX execution class is only available to glueetl jobs of Glue 3.0 or later.")
     job: dict[str, Any] = {"Name": name, "JobMode": spec.get("JobMode", "SCRIPT")}
     job.update({m: spec[m] for m in _KEPT_MEMBERS if m in spec})

@@ -1,23 +1,24 @@
 """The contract between the run lifecycle (runs.py) and what actually runs a script.
 
 The lifecycle hands an executor a RunSpec and a callback; the executor runs the script
-(pythonshell in a plain Python process, glueetl on a warm Spark driver) and calls back exactly
+(pythonshell in a plain Python process, glueetl and gluestreaming on a warm Spark driver) and calls back exactly
 once with the outcome. The lifecycle owns states, timeouts bookkeeping and retries; executors
 own processes.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Protocol
+from typing import Protocol
 
 
 @dataclass(frozen=True)
 class RunSpec:
     run_id: str
     job_name: str
-    command: str  # "glueetl" or "pythonshell"
+    command: str  # "glueetl", "gluestreaming" or "pythonshell"
     script: Path  # the script as a local file (resolved from Command.ScriptLocation in the local S3)
     argv: list[str]  # sys.argv as Glue builds it: [script, "--JOB_NAME", name, "--JOB_RUN_ID", id, ...]
     env: dict[str, str]  # extra environment: AWS endpoint/region/credentials pointing at the emulator

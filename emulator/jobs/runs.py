@@ -1,7 +1,8 @@
-"""Job runs: StartJobRun, GetJobRun, GetJobRuns, BatchStopJobRun, and the run lifecycle (RunManager).
+"""The job run lifecycle (RunManager); the operations on runs are in run_operations.py.
 
 A run is stored as the JobRun shape GetJobRun returns (kind "job_run", parent = job name) and moves
-STARTING -> RUNNING -> SUCCEEDED / FAILED / TIMEOUT, or -> STOPPING -> STOPPED when stopped. The
+STARTING -> RUNNING -> SUCCEEDED / FAILED / TIMEOUT, or -> STOPPING -> STOPPED when stopped; a run
+over MaxConcurrentRuns with job run queuing waits first in WAITING (queuing.py). The
 RunManager (a component) owns that lifecycle: it builds the RunSpec, hands it to the executor of
 the job's command, records the outcome, starts retry attempts, and tells subscribers
 (`on_run_ended`) when a run is over. Executors own processes (see executor.py).
@@ -10,23 +11,23 @@ the job's command, records the outcome, starts retry attempts, and tells subscri
 from __future__ import annotations
 
 import logging
-import secrets
 import shutil
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..clock import now
 from ..context import RequestContext
 from ..errors import ConcurrentRunsExceededException, EntityNotFoundException
 from ..logs.store import LogStore
-from ..pagination import paginate
 from . import arguments as args
-from . import pythonshell
-from .definitions import JOB, capacity, check_timeout, require_job
+from . import pythonshell, queuing
+from .definitions import JOB, RAY_COMMAND, RUNNABLE_COMMANDS, SPARK_COMMANDS, require_job
 from .executor import Executor, RunHandle, RunOutcome, RunSpec
+from .run_record import COPIED_FROM_JOB, new_run, new_run_id
 
 if TYPE_CHECKING:
     from ..core import Emulator
@@ -37,22 +38,6 @@ JOB_RUN = "job_run"
 ACTIVE_STATES = frozenset({"STARTING", "RUNNING", "STOPPING", "WAITING"})
 RESTART_MESSAGE = "The emulator restarted while the run was in progress"
 SHUTDOWN_MESSAGE = "The emulator shut down while the run was in progress"
-# StartJobRun members that override the job's settings for one run.
-_RUN_OVERRIDES = (
-    "Timeout",
-    "MaxCapacity",
-    "AllocatedCapacity",
-    "WorkerType",
-    "NumberOfWorkers",
-    "SecurityConfiguration",
-    "NotificationProperty",
-    "ExecutionClass",
-    "JobRunQueuingEnabled",
-    "ExecutionRoleSessionPolicy",
-)
-_COPIED_FROM_JOB = ("SecurityConfiguration", "NotificationProperty", "ExecutionClass", "JobRunQueuingEnabled")
-# Log groups Glue writes to: Spark jobs under /aws-glue/jobs, Python shell jobs under /aws-glue/python-jobs.
-_LOG_GROUPS = {"glueetl": "/aws-glue/jobs", "pythonshell": "/aws-glue/python-jobs"}
 # Executors enforce timeouts themselves; the lifecycle ends a run this long after its timeout if
 # an executor failed to report it (a safety net, not the normal path).
 _WATCHDOG_GRACE_SECONDS = 30.0
@@ -95,17 +80,18 @@ class _Active:
     running_since: float | None = None  # wall clock, for ExecutionTime
     deadline: float | None = None  # monotonic, for the watchdog
     started: float = field(default_factory=now)
+    waiting: bool = False  # WAITING for a slot of its job (job run queuing)
+    queued_at: float = field(default_factory=time.monotonic)  # the run's Timeout counts from here
 
-
-def new_run_id() -> str:
-    """`jr_` + 64 hex digits, as Glue's run ids are."""
-    return "jr_" + secrets.token_hex(32)
+    @property
+    def scope_job(self) -> tuple[str, str]:
+        return self.ctx.scope, self.job_name
 
 
 class RunManager:
     """Starts, stops and finishes job runs for one server (a component, created at server start)."""
 
-    def __init__(self, emulator: "Emulator"):
+    def __init__(self, emulator: Emulator):
         self.emulator = emulator
         self.settings = emulator.settings
         self.on_run_ended: list[Callable[[RunEnded], None]] = []
@@ -137,7 +123,8 @@ class RunManager:
 
         StartJobRun calls this; so can orchestration (triggers, workflows), passing `trigger_name`
         and `workflow`. As on AWS, a run started that way is *recorded* rather than refused when it
-        cannot start: ERROR for a deleted job, FAILED when the job is at MaxConcurrentRuns.
+        cannot start: ERROR for a deleted job, FAILED when the job is at MaxConcurrentRuns. With job
+        run queuing (JobRunQueuingEnabled), a run over the limit is stored WAITING and starts later.
         """
         orchestrated = trigger_name is not None or workflow is not None
         job = ctx.store.get(ctx.scope, JOB, "", job_name)
@@ -171,13 +158,23 @@ class RunManager:
         workflow: WorkflowRef | None,
         predecessors: list[dict[str, str]] | None,
     ) -> dict[str, Any]:
-        run = self._new_run(job, run_id, attempt, previous_run_id, arguments, overrides, trigger_name, predecessors)
-        name = job["Name"]
+        run = new_run(job, run_id, attempt, previous_run_id, arguments, overrides, trigger_name, predecessors)
+        name, most = job["Name"], job["ExecutionProperty"]["MaxConcurrentRuns"]
         with self._lock:
-            busy = sum(1 for a in self._active.values() if a.ctx.scope == ctx.scope and a.job_name == name)
-            over_limit = limit and busy >= job["ExecutionProperty"]["MaxConcurrentRuns"]
+            full = limit and self._busy(ctx.scope, name) >= most
+            # A run that may queue also queues behind runs already waiting, so none jumps the line.
+            line = any(a.waiting and a.scope_job == (ctx.scope, name) for a in self._active.values())
+            queue = limit and queuing.queuing_enabled(run) and (full or line)
+            over_limit = full and not queue
+            if queue:
+                run.update(JobRunState="WAITING", StateDetail=queuing.state_detail(name, most))
+                queuing.remember(ctx.store, ctx.scope, name, run["Id"], workflow)
             if not over_limit:
                 active = self._register(ctx, run, trigger_name, workflow)
+                active.waiting = queue
+        if queue:
+            self._ensure_monitor()  # it times out runs that wait too long, and starts them when it can
+            return run
         if over_limit:
             message = f"Concurrent runs exceeded for {name}"
             if trigger_name is None and workflow is None:
@@ -185,6 +182,10 @@ class RunManager:
             return self._record_unstarted(ctx, name, run, "FAILED", message, trigger_name, workflow, predecessors)
         self._launch(active, job, run)
         return run
+
+    def _busy(self, scope: str, job_name: str) -> int:
+        """Runs of a job holding a slot (all in progress but the WAITING ones); lock held."""
+        return sum(1 for a in self._active.values() if a.scope_job == (scope, job_name) and not a.waiting)
 
     def _register(
         self, ctx: RequestContext, run: dict[str, Any], trigger_name: str | None, workflow: WorkflowRef | None
@@ -198,43 +199,6 @@ class RunManager:
         self._active[run_id] = active
         ctx.store.put(ctx.scope, JOB_RUN, name, run_id, run)
         return active
-
-    def _new_run(
-        self,
-        job: dict[str, Any],
-        run_id: str,
-        attempt: int,
-        previous_run_id: str | None,
-        arguments: dict[str, str] | None,
-        overrides: dict[str, Any],
-        trigger_name: str | None,
-        predecessors: list[dict[str, str]] | None,
-    ) -> dict[str, Any]:
-        """The JobRun as first stored: the job's settings with the run's overrides applied."""
-        command = job["Command"]["Name"]
-        started = now()
-        run: dict[str, Any] = {"Id": run_id, "Attempt": attempt}
-        if previous_run_id:
-            run["PreviousRunId"] = previous_run_id
-        if trigger_name:
-            run["TriggerName"] = trigger_name
-        run.update(JobName=job["Name"], JobMode=job["JobMode"], StartedOn=started, LastModifiedOn=started)
-        run["JobRunState"] = "STARTING"
-        if arguments is not None:
-            run["Arguments"] = arguments
-        run["PredecessorRuns"] = predecessors or []
-        run.update(capacity(command, overrides, base=job))
-        run["ExecutionTime"] = 0
-        run["Timeout"] = check_timeout(overrides.get("Timeout", job["Timeout"]))
-        for member in _COPIED_FROM_JOB:
-            if member in overrides or member in job:
-                run[member] = overrides.get(member, job.get(member))
-        if "ExecutionRoleSessionPolicy" in overrides:
-            run["ExecutionRoleSessionPolicy"] = overrides["ExecutionRoleSessionPolicy"]
-        merged = args.merge(job, arguments)
-        run["LogGroupName"] = merged.get("--custom-logGroup-prefix") or _LOG_GROUPS[command]
-        run["GlueVersion"] = job["GlueVersion"]
-        return run
 
     def _record_unstarted(
         self,
@@ -265,8 +229,8 @@ class RunManager:
         try:
             for path, suffix in zip(active.log_files, ("output", "error")):
                 self.logs.follow(scope, f"{group}/{suffix}", active.run_id, path)
-            spec = self._spec(active, job, run)
-            handle = self._executor(job["Command"]["Name"]).submit(spec, lambda outcome: self._end(active, outcome))
+            executor = self._executor(job["Command"]["Name"])  # first: a command that cannot run says so
+            handle = executor.submit(self._spec(active, job, run), lambda outcome: self._end(active, outcome))
         except args.RunSetupError as exc:
             self._end(active, RunOutcome("FAILED", str(exc)))
             return
@@ -281,7 +245,7 @@ class RunManager:
             stop = active.stop_requested or active.discard or self._closing
             if not stop:
                 active.running_since = now()
-                active.deadline = time.monotonic() + self._timeout_seconds(active.timeout_minutes)
+                active.deadline = active.queued_at + self._timeout_seconds(active.timeout_minutes)
                 self._update(active, JobRunState="RUNNING")
             self._ensure_monitor()
         if stop:
@@ -312,7 +276,9 @@ class RunManager:
             script=script,
             argv=args.argv(script, arguments),
             env=env,
-            timeout_seconds=self._timeout_seconds(active.timeout_minutes),
+            # what is left of the Timeout after any time spent WAITING (at least a moment, to start at all)
+            timeout_seconds=max(0.001, active.queued_at + self._timeout_seconds(active.timeout_minutes)
+                                - time.monotonic()),
             log_dir=active.log_dir,
             extra_py_files=extra,
             spark_conf=args.spark_conf(arguments),
@@ -320,12 +286,23 @@ class RunManager:
         )
 
     def _executor(self, command: str) -> Executor:
+        """pythonshell in plain Python, glueetl and gluestreaming on the Spark pool; other commands cannot run."""
         if command == "pythonshell":
             return self.emulator.component(pythonshell.PythonShellExecutor)
+        if command == RAY_COMMAND:
+            raise args.RunSetupError(
+                "glue-emulator cannot run glueray (Ray) jobs: it has no Ray runtime. "
+                "Run the script with Ray locally, or make it a glueetl or pythonshell job."
+            )
+        if command not in SPARK_COMMANDS:
+            raise args.RunSetupError(
+                f"glue-emulator cannot run a job whose Command.Name is '{command}': "
+                f"it runs {', '.join(RUNNABLE_COMMANDS)} jobs."
+            )
         try:
             from .spark_pool import SparkPool
         except ImportError as exc:
-            raise args.RunSetupError(f"glueetl runs need the Spark pool, which cannot be loaded: {exc}") from None
+            raise args.RunSetupError(f"{command} runs need the Spark pool, which cannot be loaded: {exc}") from None
         return self.emulator.component(SparkPool)
 
     # -- ending -----------------------------------------------------------------------------------
@@ -342,6 +319,8 @@ class RunManager:
             self._record_end(active, outcome, closing)
         finally:
             active.recorded.set()
+        if not closing:
+            self._promote(*active.scope_job)
 
     def _record_end(self, active: _Active, outcome: RunOutcome, closing: bool) -> None:
         if active.discard:
@@ -358,10 +337,12 @@ class RunManager:
             self.logs.finish(path)
         shutil.rmtree(active.log_dir, ignore_errors=True)
         completed = now()
+        queuing.forget(active.ctx.store, active.ctx.scope, active.job_name, active.run_id)
         changes: dict[str, Any] = {
             "JobRunState": state,
             "CompletedOn": completed,
-            "ExecutionTime": int(round(completed - (active.running_since or active.started))),
+            "ExecutionTime": round(completed - active.running_since) if active.running_since else 0,
+            "StateDetail": None,  # it explained a wait that is over
         }
         if message:
             changes["ErrorMessage"] = message
@@ -384,7 +365,7 @@ class RunManager:
         else:
             overrides = {"MaxCapacity": run["MaxCapacity"]}
         overrides["Timeout"] = run["Timeout"]
-        overrides.update({m: run[m] for m in _COPIED_FROM_JOB if m in run})
+        overrides.update({m: run[m] for m in COPIED_FROM_JOB if m in run})
         try:
             self._start(
                 ctx,
@@ -417,7 +398,9 @@ class RunManager:
             run = ctx.store.get(ctx.scope, JOB_RUN, active.job_name, active.run_id)
             if run is None:
                 return None
-            run.update(changes)
+            run.update({k: v for k, v in changes.items() if v is not None})
+            for member in [k for k, v in changes.items() if v is None]:  # None removes a member
+                run.pop(member, None)
             run["LastModifiedOn"] = changes.get("CompletedOn") or now()
             ctx.store.put(ctx.scope, JOB_RUN, active.job_name, active.run_id, run)
         return run
@@ -425,7 +408,8 @@ class RunManager:
     # -- stopping ---------------------------------------------------------------------------------
 
     def stop(self, ctx: RequestContext, job_name: str, run_id: str) -> bool:
-        """Ask a run in progress to stop (STOPPING, then STOPPED); False when it is not in progress."""
+        """Ask a run in progress to stop (STOPPING, then STOPPED; a WAITING one is STOPPED at once);
+        False when it is not in progress."""
         with self._lock:
             active = self._active.get(run_id)
             if active is None or active.ctx.scope != ctx.scope or active.job_name != job_name:
@@ -433,9 +417,13 @@ class RunManager:
             if active.stop_requested:
                 return True
             active.stop_requested = True
+            waited, active.waiting = active.waiting, False
             handle = active.handle
-            self._update(active, JobRunState="STOPPING")
-        if handle is not None:  # else the run is still being handed to its executor: _launch stops it
+            if not waited:
+                self._update(active, JobRunState="STOPPING")
+        if waited:  # it never ran: nothing to stop but its place in line
+            self._end(active, RunOutcome("STOPPED"))
+        elif handle is not None:  # else the run is still being handed to its executor: _launch stops it
             handle.stop()
         return True
 
@@ -443,6 +431,11 @@ class RunManager:
         with self._lock:
             for active in actives:
                 active.discard = active.discard or discard
+            waiting = [a for a in actives if a.waiting]
+            for active in waiting:
+                active.waiting = False
+        for active in waiting:
+            self._end(active, RunOutcome("STOPPED"))
         for active in actives:
             if active.handle is not None:
                 active.handle.stop()
@@ -456,6 +449,36 @@ class RunManager:
             actives = [a for a in self._active.values() if a.ctx.scope == ctx.scope and a.job_name == job_name]
         self._stop_all(actives, discard=True, wait=10.0)
         ctx.store.delete_under(ctx.scope, JOB_RUN, job_name)
+        ctx.store.delete_under(ctx.scope, queuing.JOB_RUN_WAITING, job_name)
+
+    # -- job run queuing --------------------------------------------------------------------------
+
+    def _promote(self, scope: str, job_name: str) -> None:
+        """Start the WAITING runs of a job that free slots allow, oldest first (WAITING -> STARTING)."""
+        job = self.emulator.store.get(scope, JOB, "", job_name)
+        with self._lock:
+            if self._closing or job is None:  # a deleted job's runs are stopped by forget_job
+                return
+            line = sorted((a for a in self._active.values() if a.waiting and a.scope_job == (scope, job_name)),
+                          key=lambda a: a.queued_at)
+            chosen = line[: max(0, job["ExecutionProperty"]["MaxConcurrentRuns"] - self._busy(scope, job_name))]
+            for active in chosen:
+                active.waiting = False
+        for active in chosen:
+            queuing.forget(active.ctx.store, scope, job_name, active.run_id)
+            run = self._update(active, JobRunState="STARTING", StateDetail=None)
+            if run is not None:
+                self._launch(active, job, run)
+
+    def _expire_waiting(self, moment: float) -> None:
+        """End TIMEOUT the WAITING runs whose Timeout ran out before a slot freed."""
+        with self._lock:
+            expired = [a for a in self._active.values()
+                       if a.waiting and moment > a.queued_at + self._timeout_seconds(a.timeout_minutes)]
+            for active in expired:
+                active.waiting = False
+        for active in expired:
+            self._end(active, RunOutcome("TIMEOUT"))
 
     # -- reading ----------------------------------------------------------------------------------
 
@@ -489,26 +512,53 @@ class RunManager:
                     if active.handle is not None:
                         active.handle.stop()
                     self._end(active, RunOutcome("TIMEOUT"))
+            self._expire_waiting(moment)
+            for scope, job_name in {a.scope_job for a in actives if a.waiting}:  # after a restart, or a raised limit
+                self._promote(scope, job_name)
             self._wake.wait(_MONITOR_INTERVAL)
 
     # -- server lifecycle -------------------------------------------------------------------------
 
     def _recover(self) -> None:
-        """Runs a previous server process left in progress end now, with a message saying why."""
+        """Runs a previous server process left in progress end now, with a message saying why.
+
+        WAITING runs outside workflows wait on (the store is the truth): they start as slots free,
+        their Timeout still counted from their start.
+        """
         store = self.emulator.store
+        requeued = False
         for scope, job_name, run_id, run in store.list_scopes(JOB_RUN):
             if run["JobRunState"] not in ACTIVE_STATES:
                 continue
+            if run["JobRunState"] == "WAITING" and queuing.requeueable(store, scope, job_name, run_id):
+                self._requeue(scope, run)
+                requeued = True
+                continue
+            queuing.forget(store, scope, job_name, run_id)
             pythonshell.kill_orphan(self._runs_dir / run_id)
             stamp = now()
             run.update(
                 JobRunState="STOPPED" if run["JobRunState"] == "STOPPING" else "FAILED",
                 ErrorMessage=RESTART_MESSAGE,
-                ExecutionTime=int(round(max(0.0, run["LastModifiedOn"] - run["StartedOn"]))),
+                ExecutionTime=round(max(0.0, run["LastModifiedOn"] - run["StartedOn"])),
                 LastModifiedOn=stamp,
                 CompletedOn=stamp,
             )
             store.put(scope, JOB_RUN, job_name, run_id, run)
+        if requeued:  # once the server is up (the orchestration engine listens for their ends by then)
+            timer = threading.Timer(_MONITOR_INTERVAL, self._ensure_monitor)
+            timer.daemon = True
+            timer.start()
+
+    def _requeue(self, scope: str, run: dict[str, Any]) -> None:
+        account, _, region = scope.partition("/")
+        ctx = RequestContext(account, region, f"requeue-{run['Id']}", self.emulator)
+        log_dir = self._runs_dir / run["Id"]
+        waited = max(0.0, now() - run["StartedOn"])
+        self._active[run["Id"]] = _Active(
+            ctx, run["JobName"], run["Id"], log_dir, (log_dir / "output", log_dir / "error"), run["Timeout"],
+            run.get("TriggerName"), None, waiting=True, queued_at=time.monotonic() - waited,
+        )
 
     def reset(self) -> None:
         """Emulator reset: runs in progress are stopped and leave nothing behind."""
@@ -518,65 +568,10 @@ class RunManager:
         shutil.rmtree(self._runs_dir, ignore_errors=True)
 
     def shutdown(self) -> None:
-        """Server shutdown: runs in progress end FAILED (a restart would find them so anyway)."""
+        """Server shutdown: runs in progress end FAILED (a restart would find them so anyway); WAITING
+        runs stay WAITING in the store, for the next server to start."""
         with self._lock:
             self._closing = True
-            actives = list(self._active.values())
+            actives = [a for a in self._active.values() if not a.waiting]
         self._wake.set()
         self._stop_all(actives, discard=False, wait=5.0)
-
-
-def _manager(ctx: RequestContext) -> RunManager:
-    return ctx.emulator.component(RunManager)
-
-
-# -- operations -----------------------------------------------------------------------------------
-
-
-def start_job_run(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    run = _manager(ctx).start(
-        ctx,
-        params["JobName"],
-        arguments=params.get("Arguments"),
-        overrides={member: params[member] for member in _RUN_OVERRIDES if member in params},
-        previous_run_id=params.get("JobRunId"),
-    )
-    return {"JobRunId": run["Id"]}
-
-
-def get_job_run(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    return {"JobRun": _manager(ctx).require_run(ctx, params["JobName"], params["RunId"])}
-
-
-def get_job_runs(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    """Runs newest first (as AWS returns them), at most 200 a page."""
-    name = params["JobName"]
-    require_job(ctx, name)
-    runs = [run for _, run in ctx.store.list(ctx.scope, JOB_RUN, name)]
-    newest_first = lambda run: [-run["StartedOn"], run["Id"]]  # noqa: E731
-    runs.sort(key=newest_first)
-    page, token = paginate(runs, params.get("NextToken"), params.get("MaxResults"), 200, key=newest_first)
-    result: dict[str, Any] = {"JobRuns": page}
-    if token:
-        result["NextToken"] = token
-    return result
-
-
-def batch_stop_job_run(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    """Stop runs in progress; ids that are unknown or already finished are reported in Errors."""
-    name, manager = params["JobName"], _manager(ctx)
-    stopped, errors = [], []
-    for run_id in params["JobRunIds"]:
-        run = ctx.store.get(ctx.scope, JOB_RUN, name, run_id)
-        if run is not None and manager.stop(ctx, name, run_id):
-            stopped.append({"JobName": name, "JobRunId": run_id})
-            continue
-        if run is None:
-            detail = {"ErrorCode": "EntityNotFoundException", "ErrorMessage": f"Job run {run_id} not found"}
-        else:
-            detail = {
-                "ErrorCode": "InvalidInputException",
-                "ErrorMessage": f"Job run {run_id} cannot be stopped: it is {run['JobRunState']}",
-            }
-        errors.append({"JobName": name, "JobRunId": run_id, "ErrorDetail": detail})
-    return {"SuccessfulSubmissions": stopped, "Errors": errors}

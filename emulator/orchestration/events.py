@@ -52,7 +52,7 @@ def _condition(trigger: dict[str, Any]) -> tuple[int, int]:
 class EventBatcher:
     """Holds EVENT triggers' pending events (in the store) and starts runs when a batch is complete."""
 
-    def __init__(self, emulator: "Emulator"):
+    def __init__(self, emulator: Emulator):
         self.emulator = emulator
         self.engine = emulator.component(Engine)
         self.clock = emulator.component(Clock)
@@ -107,7 +107,7 @@ class EventBatcher:
                         pass
 
 
-def handle_http(emulator: "Emulator", request: Request, workflow: str) -> Response:
+def handle_http(emulator: Emulator, request: Request, workflow: str) -> Response:
     """The emulator endpoint an event reaches a workflow by (see the module's docstring)."""
     request_id = str(uuid.uuid4())
     try:

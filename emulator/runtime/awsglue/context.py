@@ -296,6 +296,12 @@ class GlueContext(SQLContext):
     def currentTimeMillis(self) -> int:
         return int(time.time() * 1000)
 
+    def forEachBatch(self, frame: DataFrame, batch_function: Any, options: dict = {}) -> None:
+        """Streaming ETL: `batch_function(df, batch_id)` over each micro-batch until the query ends (_streaming.py)."""
+        from awsglue import _streaming
+
+        _streaming.for_each_batch(frame, batch_function, options)
+
 
 def _database_argument(database: str | None, kwargs: dict) -> str:
     """`name_space=` is Glue's older spelling of `database=`."""
