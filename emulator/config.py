@@ -77,7 +77,6 @@ class Settings:
     # The secret job runs sign their boto3 calls with (access key id = the run's account): made afresh
     # by each server, so only its own runs know it.
     run_secret: str = field(default_factory=lambda: secrets.token_urlsafe(24), repr=False)
-
     # Total bytes of log event messages kept (all groups); past it the oldest events are dropped. 0: no cap.
     logs_max_bytes: int = 1024**3
 
