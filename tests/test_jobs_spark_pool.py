@@ -110,7 +110,8 @@ def run(pool: SparkPool, tmp_path: Path, source: str, **kwargs: object) -> Submi
 
 
 def succeeded(submitted: Submitted) -> Submitted:
-    outcome = submitted.outcomes[0]
+    """The run, once it has ended SUCCEEDED (its error log in the failure message otherwise)."""
+    outcome = submitted.wait()
     assert outcome == RunOutcome("SUCCEEDED"), (outcome, submitted.log("error")[-3000:])
     return submitted
 

@@ -461,11 +461,14 @@ class DynamicFrame:
         parse = unbox_parser(format, options)
         segments = C.parse_path(path)
 
-        def unboxed(rec: dict) -> dict:
-            _update_path(rec, segments, parse)
-            return rec
+        def unboxed(item: dict) -> dict:
+            try:
+                _update_path(item["record"], segments, parse)
+            except Exception as exc:  # a value that does not parse is an error record, not a failed job
+                _mark_error(item, exc)
+            return item
 
-        return self.mapPartitionsWithIndex(lambda _, items: ({**i, "record": unboxed(i["record"])} for i in items),
+        return self.mapPartitionsWithIndex(lambda _, items: map(unboxed, items),
                                            True, transformation_ctx, info, stageThreshold, totalThreshold)
 
     def spigot(self, path: str, options: dict | None = None, transformation_ctx: str = "", info: str = "",
@@ -816,13 +819,12 @@ class DynamicFrameCollection:
     def flatmap(self, f: Callable[[DynamicFrame, str], Any], transformation_ctx: str = ""
                 ) -> "DynamicFrameCollection":
         result: dict[str, DynamicFrame] = {}
-        for key, frame in self._df_dict.items():
-            mapped = f(frame, transformation_ctx + ":" + key)
-            if isinstance(mapped, DynamicFrameCollection):
-                for inner_key, inner in mapped._df_dict.items():
-                    result[key + "_" + inner_key] = inner
-            elif isinstance(mapped, DynamicFrame):
-                result[key] = mapped
+        for frame in self._df_dict.values():
+            mapped = f(frame, transformation_ctx + ":" + frame.name)
+            if isinstance(mapped, DynamicFrameCollection):  # keyed as aws-glue-libs does: by its own keys,
+                result.update(mapped._df_dict)
+            elif isinstance(mapped, DynamicFrame):  # ... and a frame by its name
+                result[mapped.name] = mapped
             else:
                 raise TypeError("Function argument to flatmap must return DynamicFrame or DynamicFrameCollection."
                                 " Got " + str(type(mapped)))
