@@ -99,7 +99,7 @@ def test_doctor_on_a_machine_with_everything(tmp_path: Path):
     assert result.returncode == 0, result.stdout + result.stderr
     lines = result.stdout.splitlines()
     assert lines[0].startswith("glue-emulator ") and lines[0].endswith(" doctor")
-    assert f"  {'OK' if java.major == 17 else 'WARN':<8} java: Java {java.version} ({java.path})" in lines[2]
+    assert f"  {'OK' if java.major == 17 else 'WARN':<8} java: Java {java.version} ({java.path})" in lines
     assert any(line.startswith("  OK       pyspark: PySpark 3.5.") for line in lines)
     assert f"  OK       data dir: {tmp_path / '.glue-emulator'} (will be created, writable, " in result.stdout
     assert "  OK       port: --port 0: a free port is picked at start" in lines

@@ -40,7 +40,7 @@ def test_health_and_runs_say_java_17_is_missing_and_how_to_install_it(tmp_path: 
         assert run["JobRunState"] == "FAILED"
         message = run["ErrorMessage"]
         assert message.startswith(f"The Spark driver could not start: {MISSING}. Install Java 17 (")
-        assert "macOS: brew install openjdk@17" in message and "or set JAVA_HOME to a Java 17 installation" in message
+        assert "macOS: brew install openjdk@17" in message and "or point JAVA_HOME at one and restart" in message
 
         # Python shell jobs need no Java: they still run.
         glue.create_job(Name="shell", Role="arn:aws:iam::123456789012:role/Glue",

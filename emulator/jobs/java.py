@@ -19,8 +19,7 @@ from pathlib import Path
 # How to get Java 17, per operating system, for error messages and the doctor.
 INSTALL_HELP = (
     "Install Java 17 (Debian/Ubuntu: sudo apt-get install openjdk-17-jre-headless; Fedora/RHEL: sudo dnf install "
-    "java-17-openjdk-headless; macOS: brew install openjdk@17) or set JAVA_HOME to a Java 17 installation, "
-    "then restart glue-emulator"
+    "java-17-openjdk-headless; macOS: brew install openjdk@17), or point JAVA_HOME at one and restart glue-emulator"
 )
 # `java -version` prints e.g. `openjdk version "17.0.15" 2025-04-15` or `java version "1.8.0_402"`.
 _VERSION = re.compile(r'version "([^"]+)"')

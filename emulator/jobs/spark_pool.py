@@ -147,7 +147,8 @@ class SparkPool:
         comes with a "reason" (Java missing, or why the last driver failed to start) and how to fix it.
         """
         with self._lock:
-            problem = _without_java(self._java) if self._java is not None else None
+            # Looked for again while missing: a java installed on PATH since serves the next run.
+            problem = self._java_problem() if self._java is not None else None
             states = {w.state for w in self._workers}
             if problem is None and self._start_problem is not None and not states & {"idle", "busy"}:
                 problem = self._start_problem
@@ -163,7 +164,7 @@ class SparkPool:
             self._java = find_java()
             if self._java.problem is None:
                 log.info("Spark drivers run on Java %s (%s)", self._java.version, self._java.path)
-        return _without_java(self._java)
+        return f"{self._java.problem}. {INSTALL_HELP}." if self._java.problem else None
 
     # -- for tests and benchmarks ------------------------------------------------------------------
 
@@ -355,11 +356,6 @@ class SparkPool:
         if worker.start_error and java:
             return f"{worker.start_error} ({java.group(1)})"
         return worker.start_error or text[-_LOG_TAIL:].strip() or how_it_ended(worker.process.returncode)
-
-
-def _without_java(java: Java) -> str | None:
-    """What is missing and how to install it, when `java` is not usable."""
-    return f"{java.problem}. {INSTALL_HELP}." if java.problem else None
 
 
 def _request(spec: RunSpec) -> dict[str, Any]:
