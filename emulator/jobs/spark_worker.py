@@ -571,7 +571,11 @@ def main(argv: list[str]) -> int:
     # the emulator's awsglue library is, ahead of any awsglue installed in the environment.
     from emulator.runtime import PATH as glue_library
 
-    sys.path[:] = [glue_library] + [p for p in sys.path if p and p != config.get("source_root")]
+    path = [p for p in sys.path if p]
+    # Only the bootstrap's own copy (the first): an installed emulator's source root is site-packages itself.
+    if config.get("source_root") in path:
+        path.remove(config["source_root"])
+    sys.path[:] = [glue_library, *path]
     try:
         driver = WarmDriver(config)
     except BaseException as exc:
