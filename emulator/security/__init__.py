@@ -28,6 +28,7 @@ from .hosts import HostPolicy
 from .signatures import AuthFailure, SignatureChecker
 
 CUSTOM_HEADER = "X-Glue-Emulator"
+_MAX_HASHED_BODY = 64 * 1024 * 1024
 _SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
 
@@ -46,7 +47,9 @@ class Gate:
 
     def __init__(self, settings: Settings):
         self.hosts = HostPolicy(settings.allowed_hosts, settings.host)
-        self.max_body = settings.max_json_body
+        # Bodies are hashed whole; past this size (far above any JSON or query API's limit) they are not
+        # read, so their signature fails rather than the server buffering gigabytes.
+        self.max_body = max(settings.max_json_body, _MAX_HASHED_BODY)
         self.checker: SignatureChecker | None = None
         if settings.verify_sigv4:
             if not settings.credentials:
@@ -109,12 +112,14 @@ def _raw_target(environ: Mapping[str, Any]) -> str:
     return raw
 
 
-def _read_body(environ: dict[str, Any], limit: int) -> bytes:
-    """The body (to hash it), put back for the handler; at most `limit` + 1 bytes are read."""
+def _read_body(environ: dict[str, Any], limit: int) -> bytes | None:
+    """The body (to hash it), put back for the handler; None (not read) when over `limit` bytes."""
     try:
         length = int(environ.get("CONTENT_LENGTH") or 0)
     except ValueError:
         length = 0
-    body = environ["wsgi.input"].read(min(length, limit + 1)) if length > 0 else b""
+    if length > limit:
+        return None
+    body = environ["wsgi.input"].read(length) if length > 0 else b""
     environ["wsgi.input"] = io.BytesIO(body)
     return body

@@ -228,7 +228,8 @@ class SignatureChecker:
         """Check one request; returns its signature fields, raises AuthFailure.
 
         `raw_path`/`raw_query`: the request target as sent (percent-encoded); `body`: the payload for
-        services that sign its hash (None for S3, which signs x-amz-content-sha256); `expected_service`:
+        services that sign its hash (None: not read, for S3, which signs x-amz-content-sha256, or because
+        it is too large to hash); `expected_service`:
         the signing name the route serves (None: any, for the emulator's own endpoints).
         """
         query = _parse_query(raw_query)
@@ -301,4 +302,6 @@ def _payload_hash(signed: SignedRequest, headers: Mapping[str, str], body: bytes
         if signed.presigned:
             return "UNSIGNED-PAYLOAD"
         raise AuthFailure("incomplete", "Missing required header for this request: x-amz-content-sha256")
-    return sha256(body or b"").hexdigest()
+    if body is None:
+        raise AuthFailure("incomplete", "The request body is too large to verify its signature")
+    return sha256(body).hexdigest()
