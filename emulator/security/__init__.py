@@ -30,6 +30,7 @@ from .signatures import AuthFailure, SignatureChecker
 CUSTOM_HEADER = "X-Glue-Emulator"
 _MAX_HASHED_BODY = 64 * 1024 * 1024
 _SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+_JSON_TYPES = ("application/json", "application/x-amz-json-1.1")
 
 
 @dataclass
@@ -88,9 +89,9 @@ class Gate:
 
 
 def _deliberate(environ: Mapping[str, Any]) -> bool:
+    """Whether a request carries what no cross-site simple request can: a JSON content type or our header."""
     content_type = environ.get("CONTENT_TYPE", "").partition(";")[0].strip().lower()
-    return "HTTP_X_GLUE_EMULATOR" in environ or content_type in ("application/json",
-                                                                        "application/x-amz-json-1.1")
+    return "HTTP_X_GLUE_EMULATOR" in environ or content_type in _JSON_TYPES
 
 
 def _header_name(key: str) -> str | None:
