@@ -48,7 +48,8 @@ class AuthFailure(Exception):
 
     `reason` is one of: missing (unsigned), incomplete (malformed signature fields), unknown_key,
     mismatch, wrong_service, skewed (header date off by more than 15 minutes), expired (presigned URL),
-    bad_expires, unsupported (SigV2/SigV4A). `fields` are the details S3 adds to its error document.
+    bad_expires, unsupported (SigV2/SigV4A), no_payload_hash (S3 without x-amz-content-sha256).
+    `fields` are the details S3 adds to its error document.
     """
 
     def __init__(self, reason: str, message: str, **fields: str):
@@ -301,7 +302,7 @@ def _payload_hash(signed: SignedRequest, headers: Mapping[str, str], body: bytes
             return declared
         if signed.presigned:
             return "UNSIGNED-PAYLOAD"
-        raise AuthFailure("incomplete", "Missing required header for this request: x-amz-content-sha256")
+        raise AuthFailure("no_payload_hash", "Missing required header for this request: x-amz-content-sha256")
     if body is None:
         raise AuthFailure("incomplete", "The request body is too large to verify its signature")
     return sha256(body).hexdigest()
