@@ -341,3 +341,17 @@ def test_checker_refuses_sigv2_and_malformed_fields():
     with pytest.raises(AuthFailure) as caught:
         checker.verify("GET", "/", "AWSAccessKeyId=AKID&Signature=x&Expires=1", {"Host": "localhost"}, b"")
     assert caught.value.reason == "unsupported"
+
+
+def test_run_secret_is_accepted_beside_a_configured_account_key():
+    """Runs of account 111122223333 sign with the run secret even when that key id is configured."""
+    checker = SignatureChecker({"111122223333": "configured"}, run_secret="per-server")
+    for secret in ("configured", "per-server"):
+        request = AWSRequest("POST", "http://localhost/", data=b"{}", headers={"X-Amz-Target": "AWSGlue.GetDatabases"})
+        SigV4Auth(Credentials("111122223333", secret), "glue", "us-east-1").add_auth(request)
+        headers = {"Host": "localhost", **dict(request.headers.items())}
+        assert checker.verify("POST", "/", "", headers, b"{}", "glue").access_key == "111122223333"
+    SigV4Auth(Credentials("111122223333", "other"), "glue", "us-east-1").add_auth(request)
+    with pytest.raises(AuthFailure) as caught:
+        checker.verify("POST", "/", "", {"Host": "localhost", **dict(request.headers.items())}, b"{}", "glue")
+    assert caught.value.reason == "mismatch"

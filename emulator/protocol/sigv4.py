@@ -1,7 +1,7 @@
 """The SigV4 credential scope of a request: who (account) asks where (region) for what (service).
 
-Any credentials are accepted and signatures are not checked: the emulator only needs the scope
-to keep state apart per account and region and to route by service.
+The scope keeps state apart per account and region and routes by service. Signatures are checked
+only with GLUE_EMULATOR_VERIFY_SIGV4=1, before any protocol sees the request (security/signatures.py).
 """
 
 from __future__ import annotations

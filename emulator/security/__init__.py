@@ -28,7 +28,9 @@ from .hosts import HostPolicy
 from .signatures import AuthFailure, SignatureChecker
 
 CUSTOM_HEADER = "X-Glue-Emulator"
+_MAX_HASHED_BODY = 64 * 1024 * 1024
 _SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+_JSON_TYPES = ("application/json", "application/x-amz-json-1.1")
 
 
 @dataclass
@@ -46,7 +48,9 @@ class Gate:
 
     def __init__(self, settings: Settings):
         self.hosts = HostPolicy(settings.allowed_hosts, settings.host)
-        self.max_body = settings.max_json_body
+        # Bodies are hashed whole; past this size (far above any JSON or query API's limit) they are not
+        # read, so their signature fails rather than the server buffering gigabytes.
+        self.max_body = max(settings.max_json_body, _MAX_HASHED_BODY)
         self.checker: SignatureChecker | None = None
         if settings.verify_sigv4:
             if not settings.credentials:
@@ -85,9 +89,9 @@ class Gate:
 
 
 def _deliberate(environ: Mapping[str, Any]) -> bool:
+    """Whether a request carries what no cross-site simple request can: a JSON content type or our header."""
     content_type = environ.get("CONTENT_TYPE", "").partition(";")[0].strip().lower()
-    return "HTTP_X_GLUE_EMULATOR" in environ or content_type in ("application/json",
-                                                                        "application/x-amz-json-1.1")
+    return "HTTP_X_GLUE_EMULATOR" in environ or content_type in _JSON_TYPES
 
 
 def _header_name(key: str) -> str | None:
@@ -109,12 +113,14 @@ def _raw_target(environ: Mapping[str, Any]) -> str:
     return raw
 
 
-def _read_body(environ: dict[str, Any], limit: int) -> bytes:
-    """The body (to hash it), put back for the handler; at most `limit` + 1 bytes are read."""
+def _read_body(environ: dict[str, Any], limit: int) -> bytes | None:
+    """The body (to hash it), put back for the handler; None (not read) when over `limit` bytes."""
     try:
         length = int(environ.get("CONTENT_LENGTH") or 0)
     except ValueError:
         length = 0
-    body = environ["wsgi.input"].read(min(length, limit + 1)) if length > 0 else b""
+    if length > limit:
+        return None
+    body = environ["wsgi.input"].read(length) if length > 0 else b""
     environ["wsgi.input"] = io.BytesIO(body)
     return body

@@ -48,7 +48,8 @@ class AuthFailure(Exception):
 
     `reason` is one of: missing (unsigned), incomplete (malformed signature fields), unknown_key,
     mismatch, wrong_service, skewed (header date off by more than 15 minutes), expired (presigned URL),
-    bad_expires, unsupported (SigV2/SigV4A). `fields` are the details S3 adds to its error document.
+    bad_expires, unsupported (SigV2/SigV4A), no_payload_hash (S3 without x-amz-content-sha256).
+    `fields` are the details S3 adds to its error document.
     """
 
     def __init__(self, reason: str, message: str, **fields: str):
@@ -197,22 +198,23 @@ def _iso(epoch: float) -> str:
 class SignatureChecker:
     """Verifies requests against the accepted key pairs (`credentials`: access key id -> secret).
 
-    `run_secret` is also accepted with any 12-digit access key id: the credentials the emulator gives
-    its own job runs (the key id is the run's account).
+    `run_secret` is also accepted with any 12-digit access key id (besides its configured secret, if any):
+    the credentials the emulator gives its own job runs (the key id is the run's account).
     """
 
     def __init__(self, credentials: Mapping[str, str], run_secret: str | None = None):
         self._credentials = dict(credentials)
         self._run_secret = run_secret
 
-    def _secret(self, access_key: str) -> str:
-        secret = self._credentials.get(access_key)
-        if secret is None and self._run_secret and len(access_key) == 12 and access_key.isdigit():
-            secret = self._run_secret
-        if secret is None:
+    def _secrets(self, access_key: str) -> list[str]:
+        """The secrets a key id may sign with: its configured one, and the runs' one for an account id."""
+        secrets = [self._credentials[access_key]] if access_key in self._credentials else []
+        if self._run_secret and len(access_key) == 12 and access_key.isdigit():
+            secrets.append(self._run_secret)
+        if not secrets:
             raise AuthFailure("unknown_key", "The security token included in the request is invalid.",
                               AWSAccessKeyId=access_key)
-        return secret
+        return secrets
 
     def verify(
         self,
@@ -227,7 +229,8 @@ class SignatureChecker:
         """Check one request; returns its signature fields, raises AuthFailure.
 
         `raw_path`/`raw_query`: the request target as sent (percent-encoded); `body`: the payload for
-        services that sign its hash (None for S3, which signs x-amz-content-sha256); `expected_service`:
+        services that sign its hash (None: not read, for S3, which signs x-amz-content-sha256, or because
+        it is too large to hash); `expected_service`:
         the signing name the route serves (None: any, for the emulator's own endpoints).
         """
         query = _parse_query(raw_query)
@@ -252,7 +255,7 @@ class SignatureChecker:
     ) -> SignedRequest:
         headers = {name: values[0] for name, values in received.items()}
         signed = read_signature(headers, query)
-        secret = self._secret(signed.access_key)
+        secrets = self._secrets(signed.access_key)
         _check_time(signed, time.time() if now is None else now)
         if expected_service is not None and signed.service != expected_service:
             raise AuthFailure("wrong_service", f"Credential should be scoped to correct service: '{expected_service}'.")
@@ -266,19 +269,20 @@ class SignatureChecker:
         if signed.presigned:
             query = [(k, v) for k, v in query if k != "X-Amz-Signature"]
         payload_hash = _payload_hash(signed, headers, body)
-        verifier = _Verifier(secret, signed, header_map, payload_hash)
-        canonical, string_to_sign, expected = verifier.compute(method, raw_path or "/", query, signed.date)
-        if not hmac.compare_digest(expected, signed.signature):
-            raise AuthFailure(
-                "mismatch",
-                "The request signature we calculated does not match the signature you provided. Check your key "
-                "and signing method.",
-                AWSAccessKeyId=signed.access_key,
-                StringToSign=string_to_sign,
-                SignatureProvided=signed.signature,
-                CanonicalRequest=canonical,
-            )
-        return signed
+        for secret in secrets:
+            verifier = _Verifier(secret, signed, header_map, payload_hash)
+            canonical, string_to_sign, expected = verifier.compute(method, raw_path or "/", query, signed.date)
+            if hmac.compare_digest(expected, signed.signature):
+                return signed
+        raise AuthFailure(
+            "mismatch",
+            "The request signature we calculated does not match the signature you provided. Check your key "
+            "and signing method.",
+            AWSAccessKeyId=signed.access_key,
+            StringToSign=string_to_sign,
+            SignatureProvided=signed.signature,
+            CanonicalRequest=canonical,
+        )
 
 
 def _parse_query(raw_query: str) -> list[tuple[str, str]]:
@@ -298,5 +302,7 @@ def _payload_hash(signed: SignedRequest, headers: Mapping[str, str], body: bytes
             return declared
         if signed.presigned:
             return "UNSIGNED-PAYLOAD"
-        raise AuthFailure("incomplete", "Missing required header for this request: x-amz-content-sha256")
-    return sha256(body or b"").hexdigest()
+        raise AuthFailure("no_payload_hash", "Missing required header for this request: x-amz-content-sha256")
+    if body is None:
+        raise AuthFailure("incomplete", "The request body is too large to verify its signature")
+    return sha256(body).hexdigest()
