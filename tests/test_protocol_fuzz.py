@@ -35,7 +35,7 @@ NAMES = ["fz1", "fz2", "fz_3"]
 WORDS = NAMES + [
     "s3://fz-bucket/fz/", "arn:aws:iam::123456789012:role/fz", "123456789012", "fz1/fz2", "*", "1", "x=1",
     "2024-01-01", "string", "FZ 1", "{}", "fz1.fz2", "ab12cd34-ab12-cd34-ef56-ab12cd34ef56", "jr_0123456789abcdef",
-    "fz1 = '1'", "int", "glue.fz", "us-east-1",
+    "fz1 = '1'", "int", "glue.fz", "us-east-1", "fz\x1f1", "fz\x001", "ünï \U0001f600", "%2F", "../fz",
 ]
 MALFORMED_KINDS = (
     "unknown_member", "wrong_type", "missing_required", "huge_string", "deep", "integral_floats",
@@ -192,10 +192,12 @@ class Client:
         self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
 
     def post(self, target: str, body: bytes, content_type: str) -> tuple[int, str, bytes]:
-        headers = {"X-Amz-Target": target, "Content-Type": content_type}
+        return self.send("POST", "/", body, {"X-Amz-Target": target, "Content-Type": content_type})
+
+    def send(self, method: str, path: str, body: bytes, headers: dict[str, str]) -> tuple[int, str, bytes]:
         for attempt in range(2):
             try:
-                self.conn.request("POST", "/", body, headers)
+                self.conn.request(method, path, body, headers)
                 response = self.conn.getresponse()
                 return response.status, response.getheader("Content-Type", ""), response.read()
             except (ConnectionError, http.client.HTTPException):
@@ -206,11 +208,20 @@ class Client:
         raise AssertionError("unreachable")
 
 
-def problem(status: int, content_type: str, raw: bytes) -> str | None:
+def emulator_endpoint_requests(rng: random.Random) -> list[tuple[str, str, bytes]]:
+    """(method, path, body) to the emulator's own endpoints (never reset: the state must survive)."""
+    paths = ["/_emulator/workflows/fz1/events", "/_emulator/jobs/fz1/bookmark", "/_emulator/health",
+             "/_emulator/fz", "/_emulator/workflows/%ff/events", "/_emulator/jobs/%C3%A9/bookmark"]
+    bodies = [b"", b"{}", b'{"RunId": "jr_x", "JobBookmark": "{}"}', b'{"id": "e1", "source": "fz"}', b"[1]",
+              b"[" * 3000, b"[" * 500 + b"]" * 500, b'{"a": "\\udc80"}', b"\xff\xfe", b'{"a": NaN}', b"h" * 100_000]
+    return [(rng.choice(["GET", "POST", "PUT", "DELETE"]), rng.choice(paths), rng.choice(bodies)) for _ in range(150)]
+
+
+def problem(status: int, content_type: str, raw: bytes, json_type: str = JSON_TYPE) -> str | None:
     """What is wrong with one answer, if anything: a 5xx (but 501), or a body not AWS-shaped JSON."""
     if status >= 500 and status != 501:
         return f"status {status}"
-    if content_type != JSON_TYPE:
+    if json_type not in content_type:
         return f"content type {content_type!r}"
     try:
         body = json.loads(raw)
@@ -273,6 +284,12 @@ def test_no_request_gets_a_5xx_and_state_survives(server):
             wrong = problem(status, answer_type, raw)
             if wrong:
                 found.setdefault((operation, wrong), f"{body[:300]!r} -> {raw[:300]!r}")
+    for method, path, body in emulator_endpoint_requests(rng):
+        status, answer_type, raw = client.send(method, path, body, {"Content-Type": "application/json"})
+        sent += 1
+        wrong = problem(status, answer_type, raw, json_type="json")
+        if wrong:
+            found.setdefault((f"{method} {path}", wrong), f"{body[:300]!r} -> {raw[:300]!r}")
     elapsed = time.monotonic() - started
     print(f"fuzz: {sent} requests in {elapsed:.1f} s, {len(found)} kinds of failure")
     assert not found, "\n".join(f"{op}: {what}: {example}" for (op, what), example in sorted(found.items()))
