@@ -25,6 +25,7 @@ class RunSpec:
     log_dir: Path  # where the executor writes the run's stdout ("output") and stderr ("error")
     extra_py_files: list[Path] = field(default_factory=list)
     spark_conf: dict[str, str] = field(default_factory=dict)
+    memory_bytes: int | None = None  # the run's memory as Glue sizes it (pythonshell: MaxCapacity x 16 GB)
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ from . import arguments as args
 from . import pythonshell
 from .definitions import JOB, capacity, check_timeout, require_job
 from .executor import Executor, RunHandle, RunOutcome, RunSpec
+from .processes import memory_limit
 
 if TYPE_CHECKING:
     from ..core import Emulator
@@ -316,6 +317,7 @@ class RunManager:
             log_dir=active.log_dir,
             extra_py_files=extra,
             spark_conf=args.spark_conf(arguments),
+            memory_bytes=memory_limit(run.get("MaxCapacity")) if job["Command"]["Name"] == "pythonshell" else None,
         )
 
     def _executor(self, command: str) -> Executor:
