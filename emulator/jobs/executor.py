@@ -27,6 +27,7 @@ class RunSpec:
     extra_py_files: list[Path] = field(default_factory=list)
     spark_conf: dict[str, str] = field(default_factory=dict)
     python_version: str = "3"  # the job's Command.PythonVersion ("3.9" for a pythonshell job by default)
+    memory_bytes: int | None = None  # the run's memory as Glue sizes it (pythonshell: MaxCapacity x 16 GB)
 
 
 @dataclass(frozen=True)

@@ -2,8 +2,11 @@
 
 The script is copied into a fresh working directory and run as `__main__` by a small bootstrap
 that records an uncaught exception the way Glue reports it ("ZeroDivisionError: division by zero")
-after printing its traceback to stderr. The process gets its own session, so stopping or timing
-out a run kills everything it started. stdout and stderr are copied into the run's log files up to
+after printing its traceback to stderr. The process gets its own session and reaps its orphans
+(processes.py), so a run's whole process tree ends with it: when the script ends, and when the run
+is stopped or times out, even processes that left the session with setsid. Its memory is limited
+(RLIMIT_DATA) to what Glue gives the run's MaxCapacity (0.0625 DPU: 1 GB, 1 DPU: 16 GB); running out
+fails the run with a MemoryError message saying so. stdout and stderr are copied into the run's log files up to
 a cap, so a script printing without end cannot fill the disk. A `pid` file in the log directory
 lets a restarted server kill a run its killed predecessor left behind (`kill_orphan`).
 """
@@ -22,6 +25,7 @@ import time
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Callable
 
+from . import processes
 from .executor import RunOutcome, RunSpec
 
 if TYPE_CHECKING:
@@ -43,23 +47,33 @@ _PID_FILE = "pid"
 # Runs the script as __main__ with sys.argv as Glue builds it; on an uncaught exception prints the
 # traceback (without these bootstrap frames) and writes "Type: message" to the result file.
 _BOOTSTRAP = r"""
-import os, runpy, sys, traceback
-result_path, script = sys.argv[1], sys.argv[2]
-sys.argv = sys.argv[2:]
+import importlib.util, os, resource, runpy, signal, sys, traceback
+result_path, helpers, memory, script = sys.argv[1:5]
+spec = importlib.util.spec_from_file_location("_glue_emulator_processes", helpers)
+processes = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(processes)
+processes.become_subreaper()
+if int(memory):
+    resource.setrlimit(resource.RLIMIT_DATA, (int(memory), int(memory)))
+signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+sys.argv = sys.argv[4:]
 sys.path[0] = os.path.dirname(script)
 try:
-    runpy.run_path(script, run_name="__main__")
-except SystemExit:
-    raise
-except BaseException as exc:
-    tb = exc.__traceback__
-    while tb is not None and tb.tb_frame.f_code.co_filename != script:
-        tb = tb.tb_next
-    traceback.print_exception(type(exc), exc, tb)
-    text = str(exc)
-    with open(result_path, "w", encoding="utf-8") as out:
-        out.write(type(exc).__name__ + (": " + text if text else ""))
-    sys.exit(1)
+    try:
+        runpy.run_path(script, run_name="__main__")
+    except SystemExit:
+        raise
+    except BaseException as exc:
+        tb = exc.__traceback__
+        while tb is not None and tb.tb_frame.f_code.co_filename != script:
+            tb = tb.tb_next
+        traceback.print_exception(type(exc), exc, tb)
+        text = str(exc)
+        with open(result_path, "w", encoding="utf-8") as out:
+            out.write(type(exc).__name__ + (": " + text if text else ""))
+        sys.exit(1)
+finally:
+    processes.reap(processes.kill_tree(os.getpid(), include_root=False))
 """
 
 
@@ -80,6 +94,7 @@ def kill_orphan(log_dir: Path) -> None:
     except (OSError, ValueError):
         return
     if _start_time(pid) == started:
+        processes.kill_tree(pid)  # what left the session is still below the root, which reaps orphans
         try:
             os.killpg(pid, signal.SIGKILL)
         except OSError:
@@ -156,7 +171,8 @@ class _ShellRun:
         spec.log_dir.mkdir(parents=True, exist_ok=True)
         _note_python_version(spec)
         self._result = spec.log_dir / _RESULT_FILE
-        command = [sys.executable, "-c", _BOOTSTRAP, str(self._result), str(script), *spec.argv[1:]]
+        command = [sys.executable, "-c", _BOOTSTRAP, str(self._result), processes.__file__,
+                   str(spec.memory_bytes or 0), str(script), *spec.argv[1:]]
         process = subprocess.Popen(
             command,
             cwd=self._workdir,
@@ -187,6 +203,9 @@ class _ShellRun:
         timer.start()
 
     def _signal(self, signum: int) -> None:
+        """Signal the run's whole tree: what left its session first (found while the root reaps it), then
+        its process group."""
+        processes.kill_tree(self.process.pid, signum)
         try:
             os.killpg(self.process.pid, signum)
         except OSError:  # already gone
@@ -219,12 +238,26 @@ class _ShellRun:
         if code == 0:
             return RunOutcome("SUCCEEDED")
         try:
-            return RunOutcome("FAILED", self._result.read_text(encoding="utf-8", errors="replace"))
+            message = self._result.read_text(encoding="utf-8", errors="replace")
         except OSError:
             pass
+        else:
+            if message.split(":", 1)[0] == "MemoryError" and self.spec.memory_bytes:
+                message = self._out_of_memory(message)
+            return RunOutcome("FAILED", message)
         if code < 0:
             return RunOutcome("FAILED", f"Command failed: the script was killed by {signal.Signals(-code).name}")
         return RunOutcome("FAILED", f"Command failed with exit code {code}")
+
+
+    def _out_of_memory(self, message: str) -> str:
+        limit = self.spec.memory_bytes or 0
+        detail = message.split(":", 1)[1].strip() if ":" in message else ""
+        return (
+            f"MemoryError: the script ran out of memory: a Python shell run with MaxCapacity"
+            f" {limit / processes.DPU_MEMORY_BYTES:g} DPU has {processes.describe_bytes(limit)}"
+            f" (16 GB per DPU){': ' + detail if detail else ''}"
+        )
 
 
 class PythonShellExecutor:

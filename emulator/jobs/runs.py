@@ -27,6 +27,7 @@ from . import arguments as args
 from . import pythonshell, queuing
 from .definitions import JOB, RAY_COMMAND, RUNNABLE_COMMANDS, SPARK_COMMANDS, require_job
 from .executor import Executor, RunHandle, RunOutcome, RunSpec
+from .processes import memory_limit
 from .run_record import COPIED_FROM_JOB, new_run, new_run_id
 
 if TYPE_CHECKING:
@@ -283,6 +284,7 @@ class RunManager:
             extra_py_files=extra,
             spark_conf=args.spark_conf(arguments),
             python_version=job["Command"].get("PythonVersion", "3"),
+            memory_bytes=memory_limit(run.get("MaxCapacity")) if job["Command"]["Name"] == "pythonshell" else None,
         )
 
     def _executor(self, command: str) -> Executor:

@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO, Callable
 from .arguments import RunSetupError
 from .executor import RunOutcome, RunSpec
 from .java import INSTALL_HELP, Java, find_java
+from .processes import kill_tree
 from .spark_worker import EXIT_RETIRED, how_it_ended
 
 if TYPE_CHECKING:
@@ -327,7 +328,9 @@ class SparkPool:
             self._workers.remove(worker)
 
     def _kill(self, worker: _Worker) -> None:
-        """End a worker with its process group: the JVM and PySpark's Python daemons go with it."""
+        """End a worker with its process group: the JVM and PySpark's Python daemons go with it, and what
+        a run detached from the group (still below the worker, which reaps orphans)."""
+        kill_tree(worker.process.pid)
         try:
             os.killpg(worker.process.pid, signal.SIGKILL)
         except ProcessLookupError:

@@ -30,6 +30,8 @@ from pathlib import Path
 from queue import Queue
 from typing import Any
 
+from .processes import become_subreaper, descendants, kill_tree, reap
+
 # Written into the run's stdout and stderr after the script ends: the pump that copies the pipes to
 # the log files switches back to the worker's own log when it reads it, so output produced before
 # the end of the run (by Python or the JVM) lands in the run's log and nothing later does.
@@ -48,6 +50,9 @@ RUN_LOCAL_PROPERTIES = ("spark.scheduler.pool", "spark.job.description", "spark.
 LOG_CAP_BYTES = 64 * 1024 * 1024
 # Exit status of a worker that retires itself after a run that broke its Spark driver.
 EXIT_RETIRED = 3
+# Spark's exit status for a JVM that died of java.lang.OutOfMemoryError (SparkExitCode.OOM).
+SPARK_OOM_EXIT = 52
+_JAVA_OOM = "java.lang.OutOfMemoryError"
 
 
 def spark_settings(master: str, scratch: Path) -> dict[str, str]:
@@ -470,6 +475,8 @@ class WarmDriver:
 
         process = getattr(SparkContext._gateway, "proc", None)
         if process is not None and process.poll() is not None:
+            if process.returncode == SPARK_OOM_EXIT:
+                return self.out_of_memory(f"{_JAVA_OOM}; the JVM ended with exit code {SPARK_OOM_EXIT}")
             return f"The Spark driver's JVM ended during the run ({how_it_ended(process.returncode)})"
         try:
             if self.sc._jsc.sc().isStopped():
@@ -477,6 +484,13 @@ class WarmDriver:
         except Exception as exc:
             return f"The Spark driver's JVM stopped answering ({describe_failure(exc)})"
         return None
+
+
+    def out_of_memory(self, detail: str) -> str:
+        """The ErrorMessage of a run whose driver JVM ran out of memory (in local mode the executors are
+        threads of the driver: the driver's heap is all the run had)."""
+        memory = self.launch_conf.get("spark.driver.memory", "1g")
+        return f"The Spark driver ran out of memory (its heap, spark.driver.memory, is {memory}): {detail}"
 
 
 def _print_script_traceback(exc: BaseException, script: Path) -> None:
@@ -516,6 +530,8 @@ def run_script(request: dict[str, Any], driver: WarmDriver, router: OutputRouter
     workdir = Path(tempfile.mkdtemp(prefix="run-", dir=driver.runs_dir))
     state, message = "SUCCEEDED", None
     script = Path(request["script"])
+    # The processes that outlive runs (the JVM, PySpark's daemon): everything else the run starts ends with it.
+    resident = frozenset(descendants(os.getpid()))
     try:
         driver.start_run(request)
         use_run_identity(request.get("env") or {})
@@ -528,7 +544,11 @@ def run_script(request: dict[str, Any], driver: WarmDriver, router: OutputRouter
     except BaseException as exc:
         _print_script_traceback(exc, script)
         state, message = "FAILED", describe_failure(exc)
+        if _JAVA_OOM in message:
+            message = driver.out_of_memory(message)
     finally:
+        # Orphans of the run were re-parented to this worker (a subreaper): they are found too.
+        reap(kill_tree(os.getpid(), include_root=False, exclude=resident))
         router.end()
         saved.restore(driver.library_dirs)
     outcome: dict[str, Any] = {"state": state, "error_message": message}
@@ -580,6 +600,7 @@ def _end_process_group() -> None:
 
 def main(argv: list[str]) -> int:
     config = json.loads(argv[0])
+    become_subreaper()  # processes a run detaches (setsid, double fork) stay below the worker
     channel = Channel(int(config["fd"]))
     router = OutputRouter()
     # The bootstrap's own entries ('' and the emulator's root it put first) are not the scripts' business;
