@@ -195,6 +195,23 @@ def test_a_trigger_s_run_over_the_limit_waits_instead_of_failing(glue, server):
     assert [wait_run(glue, "q", r["Id"])["JobRunState"] for r in runs] == ["SUCCEEDED", "SUCCEEDED"]
 
 
+def test_a_workflow_s_run_that_waits_is_counted_waiting_then_succeeds(glue, server):
+    shell_job(glue, server, "q", SLEEP.format(seconds=1.5), JobRunQueuingEnabled=True)
+    glue.start_job_run(JobName="q")  # holds the job's one slot
+    glue.create_workflow(Name="wf")
+    glue.create_trigger(Name="start", Type="ON_DEMAND", WorkflowName="wf", Actions=[{"JobName": "q"}])
+    run_id = glue.start_workflow_run(Name="wf")["RunId"]
+    deadline = time.monotonic() + 10
+    while glue.get_workflow_run(Name="wf", RunId=run_id)["Run"]["Statistics"]["WaitingActions"] != 1:
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    deadline = time.monotonic() + 30
+    while (run := glue.get_workflow_run(Name="wf", RunId=run_id)["Run"])["Status"] != "COMPLETED":
+        assert time.monotonic() < deadline, run
+        time.sleep(0.1)
+    assert (run["Statistics"]["SucceededActions"], run["Statistics"]["WaitingActions"]) == (1, 0)
+
+
 def test_deleting_a_job_drops_its_waiting_runs(glue, server):
     shell_job(glue, server, "q", SLEEP.format(seconds=30), JobRunQueuingEnabled=True)
     glue.start_job_run(JobName="q")

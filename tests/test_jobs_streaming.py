@@ -1,0 +1,164 @@
+"""gluestreaming jobs on the warm Spark pool (issue #13, item 2): a streaming query over files on the
+local S3 runs until BatchStopJobRun or its Timeout, which free the Spark worker for the next run; Kafka
+and Kinesis sources fail with a message saying why; glueContext.forEachBatch works as on Glue.
+
+One server with a single warm Spark driver (so a run after a stopped one proves the worker was freed)
+whose time runs 2x faster: a Timeout of 1 minute is 30 real seconds.
+"""
+
+from __future__ import annotations
+
+import json
+import textwrap
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from emulator.testing import EmulatorServer
+
+ROLE = "arn:aws:iam::123456789012:role/GlueRole"
+ENV = {
+    "GLUE_EMULATOR_TIME_SCALE": "2",
+    "GLUE_EMULATOR_VALIDATE_RESPONSES": "1",
+    "GLUE_EMULATOR_SPARK_POOL_SIZE": "1",
+    "GLUE_EMULATOR_SPARK_PREWARM": "1",
+}
+FINAL = {"SUCCEEDED", "FAILED", "TIMEOUT", "STOPPED", "ERROR"}
+HEADER = """
+    import sys
+    from awsglue.context import GlueContext
+    from awsglue.utils import getResolvedOptions
+    from pyspark.context import SparkContext
+    from pyspark.sql.types import StringType, StructField, StructType
+
+    args = getResolvedOptions(sys.argv, ["JOB_NAME"])
+    glue_context = GlueContext(SparkContext.getOrCreate())
+    spark = glue_context.spark_session
+    schema = StructType([StructField("id", StringType())])
+"""
+FILE_STREAM = HEADER + """
+    events = spark.readStream.schema(schema).json("s3://stream/in/")
+
+    def each(batch, batch_id):
+        batch.write.mode("append").json("s3://stream/out/")
+
+    query = events.writeStream.foreachBatch(each).option("checkpointLocation", "s3://stream/checkpoint/").start()
+    query.awaitTermination()
+"""
+FOR_EACH_BATCH = HEADER + """
+    events = spark.readStream.schema(schema).json("s3://stream/in/")
+
+    def each(batch, batch_id):
+        batch.write.mode("append").json("s3://stream/glue-out/")
+
+    glue_context.forEachBatch(frame=events, batch_function=each,
+                              options={"windowSize": "1 seconds", "checkpointLocation": "s3://stream/glue-cp/"})
+"""
+KAFKA = HEADER + """
+    spark.readStream.format("kafka").option("kafka.bootstrap.servers", "localhost:9092") \\
+        .option("subscribe", "events").load().writeStream.format("console").start().awaitTermination()
+"""
+KINESIS = HEADER + """
+    glue_context.create_data_frame.from_options(
+        connection_type="kinesis",
+        connection_options={"streamARN": "arn:aws:kinesis:us-east-1:123456789012:stream/events",
+                            "startingPosition": "TRIM_HORIZON", "classification": "json"},
+    )
+"""
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmulatorServer]:
+    started = EmulatorServer(tmp_path_factory.mktemp("streaming") / "data", env=ENV).start()
+    yield started
+    started.stop()
+
+
+@pytest.fixture
+def glue(server: EmulatorServer) -> Any:
+    server.reset()
+    server.client("s3").create_bucket(Bucket="stream")
+    return server.client("glue")
+
+
+def streaming_job(glue: Any, server: EmulatorServer, name: str, code: str, **extra: Any) -> str:
+    server.client("s3").put_object(Bucket="stream", Key=f"scripts/{name}.py", Body=textwrap.dedent(code).encode())
+    command = {"Name": "gluestreaming", "ScriptLocation": f"s3://stream/scripts/{name}.py"}
+    glue.create_job(Name=name, Role=ROLE, Command=command, GlueVersion="5.0", **extra)
+    return name
+
+
+def wait_run(glue: Any, job: str, run_id: str, states: set[str] = FINAL, timeout: float = 300) -> dict[str, Any]:
+    deadline = time.monotonic() + timeout
+    while True:
+        run = glue.get_job_run(JobName=job, RunId=run_id)["JobRun"]
+        if run["JobRunState"] in states or time.monotonic() > deadline:
+            return run
+        time.sleep(0.1)
+
+
+def rows_written(server: EmulatorServer, folder: str, expected: int, timeout: float = 300) -> set[str]:
+    """The ids the streaming query wrote under s3://stream/<folder>/ (read from the disk), once all arrived."""
+    root = Path(server.data_dir) / "s3" / "stream" / folder
+    deadline = time.monotonic() + timeout
+    while True:
+        ids = {json.loads(line)["id"] for part in root.glob("**/part-*") for line in part.read_text().splitlines()}
+        if len(ids) >= expected or time.monotonic() > deadline:
+            return ids
+        time.sleep(0.25)
+
+
+def send(server: EmulatorServer, key: str, ids: list[str]) -> None:
+    body = "\n".join(json.dumps({"id": i}) for i in ids).encode()
+    server.client("s3").put_object(Bucket="stream", Key=f"in/{key}", Body=body)
+
+
+def run_after(glue: Any, server: EmulatorServer) -> dict[str, Any]:
+    """A trivial glueetl run on the pool's one worker, to its end."""
+    server.client("s3").put_object(Bucket="stream", Key="scripts/after.py", Body=b"print('the worker is free')\n")
+    command = {"Name": "glueetl", "ScriptLocation": "s3://stream/scripts/after.py"}
+    glue.create_job(Name="after", Role=ROLE, Command=command)
+    return wait_run(glue, "after", glue.start_job_run(JobName="after")["JobRunId"])
+
+
+def test_a_streaming_query_over_s3_files_runs_until_stopped_and_frees_its_worker(glue, server):
+    streaming_job(glue, server, "stream", FILE_STREAM)
+    send(server, "a.json", ["1", "2"])
+    run_id = glue.start_job_run(JobName="stream")["JobRunId"]
+    assert wait_run(glue, "stream", run_id, {"RUNNING"} | FINAL)["JobRunState"] == "RUNNING"
+    assert rows_written(server, "out", 2) == {"1", "2"}
+    send(server, "b.json", ["3"])  # a file arriving later is picked up by the running query
+    assert rows_written(server, "out", 3) == {"1", "2", "3"}
+    assert glue.get_job_run(JobName="stream", RunId=run_id)["JobRun"]["JobRunState"] == "RUNNING"
+    stopped = glue.batch_stop_job_run(JobName="stream", JobRunIds=[run_id])
+    assert stopped["SuccessfulSubmissions"] == [{"JobName": "stream", "JobRunId": run_id}]
+    run = wait_run(glue, "stream", run_id)
+    assert run["JobRunState"] == "STOPPED"
+    assert run["LogGroupName"] == "/aws-glue/jobs"
+    after = run_after(glue, server)
+    assert after["JobRunState"] == "SUCCEEDED", after
+
+
+def test_glue_for_each_batch_processes_micro_batches_until_the_timeout(glue, server):
+    streaming_job(glue, server, "glue_stream", FOR_EACH_BATCH, Timeout=1)  # 30 real seconds at 2x
+    send(server, "c.json", ["7", "8"])
+    run_id = glue.start_job_run(JobName="glue_stream")["JobRunId"]
+    assert rows_written(server, "glue-out", 2) == {"7", "8"}
+    run = wait_run(glue, "glue_stream", run_id)
+    assert (run["JobRunState"], run["ErrorMessage"]) == ("TIMEOUT", "Job run timed out after 1 minutes")
+    after = run_after(glue, server)
+    assert after["JobRunState"] == "SUCCEEDED", after
+
+
+@pytest.mark.parametrize(
+    ("code", "reason"),
+    [(KAFKA, "Failed to find data source: kafka"), (KINESIS, "Connection type 'kinesis' is not supported")],
+)
+def test_kafka_and_kinesis_sources_fail_the_run_saying_why(glue, server, code, reason):
+    streaming_job(glue, server, "remote", code)
+    run = wait_run(glue, "remote", glue.start_job_run(JobName="remote")["JobRunId"])
+    assert run["JobRunState"] == "FAILED"
+    assert reason in run["ErrorMessage"]
