@@ -76,7 +76,7 @@ class Settings:
     run_secret: str = field(default_factory=lambda: secrets.token_urlsafe(24), repr=False)
 
     @classmethod
-    def from_env(cls) -> Settings:
+    def from_env(cls) -> "Settings":
         return cls(
             host=_env("HOST", "127.0.0.1"),
             port=int(_env("PORT", "4566")),
