@@ -67,8 +67,12 @@ def test_policy_origins():
     policy = HostPolicy(["app.test"])
     for origin in (None, "http://localhost:3000", "https://127.0.0.1", "http://app.test:8080", "http://x.localhost"):
         assert policy.allows_origin(origin), origin
-    for origin in ("null", "https://attacker.example", "file://", "chrome-extension://abc", "http://[bad"):
+    for origin in ("http://[::1]:8888", "http://127.0.0.2"):
+        assert policy.allows_origin(origin), origin
+    for origin in ("null", "https://attacker.example", "file://", "chrome-extension://abc", "http://[bad",
+                   "http://203.0.113.5", "http://192.168.1.20:8080", "http://[2001:db8::1]"):
         assert not policy.allows_origin(origin), origin
+    assert HostPolicy(["192.168.1.20"]).allows_origin("http://192.168.1.20:8080")  # unless the user adds it
 
 
 def test_hostname_of():
@@ -171,8 +175,9 @@ def test_cross_site_origin_is_refused_even_with_json(glue_emulator):
     status, _, body = raw(server, "POST", "/_emulator/reset", b"{}", headers)
     assert (status, json.loads(body)["__type"]) == (403, "AccessDeniedException")
     assert "Origin" in json.loads(body)["Message"]
-    status, _, body = raw(server, "POST", "/_emulator/reset", b"{}", {**headers, "Origin": "null"})
-    assert status == 403
+    for origin in ("null", "http://203.0.113.5"):  # a page served from a plain IP address is another site too
+        status, _, body = raw(server, "POST", "/_emulator/reset", b"{}", {**headers, "Origin": origin})
+        assert status == 403, origin
     assert [d["Name"] for d in glue_emulator.glue.get_databases()["DatabaseList"]] == ["kept"]
 
 

@@ -13,7 +13,9 @@ that only the user controls stops it. Allowed by default:
 - the names in `GLUE_EMULATOR_ALLOWED_HOSTS` (`name`, `*.suffix` for its subdomains, `*` for any).
 
 Cross-site requests carry an `Origin` header naming the page's site: it must name an allowed host too
-(any scheme and port), so a page on another site cannot make the user's browser drive the emulator.
+(http or https, any port), so a page on another site cannot make the user's browser drive the emulator.
+For Origin, an IP address counts only if it is a loopback one: a page served from any other address
+(`http://203.0.113.5/`) is another site.
 """
 
 from __future__ import annotations
@@ -36,12 +38,11 @@ def hostname_of(host_header: str) -> str:
     return host.partition(":")[0].rstrip(".")
 
 
-def _is_ip(name: str) -> bool:
+def _ip(name: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
     try:
-        ipaddress.ip_address(name.partition("%")[0])
+        return ipaddress.ip_address(name.partition("%")[0])
     except ValueError:
-        return False
-    return True
+        return None
 
 
 class HostPolicy:
@@ -57,15 +58,18 @@ class HostPolicy:
         # Host header -> verdict: a server sees few distinct values, and this runs on every request.
         self._verdicts: dict[str, bool] = {}
 
-    def allows_name(self, name: str) -> bool:
-        """Whether a bare host name (no port) is one the user trusts."""
+    def allows_name(self, name: str, any_address: bool = True) -> bool:
+        """Whether a bare host name (no port) is one the user trusts; IP addresses: any, or loopback only."""
         if self.allow_any:
             return True
         if not name:
             return False
-        if name == "localhost" or name.endswith(".localhost") or _is_ip(name):
+        if name == "localhost" or name.endswith(".localhost") or name in self._exact:
             return True
-        return name in self._exact or name.endswith(self._suffixes)
+        address = _ip(name)
+        if address is not None:
+            return any_address or address.is_loopback
+        return name.endswith(self._suffixes)
 
     def allows_host(self, host_header: str | None) -> bool:
         """Whether a request's Host header names this server (a request without one is refused)."""
@@ -90,4 +94,4 @@ class HostPolicy:
             name = (parts.hostname or "").rstrip(".")
         except ValueError:
             return False
-        return parts.scheme in ("http", "https") and self.allows_name(name)
+        return parts.scheme in ("http", "https") and self.allows_name(name, any_address=False)
