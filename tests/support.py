@@ -208,3 +208,18 @@ def statistics(**counts: int) -> dict[str, int]:
     """A WorkflowRunStatistics with the given counts (e.g. Total=2, Succeeded=1) and zeros elsewhere."""
     names = ("Total", "Timeout", "Failed", "Stopped", "Succeeded", "Running", "Errored", "Waiting")
     return {f"{name}Actions": counts.get(name, 0) for name in names}
+
+
+# -- errors -------------------------------------------------------------------------------------------
+
+
+def error_of(caught: Any) -> tuple[str, str]:
+    """(Code, Message) of the botocore ClientError a `pytest.raises` block caught."""
+    error = caught.value.response["Error"]
+    return error["Code"], error["Message"]
+
+
+def s3_error_of(caught: Any) -> tuple[int, str]:
+    """(HTTP status, Code) of the S3 ClientError a `pytest.raises` block caught."""
+    response = caught.value.response
+    return response["ResponseMetadata"]["HTTPStatusCode"], response["Error"]["Code"]

@@ -6,6 +6,7 @@ import time
 
 import botocore.exceptions
 import pytest
+from support import error_of as _error
 
 ACCOUNT = "123456789012"
 COLUMNS = [{"Name": "id", "Type": "bigint"}, {"Name": "amount", "Type": "double"}]
@@ -55,10 +56,6 @@ def _create(glue, *pairs: tuple[str, str]) -> None:
 def _values(glue, **kwargs) -> list[list[str]]:
     response = glue.get_partitions(DatabaseName="sales", TableName="events", **kwargs)
     return sorted(p["Values"] for p in response["Partitions"])
-
-
-def _error(info: pytest.ExceptionInfo) -> tuple[str, str]:
-    return info.value.response["Error"]["Code"], info.value.response["Error"]["Message"]
 
 
 # -- create and get ----------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from support import error_of
 
 from emulator.catalog.tables import _descending, _name_pattern, _token_match
 from emulator.errors import InvalidInputException
@@ -28,11 +29,6 @@ def table_input(name: str, **extra: Any) -> dict[str, Any]:
 def glue(glue_emulator):
     glue_emulator.glue.create_database(DatabaseInput={"Name": "sales_db"})
     return glue_emulator.glue
-
-
-def error_of(caught: pytest.ExceptionInfo) -> tuple[str, str]:
-    error = caught.value.response["Error"]
-    return error["Code"], error["Message"]
 
 
 def names(tables: list[dict[str, Any]]) -> list[str]:

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
-from support import wait_for_events, wait_until
+from support import error_of, wait_for_events, wait_until
 
 from emulator.catalog.common import TABLE, table_parent
 from emulator.catalog.databases import create_database
@@ -25,11 +25,6 @@ from emulator.testing.plugin import EmulatorHandle
 
 ROLE = "arn:aws:iam::123456789012:role/GlueCrawler"
 HEADER = "id,name,amount\n"
-
-
-def error_of(excinfo: pytest.ExceptionInfo[ClientError]) -> tuple[str, str]:
-    error = excinfo.value.response["Error"]
-    return error["Code"], error["Message"]
 
 
 def rows(*lines: str, header: str = HEADER) -> bytes:

@@ -6,13 +6,9 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
+from support import error_of
 
 from emulator.testing.plugin import EmulatorHandle
-
-
-def error_of(excinfo: pytest.ExceptionInfo[ClientError]) -> tuple[str, str]:
-    error = excinfo.value.response["Error"]
-    return error["Code"], error["Message"]
 
 
 def body(glue: Any, name: str) -> tuple[str, dict[str, Any]]:

@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from support import error_of as _error
 
 ROLE = "arn:aws:iam::123456789012:role/GlueRole"
 SPARK = {"Name": "glueetl", "ScriptLocation": "s3://scripts/etl.py"}
 SHELL = {"Name": "pythonshell", "ScriptLocation": "s3://scripts/shell.py"}
-
-
-def _error(caught: pytest.ExceptionInfo) -> tuple[str, str]:
-    error = caught.value.response["Error"]
-    return error["Code"], error["Message"]
 
 
 def test_create_job_fills_in_glue_defaults(glue_emulator):

@@ -10,14 +10,10 @@ import zlib
 import botocore.exceptions
 import pytest
 from boto3.s3.transfer import TransferConfig
+from support import s3_error_of as error_of
 
 BUCKET = "multipart"
 MB = 1024 * 1024
-
-
-def error_of(caught: pytest.ExceptionInfo) -> tuple[int, str]:
-    response = caught.value.response
-    return response["ResponseMetadata"]["HTTPStatusCode"], response["Error"]["Code"]
 
 
 def multipart_etag(parts: list[bytes]) -> str:

@@ -13,13 +13,9 @@ from xml.etree import ElementTree
 import botocore.exceptions
 import pytest
 from botocore.httpchecksum import AwsChunkedWrapper, Crc32Checksum
+from support import s3_error_of as error_of
 
 BUCKET = "objects"
-
-
-def error_of(caught: pytest.ExceptionInfo) -> tuple[int, str]:
-    response = caught.value.response
-    return response["ResponseMetadata"]["HTTPStatusCode"], response["Error"]["Code"]
 
 
 def md5_etag(data: bytes) -> str:
