@@ -222,3 +222,29 @@ def test_a_thousand_half_sent_requests_do_not_lock_out_a_new_client(tmp_path):
             sock.close()
         server.stop()
         resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+
+
+# -- timestamps: only instants a client can read back are stored ------------------------------------------
+
+
+@pytest.mark.parametrize("value", ["not a date", "2024-13-01", 1e20, 253402300800, -62135596801])
+def test_a_timestamp_no_client_could_read_is_refused(glue_emulator, value):
+    glue = glue_emulator.glue
+    glue.create_database(DatabaseInput={"Name": "d"})
+    glue.create_table(DatabaseName="d", TableInput={"Name": "t", "PartitionKeys": [{"Name": "k", "Type": "string"}]})
+    body = {"DatabaseName": "d", "TableName": "t", "PartitionInput": {"Values": ["1"], "LastAccessTime": value}}
+    status, _, error = _raw(glue_emulator.server, "CreatePartition", json.dumps(body).encode())
+    assert (status, error["__type"]) == (400, "ValidationException")
+    assert "at 'partitionInput.lastAccessTime' failed to satisfy constraint: Member must be a timestamp" in error["Message"]
+    assert glue.get_partitions(DatabaseName="d", TableName="t")["Partitions"] == []
+
+
+@pytest.mark.parametrize("value", ["2024-01-01T00:00:00Z", 1_700_000_000.5, -1])
+def test_a_readable_timestamp_is_stored_and_read_back(glue_emulator, value):
+    glue = glue_emulator.glue
+    glue.create_database(DatabaseInput={"Name": "d"})
+    glue.create_table(DatabaseName="d", TableInput={"Name": "t", "PartitionKeys": [{"Name": "k", "Type": "string"}]})
+    body = {"DatabaseName": "d", "TableName": "t", "PartitionInput": {"Values": ["1"], "LastAccessTime": value}}
+    assert _raw(glue_emulator.server, "CreatePartition", json.dumps(body).encode())[0] == 200
+    [partition] = glue.get_partitions(DatabaseName="d", TableName="t")["Partitions"]
+    assert partition["LastAccessTime"].year in (1969, 2023, 2024)

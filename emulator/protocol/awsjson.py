@@ -133,7 +133,7 @@ def _lone_surrogate(value: Any, path: str = "") -> str | None:
 
 
 def parse_json(raw: bytes) -> tuple[dict[str, Any], bool]:
-    """A request body as a JSON object, and whether it holds any non-integer number token.
+    """A request body as a JSON object, and whether it holds a number written with a fraction or exponent.
 
     Raises SerializationException for what AWS's JSON protocol cannot read (see the module docstring).
     An empty body is `{}`.
