@@ -7,6 +7,7 @@ failures are reported as AWS's Coral framework words them ("1 validation error d
 
 from __future__ import annotations
 
+import base64
 import json
 import sys
 import threading
@@ -59,6 +60,16 @@ def _check_timestamp(validator: Any, enabled: bool, instance: Any, schema: dict[
         yield SchemaError(f"{instance!r} is not a timestamp")
 
 
+def _check_base64(validator: Any, encoding: str, instance: Any, schema: dict[str, Any]) -> Iterator[SchemaError]:
+    """A blob member travels as base64 (awsJson); text that does not decode is not a blob."""
+    if encoding != "base64" or not isinstance(instance, str):
+        return
+    try:
+        base64.b64decode(instance, validate=True)
+    except ValueError:
+        yield SchemaError(f"{instance!r} is not base64")
+
+
 def _member_path(path: Iterable[Any]) -> str:
     """Coral's path: camelCase members, 1-based list indexes followed by `member`."""
     parts: list[str] = []
@@ -98,6 +109,8 @@ def _constraint(error: SchemaError) -> str:
     if kind == "type":
         expected = schema.get("x-aws-type", limit)
         return f"Member must be of type {expected}"
+    if kind == "contentEncoding":
+        return "Member must be base64-encoded binary data"
     if kind == "x-aws-timestamp":
         return "Member must be a timestamp from 0001-01-01 to 9999-12-31, in epoch seconds or ISO 8601"
     return f"Member must satisfy constraint {kind}"
@@ -161,7 +174,9 @@ class ServiceShapes:
     @cached_property
     def _validator_class(self) -> type:
         base = jsonschema.validators.validator_for({"$schema": "https://json-schema.org/draft/2020-12/schema"})
-        return jsonschema.validators.extend(base, {"x-aws-timestamp": _check_timestamp})
+        return jsonschema.validators.extend(
+            base, {"x-aws-timestamp": _check_timestamp, "contentEncoding": _check_base64}
+        )
 
     def _validator(self, shape: str) -> jsonschema.protocols.Validator:
         validator = self._validators.get(shape)

@@ -248,3 +248,14 @@ def test_a_readable_timestamp_is_stored_and_read_back(glue_emulator, value):
     assert _raw(glue_emulator.server, "CreatePartition", json.dumps(body).encode())[0] == 200
     [partition] = glue.get_partitions(DatabaseName="d", TableName="t")["Partitions"]
     assert partition["LastAccessTime"].year in (1969, 2023, 2024)
+
+
+def test_a_blob_that_is_not_base64_is_refused(glue_emulator):
+    decimal = {"UnscaledValue": "not base64!", "Scale": 2}
+    statistics = {"ColumnName": "c", "ColumnType": "decimal", "AnalyzedTime": 1_700_000_000, "StatisticsData": {
+        "Type": "DECIMAL", "DecimalColumnStatisticsData": {"NumberOfNulls": 0, "NumberOfDistinctValues": 1,
+                                                           "MinimumValue": decimal}}}
+    body = {"DatabaseName": "d", "TableName": "t", "ColumnStatisticsList": [statistics]}
+    status, _, error = _raw(glue_emulator.server, "UpdateColumnStatisticsForTable", json.dumps(body).encode())
+    assert (status, error["__type"]) == (400, "ValidationException")
+    assert "Member must be base64-encoded binary data" in error["Message"]
