@@ -194,9 +194,6 @@ class Client:
         self.port = port
         self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
 
-    def post(self, target: str, body: bytes, content_type: str) -> tuple[int, str, bytes]:
-        return self.send("POST", "/", body, {"X-Amz-Target": target, "Content-Type": content_type})
-
     def send(self, method: str, path: str, body: bytes, headers: dict[str, str]) -> tuple[int, str, bytes]:
         for attempt in range(2):
             try:
@@ -218,6 +215,14 @@ def emulator_endpoint_requests(rng: random.Random) -> list[tuple[str, str, bytes
     bodies = [b"", b"{}", b'{"RunId": "jr_x", "JobBookmark": "{}"}', b'{"id": "e1", "source": "fz"}', b"[1]",
               b"[" * 3000, b"[" * 500 + b"]" * 500, b'{"a": "\\udc80"}', b"\xff\xfe", b'{"a": NaN}', b"h" * 100_000]
     return [(rng.choice(["GET", "POST", "PUT", "DELETE"]), rng.choice(paths), rng.choice(bodies)) for _ in range(150)]
+
+
+def odd_target_requests(rng: random.Random) -> list[tuple[str, str, bytes]]:
+    """(method, X-Amz-Target, body) that name no operation, or use a method awsJson does not."""
+    targets = ["AWSGlue.", "AWSGlue", "AWSGlue.getDatabases", "AWSGlue.GetDatabases.x", "Logs_20140328.GetJobs",
+               "AWSGlue.__init__", "AWSGlue.GetDatabases\t", ".GetDatabases", "AWSGlue.GetDatabases"]
+    return [(rng.choice(["POST", "POST", "GET", "PUT", "DELETE"]), rng.choice(targets), rng.choice([b"", b"{}"]))
+            for _ in range(60)]
 
 
 def problem(status: int, content_type: str, raw: bytes, json_type: str = JSON_TYPE) -> str | None:
@@ -310,20 +315,24 @@ def test_no_request_gets_a_5xx_and_state_survives(server):
     client = Client(server.port)
     found: dict[tuple[str, str], str] = {}
     sent = 0
+
+    def send(label: str, method: str, path: str, body: bytes, headers: dict[str, str], json_type: str) -> None:
+        nonlocal sent
+        status, answer_type, raw = client.send(method, path, body, headers)
+        sent += 1
+        wrong = problem(status, answer_type, raw, json_type)
+        if wrong:
+            found.setdefault((label, wrong), f"{body[:300]!r} -> {raw[:300]!r}")
+
     started = time.monotonic()
     for service, prefix in SERVICES.items():
         for operation, body, content_type in requests_for(service, rng):
-            status, answer_type, raw = client.post(f"{prefix}.{operation}", body, content_type)
-            sent += 1
-            wrong = problem(status, answer_type, raw)
-            if wrong:
-                found.setdefault((operation, wrong), f"{body[:300]!r} -> {raw[:300]!r}")
+            headers = {"X-Amz-Target": f"{prefix}.{operation}", "Content-Type": content_type}
+            send(operation, "POST", "/", body, headers, JSON_TYPE)
+    for method, target, body in odd_target_requests(rng):
+        send(f"{method} {target}", method, "/", body, {"X-Amz-Target": target, "Content-Type": JSON_TYPE}, JSON_TYPE)
     for method, path, body in emulator_endpoint_requests(rng):
-        status, answer_type, raw = client.send(method, path, body, {"Content-Type": "application/json"})
-        sent += 1
-        wrong = problem(status, answer_type, raw, json_type="json")
-        if wrong:
-            found.setdefault((f"{method} {path}", wrong), f"{body[:300]!r} -> {raw[:300]!r}")
+        send(f"{method} {path}", method, path, body, {"Content-Type": "application/json"}, "json")
     elapsed = time.monotonic() - started
     print(f"fuzz: {sent} requests in {elapsed:.1f} s, {len(found)} kinds of failure")
     assert not found, "\n".join(f"{op}: {what}: {example}" for (op, what), example in sorted(found.items()))
