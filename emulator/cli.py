@@ -43,12 +43,19 @@ def _parser(defaults: Settings) -> argparse.ArgumentParser:
 
 
 def _connection_limit() -> int:
-    """Open connections served at once: 4096, fewer if the process may not open that many files
-    (a slot is a file descriptor; 256 are kept for SQLite, logs, pipes to job workers)."""
+    """Open connections served at once: 4096, fewer if the process may not open that many files.
+
+    A connection is a file descriptor, and 256 are kept for SQLite, logs and pipes to job workers. The
+    soft file limit is raised toward the hard one first (many systems start processes at 1024).
+    """
     import resource
 
-    soft, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
-    return max(64, min(4096, soft - 256)) if soft != resource.RLIM_INFINITY else 4096
+    wanted = 4096 + 256
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft != resource.RLIM_INFINITY and soft < wanted:
+        soft = wanted if hard == resource.RLIM_INFINITY else max(soft, min(hard, wanted))
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+    return 4096 if soft == resource.RLIM_INFINITY else max(64, min(4096, soft - 256))
 
 
 class _LateApp:

@@ -7,17 +7,19 @@ failures are reported as AWS's Coral framework words them ("1 validation error d
 
 from __future__ import annotations
 
+import base64
 import json
 import sys
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 import botocore.session
 import jsonschema
+from botocore.utils import parse_timestamp
 from jsonschema.exceptions import ValidationError as SchemaError
 
 from .errors import ValidationException
@@ -34,6 +36,39 @@ _MAX_REPORTED = 10
 _VALIDATION_ERROR_CODES = {"logs": "InvalidParameterException"}
 _CACHED_BODIES = 4096
 _CACHED_BODY_SIZE = 4096
+
+
+# The instants a client can read back: botocore renders timestamps as datetimes (years 1 to 9999).
+_EARLIEST, _LATEST = -62135596800, 253402300799
+
+
+def _check_timestamp(validator: Any, enabled: bool, instance: Any, schema: dict[str, Any]) -> Iterator[SchemaError]:
+    """A timestamp member must be one a client can read back: epoch seconds in datetime's range, or a
+    string botocore parses (ISO 8601). Anything else would be stored and then break every reader."""
+    if not enabled or isinstance(instance, bool):
+        return
+    if isinstance(instance, (int, float)):
+        readable = _EARLIEST <= instance <= _LATEST  # False for NaN too
+    elif isinstance(instance, str):
+        try:
+            parse_timestamp(instance)
+            readable = True
+        except (ValueError, OverflowError, RuntimeError):
+            readable = False
+    else:
+        return  # the type keyword reports it
+    if not readable:
+        yield SchemaError(f"{instance!r} is not a timestamp")
+
+
+def _check_base64(validator: Any, encoding: str, instance: Any, schema: dict[str, Any]) -> Iterator[SchemaError]:
+    """A blob member travels as base64 (awsJson); text that does not decode is not a blob."""
+    if encoding != "base64" or not isinstance(instance, str):
+        return
+    try:
+        base64.b64decode(instance, validate=True)
+    except ValueError:
+        yield SchemaError(f"{instance!r} is not base64")
 
 
 def _member_path(path: Iterable[Any]) -> str:
@@ -75,6 +110,10 @@ def _constraint(error: SchemaError) -> str:
     if kind == "type":
         expected = schema.get("x-aws-type", limit)
         return f"Member must be of type {expected}"
+    if kind == "contentEncoding":
+        return "Member must be base64-encoded binary data"
+    if kind == "x-aws-timestamp":
+        return "Member must be a timestamp from 0001-01-01 to 9999-12-31, in epoch seconds or ISO 8601"
     return f"Member must satisfy constraint {kind}"
 
 
@@ -135,7 +174,10 @@ class ServiceShapes:
 
     @cached_property
     def _validator_class(self) -> type:
-        return jsonschema.validators.validator_for({"$schema": "https://json-schema.org/draft/2020-12/schema"})
+        base = jsonschema.validators.validator_for({"$schema": "https://json-schema.org/draft/2020-12/schema"})
+        return jsonschema.validators.extend(
+            base, {"x-aws-timestamp": _check_timestamp, "contentEncoding": _check_base64}
+        )
 
     def _validator(self, shape: str) -> jsonschema.protocols.Validator:
         validator = self._validators.get(shape)

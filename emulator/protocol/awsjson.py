@@ -47,6 +47,7 @@ MAX_JSON_DEPTH = 100
 # A JSON escape of a UTF-16 surrogate (paired ones are emoji and the like; json.loads joins a pair).
 _SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_NESTED = (dict, list)
 _LAST_RESORT = b'{"__type":"InternalServiceException","Message":"Internal service error"}'
 
 
@@ -95,15 +96,20 @@ def _refuse_constant(name: str) -> Any:
 
 
 def _too_deep(value: Any, limit: int) -> bool:
-    """Whether objects/arrays nest more than `limit` levels (iterative: the input may be deep)."""
-    stack = [(value, 1)]
-    while stack:
-        node, depth = stack.pop()
-        if depth > limit:
-            return True
-        children = node.values() if isinstance(node, dict) else node
-        stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
-    return False
+    """Whether objects/arrays nest more than `limit` levels, level by level (no recursion: it may be deep).
+
+    Costs about as much as parsing the body again, a small part of validating it; run only for bodies
+    with more than `limit` brackets.
+    """
+    level = [value]
+    for _ in range(limit):
+        below: list[Any] = []
+        for node in level:
+            below += [child for child in (node.values() if type(node) is dict else node) if type(child) in _NESTED]
+        if not below:
+            return False
+        level = below
+    return True
 
 
 def _lone_surrogate(value: Any, path: str = "") -> str | None:
@@ -127,7 +133,7 @@ def _lone_surrogate(value: Any, path: str = "") -> str | None:
 
 
 def parse_json(raw: bytes) -> tuple[dict[str, Any], bool]:
-    """A request body as a JSON object, and whether it holds any non-integer number token.
+    """A request body as a JSON object, and whether it holds a number written with a fraction or exponent.
 
     Raises SerializationException for what AWS's JSON protocol cannot read (see the module docstring).
     An empty body is `{}`.
