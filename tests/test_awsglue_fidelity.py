@@ -167,7 +167,7 @@ def test_glue_studio_node_templates_run(glue, tmp_path):
         return DynamicFrame.fromDF(result, glueContext, transformation_ctx)
 
     def MyTransform(glueContext, dfc):
-        df = dfc.select(list(dfc.keys())[0]).toDF().withColumn("big", SqlFuncs.col("n") > 1)
+        df = dfc.select(list(dfc.keys())[0]).toDF().withColumn("big", SqlFuncs.col("`sum(n)`") > 1)
         return DynamicFrameCollection({"CustomTransform0": DynamicFrame.fromDF(df, glueContext, "big")}, glueContext)
 
     a = json_frame(glue, tmp_path / "a", [{"k": "x", "n": 1}, {"k": "y", "n": 2}])

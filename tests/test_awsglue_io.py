@@ -66,7 +66,7 @@ def test_parquet_sink_appends_glue_named_files_in_hive_folders(glue, spark, tmp_
                                               format_options={"compression": "snappy"})
     assert sorted(os.listdir(out)) == ["year=2024", "year=2025"]
     names = [n for n in os.listdir(f"{out}/year=2024") if not n.startswith(".")]  # .crc: local file system
-    assert len(names) == 2 and all(n.startswith("run-") and n.endswith(".snappy.parquet") for n in names)
+    assert len(names) == 2 and all(n.startswith("run-") and n.endswith("-snappy.parquet") for n in names)
     back = glue.create_dynamic_frame.from_options("s3", {"paths": [out], "recurse": True}, "parquet")
     assert sorted((r["id"], r["year"]) for r in rows(back)) == [(1, "2024"), (1, "2024"), (2, "2025"), (2, "2025")]
     pruned = glue.create_dynamic_frame.from_options("s3", {"paths": [out], "recurse": True}, "parquet",
