@@ -79,6 +79,18 @@ ERRORS: list[tuple[str, Setup, dict[str, Any], str, str | None]] = [
     ("CreateTrigger", job, {"Name": "t", "Type": "ON_DEMAND", "Actions": ACTION, "StartOnCreation": True},
      "InvalidInputException", None),
     ("CreateTrigger", nothing, {"Name": "t", "Type": "ON_DEMAND", "Actions": ACTION}, "EntityNotFoundException", None),
+    # Structure is checked before the jobs named exist (the words are those moto's suite expects of AWS)
+    ("CreateTrigger", nothing, {"Name": "t", "Type": "ON_DEMAND", "Actions": [{"JobName": "x", "CrawlerName": "y"}]},
+     "InvalidInputException", "Both JobName and CrawlerName cannot be set together in an action"),
+    ("CreateTrigger", nothing, {"Name": "t", "Type": "CONDITIONAL", "Actions": [{"JobName": "x"}]},
+     "InvalidInputException", "Predicate cannot be null or empty"),
+    ("CreateTrigger", nothing, {"Name": "t", "Type": "CONDITIONAL", "Actions": [{"JobName": "x"}],
+                                "Predicate": {"Conditions": [{"LogicalOperator": "EQUALS", "JobName": "x"}]}},
+     "InvalidInputException", ("State cannot be null or empty, choose from one of the following job state: "
+     "[SUCCEEDED, STOPPED, FAILED, TIMEOUT]")),
+    ("CreateTrigger", nothing, {"Name": "t", "Type": "CONDITIONAL", "Actions": [{"JobName": "x"}],
+                                "Predicate": {"Conditions": [{"LogicalOperator": "EQUALS"}]}},
+     "InvalidInputException", "JobName or CrawlerName in condition cannot be null or empty"),
     ("GetTrigger", nothing, {"Name": "nope"}, "EntityNotFoundException", None),
     ("UpdateTrigger", nothing, {"Name": "nope", "TriggerUpdate": {"Actions": ACTION}}, "EntityNotFoundException", None),
     ("StartTrigger", nothing, {"Name": "nope"}, "EntityNotFoundException", None),
