@@ -67,6 +67,8 @@ ERRORS: list[tuple[str, Setup, dict[str, Any], str, str | None]] = [
     ("UpdateJob", job, {"JobName": "j", "JobUpdate": {"Description": "no role"}}, "InvalidInputException", None),
     ("StartJobRun", nothing, {"JobName": "nope"}, "EntityNotFoundException", None),
     ("StartJobRun", running_job, {"JobName": "j"}, "ConcurrentRunsExceededException", "Concurrent runs exceeded for j"),
+    ("StartJobRun", job, {"JobName": "j", "AllocatedCapacity": 2, "MaxCapacity": 5.0}, "InvalidInputException",
+     "Please set only Allocated Capacity or Max Capacity"),
     ("GetJobRun", job, {"JobName": "j", "RunId": "jr_" + "0" * 64}, "EntityNotFoundException", None),
     ("GetJobRuns", nothing, {"JobName": "nope"}, "EntityNotFoundException", None),
     ("GetJobRuns", job, {"JobName": "j", "MaxResults": 201}, "ValidationException",
