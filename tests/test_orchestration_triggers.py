@@ -50,7 +50,8 @@ def test_each_type_is_validated_as_aws_does(glue):
     assert "SUCCEEDED, FAILED, CANCELLED" in invalid(
         glue, Name="t", Type="CONDITIONAL", Actions=act, Predicate=crawl_running
     )
-    assert "exactly one" in invalid(glue, Name="t", Type="ON_DEMAND", Actions=[{"JobName": "a", "CrawlerName": "c"}])
+    assert "cannot be set together" in invalid(glue, Name="t", Type="ON_DEMAND",
+                                               Actions=[{"JobName": "a", "CrawlerName": "c"}])
     assert "exactly one" in invalid(glue, Name="t", Type="ON_DEMAND", Actions=[{"Arguments": {"--x": "1"}}])
     assert "workflow" in invalid(glue, Name="t", Type="EVENT", Actions=act)
     with pytest.raises(glue.api.exceptions.EntityNotFoundException):

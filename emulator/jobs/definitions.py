@@ -78,6 +78,8 @@ def capacity(command: str, spec: dict[str, Any], base: dict[str, Any] | None = N
     asks for. WorkerType and NumberOfWorkers go together and exclude MaxCapacity; Glue then reports
     MaxCapacity as workers x DPUs per worker.
     """
+    if "MaxCapacity" in spec and "AllocatedCapacity" in spec:  # AllocatedCapacity is the deprecated spelling
+        raise InvalidInputException("Please set only Allocated Capacity or Max Capacity")
     worker_type, workers = spec.get("WorkerType"), spec.get("NumberOfWorkers")
     max_capacity = spec.get("MaxCapacity", spec.get("AllocatedCapacity"))
     if base is not None and max_capacity is None:  # a run's override of only one member keeps the other

@@ -36,36 +36,50 @@ MAX_CRAWLERS_PER_TRIGGER = 2
 _DEFINITION_MEMBERS = ("Description", "Schedule", "Actions", "Predicate", "EventBatchingCondition")
 
 
-def _check_actions(ctx: RequestContext, actions: list[dict[str, Any]]) -> None:
+def _check_actions(actions: list[dict[str, Any]]) -> None:
     if not actions:
         raise InvalidInputException("Actions cannot be empty")
-    crawlers = 0
     for action in actions:
         job, crawler = action.get("JobName"), action.get("CrawlerName")
-        if (job is None) == (crawler is None):
+        if job is not None and crawler is not None:
+            raise InvalidInputException("Both JobName and CrawlerName cannot be set together in an action")
+        if job is None and crawler is None:
             raise InvalidInputException("Each action must specify exactly one of JobName and CrawlerName")
+    if sum(1 for action in actions if "CrawlerName" in action) > MAX_CRAWLERS_PER_TRIGGER:
+        raise InvalidInputException(f"A trigger can start at most {MAX_CRAWLERS_PER_TRIGGER} crawlers")
+
+
+def _check_targets_exist(ctx: RequestContext, actions: list[dict[str, Any]]) -> None:
+    """After the request's own checks (as AWS orders them): the jobs and crawlers the actions start exist."""
+    for action in actions:
+        job, crawler = action.get("JobName"), action.get("CrawlerName")
         if job is not None and ctx.store.get(ctx.scope, JOB, "", job) is None:
             raise EntityNotFoundException(f"Job with name: {job} not found")
-        if crawler is not None:
-            crawlers += 1
-            if not crawler_exists(ctx, crawler):
-                raise EntityNotFoundException(f"Crawler with name {crawler} not found")
-    if crawlers > MAX_CRAWLERS_PER_TRIGGER:
-        raise InvalidInputException(f"A trigger can start at most {MAX_CRAWLERS_PER_TRIGGER} crawlers")
+        if crawler is not None and not crawler_exists(ctx, crawler):
+            raise EntityNotFoundException(f"Crawler with name {crawler} not found")
 
 
 def _check_predicate(predicate: dict[str, Any] | None) -> None:
     conditions = (predicate or {}).get("Conditions") or []
     if not conditions:
-        raise InvalidInputException("Predicate with at least one condition is required for a CONDITIONAL trigger")
+        raise InvalidInputException("Predicate cannot be null or empty")
     if len(conditions) > 1 and "Logical" not in predicate:  # type: ignore[operator]
         raise InvalidInputException("Logical must be specified when a predicate has more than one condition")
     for condition in conditions:
         if not condition.get("LogicalOperator"):
             raise InvalidInputException("Logical operator cannot be null or empty")
         job, crawler = condition.get("JobName"), condition.get("CrawlerName")
-        if (job is None) == (crawler is None):
+        if job is None and crawler is None:
+            raise InvalidInputException("JobName or CrawlerName in condition cannot be null or empty")
+        if job is not None and crawler is not None:
             raise InvalidInputException("Each condition must specify exactly one of JobName and CrawlerName")
+        kind, state, watchable = ("job", "State", WATCHABLE_JOB_STATES) if job else ("crawler", "CrawlState",
+                                                                                  WATCHABLE_CRAWL_STATES)
+        if not condition.get(state):
+            raise InvalidInputException(
+                f"State cannot be null or empty, choose from one of the following {kind} state: "
+                f"[{', '.join(watchable)}]"
+            )
         if job is not None and condition.get("State") not in WATCHABLE_JOB_STATES:
             raise InvalidInputException(
                 f"Condition on job {job}: State must be one of {', '.join(WATCHABLE_JOB_STATES)}"
@@ -85,11 +99,12 @@ def _check_schedule(expression: str | None) -> None:
 
 def _check_definition(ctx: RequestContext, trigger_type: str, spec: dict[str, Any]) -> None:
     """AWS's rules for a trigger's definition, shared by CreateTrigger and UpdateTrigger."""
-    _check_actions(ctx, spec.get("Actions") or [])
+    _check_actions(spec.get("Actions") or [])
     if trigger_type == "SCHEDULED":
         _check_schedule(spec.get("Schedule"))
     elif trigger_type == "CONDITIONAL":
         _check_predicate(spec.get("Predicate"))
+    _check_targets_exist(ctx, spec.get("Actions") or [])
 
 
 def _check_workflow(ctx: RequestContext, name: str, trigger_type: str, workflow: str | None) -> None:
