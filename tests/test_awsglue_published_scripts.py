@@ -19,7 +19,7 @@ import textwrap
 
 import pyarrow.parquet as pq
 from etl_scripts.harness import REPORT_HELPER, create_job, script
-from test_jobs_glueetl import ROLE, run_to_end
+from support import ROLE, run_to_end
 
 
 def succeed(glue_emulator, name: str) -> None:
