@@ -213,3 +213,32 @@ def test_flat_map_applies_a_transform_to_every_frame_and_flattens_collections(gl
 def test_transform_classes_describe_themselves_by_name():
     assert (SelectFields.name(), Relationalize.name(), FlatMap.name()) == ("SelectFields", "Relationalize", "FlatMap")
     assert repr(SelectFields()) == "<Transform: SelectFields>"
+
+
+# -- toDF options and DynamoDB JSON -------------------------------------------------------------------------
+# toDF accepts ResolveOption actions "KeepAsStruct" and "Project" only (aws-glue-libs issues #19, #106), and
+# "Missing target type for resolve action ..." when Project has no target (aws-glue-libs DynamicFrame.toDF).
+
+
+def test_to_df_resolve_options(baskets):
+    from awsglue.dynamicframe import ResolveOption
+
+    with pytest.raises(ValueError, match="Invalid resolve action"):
+        baskets.toDF([ResolveOption("items[].price", "Cast", G.DoubleType())])
+    with pytest.raises(Exception, match="Missing target type for resolve action Project."):
+        baskets.toDF([ResolveOption("items[].price", "Project")])
+    projected = baskets.toDF([ResolveOption("items[].price", "Project", G.LongType())])
+    by_id = {r["id"]: [item["price"] for item in r["items"]] for r in projected.collect()}
+    assert by_id == {1: [10], 2: [None, None]}
+
+
+def test_simplify_ddb_json_reads_dynamodb_type_descriptors(glue, tmp_path):
+    # DynamoDB JSON: every value is an object naming its type (S, N, BOOL, NULL, M, L, SS, NS).
+    item = {"pk": {"S": "u1"}, "n": {"N": "12"}, "f": {"N": "1.5"}, "ok": {"BOOL": True}, "gone": {"NULL": True},
+            "m": {"M": {"city": {"S": "Lyon"}}}, "l": {"L": [{"N": "1"}, {"S": "x"}]}, "ss": {"SS": ["a", "b"]},
+            "ns": {"NS": ["3", "4"]}}
+    (tmp_path / "ddb.json").write_text(json.dumps(item) + "\n")
+    dyf = glue.create_dynamic_frame.from_options("s3", {"paths": [str(tmp_path)]}, "json")
+    (simple,) = records(dyf.simplify_ddb_json().select_fields(["pk", "n", "f", "ok", "gone", "m", "ss", "ns"]))
+    assert simple == {"pk": "u1", "n": 12, "f": 1.5, "ok": True, "gone": None, "m": {"city": "Lyon"},
+                      "ss": ["a", "b"], "ns": [3, 4]}

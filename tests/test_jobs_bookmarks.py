@@ -55,7 +55,8 @@ def test_bookmarks_read_only_new_and_changed_files_and_save_on_commit(glue_emula
     s3.create_bucket(Bucket="data")
     _put(s3, "in/a.csv", 1, 2)
     _put(s3, "in/b.csv", 3)
-    spark_job(glue_emulator.glue, glue_emulator.s3, "incremental", SCRIPT, DefaultArguments={"--job-bookmark-option": "job-bookmark-enable"})
+    spark_job(glue_emulator.glue, glue_emulator.s3, "incremental", SCRIPT,
+              DefaultArguments={"--job-bookmark-option": "job-bookmark-enable"})
     with pytest.raises(ClientError) as missing:
         _entry(glue)
     assert missing.value.response["Error"] == {"Code": "EntityNotFoundException",

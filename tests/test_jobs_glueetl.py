@@ -6,7 +6,8 @@ stays warm for every later glueetl test using the `glue_emulator` fixture.
 
 from __future__ import annotations
 
-from support import run_to_end, spark_job
+# ROLE is imported from here by test_awsglue_published_scripts.py (awsglue branch); support.py is its home.
+from support import ROLE, run_to_end, spark_job  # noqa: F401
 
 
 def test_csv_to_parquet_through_s3_paths(glue_emulator):

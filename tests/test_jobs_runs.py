@@ -70,7 +70,8 @@ def test_a_script_using_boto3_reaches_the_emulator(glue, server):
 
 
 def test_the_script_runs_as_the_callers_account_and_region(glue, server):
-    shell_job(glue, server.client("s3"), "where", "import boto3; boto3.client('glue').create_database(DatabaseInput={'Name': 'd'})")
+    code = "import boto3; boto3.client('glue').create_database(DatabaseInput={'Name': 'd'})"
+    shell_job(glue, server.client("s3"), "where", code)
     other = server.client("glue", region="eu-west-1", access_key="210987654321")
     command = {"Name": "pythonshell", "ScriptLocation": "s3://scripts/where.py"}
     other.create_job(Name="where", Role=ROLE, Command=command)
@@ -261,7 +262,8 @@ def test_max_concurrent_runs_is_enforced_and_released(glue, server):
 
 
 def test_failed_runs_are_retried_as_new_attempts(glue, server):
-    shell_job(glue, server.client("s3"), "flaky", "import sys\nprint(sys.argv[-1])\nraise ValueError('nope')\n", MaxRetries=2)
+    code = "import sys\nprint(sys.argv[-1])\nraise ValueError('nope')\n"
+    shell_job(glue, server.client("s3"), "flaky", code, MaxRetries=2)
     first = glue.start_job_run(JobName="flaky", Arguments={"--x": "kept"})["JobRunId"]
     runs = wait_until(
         lambda: glue.get_job_runs(JobName="flaky")["JobRuns"],
@@ -342,7 +344,8 @@ def test_output_is_served_as_logs_while_running_and_after(glue, server, logs, tm
             return None
 
     try:  # output of a run in progress shows up as it is printed
-        wait_until(output_so_far, "the first line of the run in progress", until=["first line"].__eq__)
+        wait_until(output_so_far, "the first line of the run in progress",
+                   until=lambda lines: lines == ["first line"])
         assert glue.get_job_run(JobName="chatty", RunId=run_id)["JobRun"]["JobRunState"] == "RUNNING"
     finally:
         go_on.touch()
@@ -390,7 +393,8 @@ def test_runs_in_progress_when_the_server_dies_end_failed_after_restart(tmp_path
         assert run["JobRunState"] == "FAILED"
         assert run["ErrorMessage"] == "The emulator restarted while the run was in progress"
         assert run["CompletedOn"] >= run["StartedOn"]
-        wait_until(lambda: process_alive(pid), f"the orphaned script (pid {pid}) to be killed", until=False.__eq__)
+        wait_until(lambda: process_alive(pid), f"the orphaned script (pid {pid}) to be killed",
+                   until=lambda alive: not alive)
         assert output_of(restarted.client("logs"), run_id) == ["alive"]  # what it printed is kept
         second = glue.start_job_run(JobName="survivor")["JobRunId"]  # its concurrency slot is free again
         glue.batch_stop_job_run(JobName="survivor", JobRunIds=[second])

@@ -158,11 +158,13 @@ def test_pump_splits_runs_at_the_end_marker_and_caps_a_run_log(tmp_path: Path) -
     assert first.read_bytes() == b"0123456789\n[glue-emulator: output beyond 10 bytes dropped]\n"
     pump.start_run(os.open(second, os.O_WRONLY | os.O_CREAT))
     os.write(write_fd, b"ok" + END_OF_RUN[:4])  # one write: the pump reads it whole
-    wait_until(second.read_bytes, "the pump to pass on b'ok'", until=b"ok".__eq__, timeout=5, interval=0.01)
+    wait_until(second.read_bytes, "the pump to pass on b'ok'", until=lambda data: data == b"ok",
+               timeout=5, interval=0.01)
     assert not pump.ended.is_set()  # the marker's start it read with b"ok" is held back, not taken for text
     os.write(write_fd, END_OF_RUN[4:] + b"idle")
     assert pump.ended.wait(5)
-    wait_until(idle.read_bytes, "the idle output after the run", until=b"idle".__eq__, timeout=5, interval=0.01)
+    wait_until(idle.read_bytes, "the idle output after the run", until=lambda data: data == b"idle",
+               timeout=5, interval=0.01)
     assert second.read_bytes() == b"ok"
     os.close(write_fd)
 

@@ -436,7 +436,8 @@ def test_after_a_restart_no_run_stays_running(tmp_path):
         glue.trigger("start", "ON_DEMAND", ["long"], WorkflowName="wf")
         glue.conditional("next", predicate(condition("long", "FAILED")), ["after"], WorkflowName="wf")
         run_id = glue.api.start_workflow_run(Name="wf")["RunId"]
-        wait_until(lambda: glue.runs("long")[0]["JobRunState"], "job long RUNNING", until="RUNNING".__eq__)
+        wait_until(lambda: glue.runs("long")[0]["JobRunState"], "job long RUNNING",
+                   until=lambda state: state == "RUNNING")
         server.kill()
         server.start()
         glue = Glue(server.client("glue"), server.client("s3"))

@@ -32,7 +32,8 @@ def create_job(glue_emulator: Any, name: str, code: str, **extra: Any) -> None:
     if "reports" not in {b["Name"] for b in s3.list_buckets()["Buckets"]}:
         s3.create_bucket(Bucket="reports")
     code = textwrap.dedent(code)
-    spark_job(glue_emulator.glue, glue_emulator.s3, name, code if "def report(" in code else REPORT_HELPER + code, **extra)
+    code = code if "def report(" in code else REPORT_HELPER + code
+    spark_job(glue_emulator.glue, glue_emulator.s3, name, code, **extra)
 
 
 def run(glue_emulator: Any, name: str, **arguments: str) -> tuple[dict[str, Any], dict[str, Any]]:
