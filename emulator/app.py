@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import uuid
 from typing import Any, Callable, Iterable
@@ -32,6 +33,43 @@ def _emulator_endpoint(environ: dict[str, Any]) -> bool:
     """The emulator's own endpoints; no bucket name starts with `_`, and S3 has no POST on a plain key."""
     path = environ.get("PATH_INFO", "")
     return path.startswith("/_emulator/") or (path == "/moto-api/reset" and environ.get("REQUEST_METHOD") == "POST")
+
+
+# AWS's common error for a failure of the service itself (the "Common Errors" of every API reference).
+_INTERNAL_FAILURE = "The request processing has failed because of an unknown error, exception or failure."
+
+
+def _with_last_resort(
+    wsgi: Callable[..., Iterable[bytes]], environ: dict[str, Any], start_response: Callable[..., Any]
+) -> Iterable[bytes]:
+    """Call a WSGI app we do not own (moto); an exception it lets escape becomes AWS's 500 InternalFailure
+    in the request's protocol (JSON for X-Amz-Target requests, else the query protocol's XML), not the
+    server's text/plain page."""
+    started: list[bool] = []
+
+    def tracked(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+        started.append(True)
+        return start_response(status, headers, exc_info)
+
+    try:
+        return wsgi(environ, tracked)
+    except Exception:
+        if started:
+            raise
+        log.exception("passthrough request failed: %s %s", environ.get("REQUEST_METHOD"), environ.get("PATH_INFO"))
+    request_id = str(uuid.uuid4())
+    if "HTTP_X_AMZ_TARGET" in environ:
+        body = json.dumps({"__type": "InternalFailure", "message": _INTERNAL_FAILURE}).encode()
+        content_type = "application/x-amz-json-1.1"
+    else:
+        body = (
+            "<ErrorResponse><Error><Type>Receiver</Type><Code>InternalFailure</Code>"
+            f"<Message>{_INTERNAL_FAILURE}</Message></Error><RequestId>{request_id}</RequestId></ErrorResponse>"
+        ).encode()
+        content_type = "text/xml"
+    headers = [("Content-Type", content_type), ("Content-Length", str(len(body))), ("x-amzn-RequestId", request_id)]
+    start_response("500 Internal Server Error", headers)
+    return [body]
 
 
 def create_app(settings: Settings, emulator: Emulator | None = None) -> Flask:
@@ -84,7 +122,7 @@ def create_app(settings: Settings, emulator: Emulator | None = None) -> Flask:
         if target is None or target.partition(".")[0] not in emulator.json_services:
             service = signed_service(environ)
             if service is not None and service not in OWN_SERVICES:
-                return emulator.component(MotoServices)(environ, start_response)
+                return _with_last_resort(emulator.component(MotoServices), environ, start_response)
         if target is not None:
             return awsjson.handle(emulator, Request(environ))(environ, start_response)
         if _emulator_endpoint(environ):

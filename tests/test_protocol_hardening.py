@@ -8,6 +8,7 @@ import resource
 import socket
 import sqlite3
 import time
+from xml.etree import ElementTree
 
 import botocore.exceptions
 import pytest
@@ -290,3 +291,24 @@ def test_a_reader_that_pauses_longer_than_the_idle_timeout_still_gets_the_whole_
     first = body.read(1024)
     time.sleep(serving.IDLE_TIMEOUT + 2)
     assert len(first) + len(body.read()) == size
+
+
+# -- moto's services: an exception moto lets escape is still an AWS error, not the server's text/plain page --
+
+
+@pytest.mark.parametrize(
+    "service, body, target",
+    [("iam", b"Action=Nope", None), ("sts", b"Action=AssumeRole&Version=2011-06-15", None),
+     ("secretsmanager", b"[" * 2000, "secretsmanager.GetSecretValue")],
+)
+def test_a_passthrough_failure_is_an_aws_error(glue_emulator, service, body, target):
+    headers = {"Authorization": f"AWS4-HMAC-SHA256 Credential=AKID/20240101/us-east-1/{service}/aws4_request, "
+                                "SignedHeaders=host, Signature=x", "Content-Type": "application/x-www-form-urlencoded"}
+    if target:
+        headers.update({"X-Amz-Target": target, "Content-Type": JSON_TYPE})
+    status, response_headers, raw = glue_emulator.server.request("POST", "/", body, headers)
+    assert 400 <= status < 600  # moto answers some bad input with a failure of its own (AWS: 400)
+    if target:
+        assert response_headers["Content-Type"] == JSON_TYPE and "__type" in json.loads(raw)
+    else:
+        assert ElementTree.fromstring(raw).find("Error/Code").text
