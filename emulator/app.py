@@ -11,6 +11,7 @@ emulator's endpoints, SigV4 when enabled; see security/), refused in its protoco
 
 from __future__ import annotations
 
+import json
 import logging
 import uuid
 from collections.abc import Callable, Iterable
@@ -51,6 +52,43 @@ def _route(environ: dict[str, Any], emulator: Emulator) -> tuple[str, str | None
     if signed is not None and signed not in OWN_SERVICES:
         return "moto", None
     return ("awsjson", None) if target is not None else ("s3", "s3")
+
+
+# AWS's common error for a failure of the service itself (the "Common Errors" of every API reference).
+_INTERNAL_FAILURE = "The request processing has failed because of an unknown error, exception or failure."
+
+
+def _with_last_resort(
+    wsgi: Callable[..., Iterable[bytes]], environ: dict[str, Any], start_response: Callable[..., Any]
+) -> Iterable[bytes]:
+    """Call a WSGI app we do not own (moto); an exception it lets escape becomes AWS's 500 InternalFailure
+    in the request's protocol (JSON for X-Amz-Target requests, else the query protocol's XML), not the
+    server's text/plain page."""
+    started: list[bool] = []
+
+    def tracked(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+        started.append(True)
+        return start_response(status, headers, exc_info)
+
+    try:
+        return wsgi(environ, tracked)
+    except Exception:
+        if started:
+            raise
+        log.exception("passthrough request failed: %s %s", environ.get("REQUEST_METHOD"), environ.get("PATH_INFO"))
+    request_id = str(uuid.uuid4())
+    if "HTTP_X_AMZ_TARGET" in environ:
+        body = json.dumps({"__type": "InternalFailure", "message": _INTERNAL_FAILURE}).encode()
+        content_type = "application/x-amz-json-1.1"
+    else:
+        body = (
+            "<ErrorResponse><Error><Type>Receiver</Type><Code>InternalFailure</Code>"
+            f"<Message>{_INTERNAL_FAILURE}</Message></Error><RequestId>{request_id}</RequestId></ErrorResponse>"
+        ).encode()
+        content_type = "text/xml"
+    headers = [("Content-Type", content_type), ("Content-Length", str(len(body))), ("x-amzn-RequestId", request_id)]
+    start_response("500 Internal Server Error", headers)
+    return [body]
 
 
 def create_app(settings: Settings, emulator: Emulator | None = None) -> Flask:
@@ -110,7 +148,7 @@ def create_app(settings: Settings, emulator: Emulator | None = None) -> Flask:
         if route == "emulator":
             return flask_wsgi(environ, start_response)
         if route == "moto":
-            return emulator.component(MotoServices)(environ, start_response)
+            return _with_last_resort(emulator.component(MotoServices), environ, start_response)
         if route == "awsjson":
             return awsjson.handle(emulator, Request(environ))(environ, start_response)
         # Anything else is S3's REST protocol. It skips Flask's routing too: any path can name a key,

@@ -42,22 +42,6 @@ def _parser(defaults: Settings) -> argparse.ArgumentParser:
     return parser
 
 
-def _connection_limit() -> int:
-    """Open connections served at once: 4096, fewer if the process may not open that many files.
-
-    A connection is a file descriptor, and 256 are kept for SQLite, logs and pipes to job workers. The
-    soft file limit is raised toward the hard one first (many systems start processes at 1024).
-    """
-    import resource
-
-    wanted = 4096 + 256
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    if soft != resource.RLIM_INFINITY and soft < wanted:
-        soft = wanted if hard == resource.RLIM_INFINITY else max(soft, min(hard, wanted))
-        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
-    return 4096 if soft == resource.RLIM_INFINITY else max(64, min(4096, soft - 256))
-
-
 class _LateApp:
     """The WSGI app, set once the emulator is built: the port is taken first, before any file is made."""
 
@@ -73,6 +57,7 @@ def _listen(settings: Settings, app: _LateApp) -> Any:
     """A waitress server bound to the settings' host and port; SystemExit with one line if it cannot be."""
     import waitress
 
+    from . import serving
     from .doctor import port_in_use_message
 
     try:
@@ -81,13 +66,8 @@ def _listen(settings: Settings, app: _LateApp) -> Any:
             host=settings.host,
             port=settings.port,
             threads=settings.threads,
-            # Half-sent requests and idle keep-alive connections are closed after 10 s without a byte
-            # (checked every second), so stalled clients cannot hold the connection slots for long; a
-            # request being served is never timed out. Connections are polled (select() stops at fd 1024).
-            channel_timeout=10,
-            cleanup_interval=1,
-            connection_limit=_connection_limit(),
-            asyncore_use_poll=True,
+            # Connection limit and timeouts: stalled clients must not hold every slot (see serving.py).
+            **serving.waitress_options(),
             ident="glue-emulator",
             clear_untrusted_proxy_headers=True,
             # S3's largest single PUT is 5 GiB (plus aws-chunked framing); waitress' default cap is 1 GB.
@@ -105,6 +85,7 @@ def _listen(settings: Settings, app: _LateApp) -> Any:
 
 
 def serve(settings: Settings) -> None:
+    from . import serving
     from .app import create_app
     from .doctor import check_data_dir
     from .protocol import s3xml
@@ -119,6 +100,7 @@ def serve(settings: Settings) -> None:
     app = create_app(settings)
     late_app.app = app
     s3xml.adapt_waitress(server)
+    serving.close_idle_connections(server)
     # SIGTERM (docker stop, the fixture's stop) ends the loop like Ctrl-C, so shutdown hooks run.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     # The fixture and scripts read this line to learn the port (useful with --port 0).

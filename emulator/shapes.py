@@ -216,8 +216,9 @@ class ServiceShapes:
     def coerce_integers(self, operation: str, params: dict[str, Any]) -> dict[str, Any]:
         """`params` (already valid) with integral numbers like `5.0` in integer/long members made ints.
 
-        JSON has one number type; validation accepts `5.0` where the model says integer (as AWS's
-        JSON deserialiser reads it as 5; `5.5` is refused), and handlers and the store must see an int.
+        JSON has one number type, and validation accepts `5.0` where the model says integer (`5.5` is
+        refused, as Smithy's malformed-request tests refuse `1.001`; they do not say what `1.0` gets, so
+        reading it as 5 is our choice). Handlers and the store must then see an int.
         """
         return self._coerce(self.operations[operation]["input"], params)
 
