@@ -39,7 +39,7 @@ class Settings:
     spark_pool_size: int = 2
     spark_prewarm: bool = True
     # Total bytes of log event messages kept (all groups); past it the oldest events are dropped. 0: no cap.
-    logs_max_bytes: int = 1024**3
+    logs_max_bytes: int = 256 * 1024**2
 
     @classmethod
     def from_env(cls) -> "Settings":
@@ -55,7 +55,7 @@ class Settings:
             spark_master=_env("SPARK_MASTER", "local[*]"),
             spark_pool_size=int(_env("SPARK_POOL_SIZE", "2")),
             spark_prewarm=_env_bool("SPARK_PREWARM", True),
-            logs_max_bytes=int(_env("LOGS_MAX_BYTES", str(1024**3))),
+            logs_max_bytes=int(_env("LOGS_MAX_BYTES", str(256 * 1024**2))),
         )
 
     @property
