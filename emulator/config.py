@@ -78,7 +78,7 @@ class Settings:
     # by each server, so only its own runs know it.
     run_secret: str = field(default_factory=lambda: secrets.token_urlsafe(24), repr=False)
     # Total bytes of log event messages kept (all groups); past it the oldest events are dropped. 0: no cap.
-    logs_max_bytes: int = 1024**3
+    logs_max_bytes: int = 256 * 1024**2
 
     def __post_init__(self) -> None:
         # Absolute from the start: the Spark workers and job runs work in their own folders, where a
@@ -103,7 +103,7 @@ class Settings:
             verify_sigv4=_env_bool("VERIFY_SIGV4", False),
             credentials=Credentials.parse(_env("CREDENTIALS", "")),
             passthrough_services=_env_list("PASSTHROUGH_SERVICES") or None,
-            logs_max_bytes=int(_env("LOGS_MAX_BYTES", str(1024**3))),
+            logs_max_bytes=int(_env("LOGS_MAX_BYTES", str(256 * 1024**2))),
         )
 
     @property

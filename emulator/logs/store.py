@@ -18,9 +18,10 @@ What is kept (issue #11), decisions:
   they are deleted from disk shortly after (a background sweep after PutRetentionPolicy, at start,
   and while events arrive), where CloudWatch takes up to 72 hours.
 - All groups together keep at most `Settings.logs_max_bytes` of messages (GLUE_EMULATOR_LOGS_MAX_BYTES,
-  1 GiB by default, 0 for no cap): past it the oldest ingested events are dropped first, down to 90%
+  256 MiB by default, 0 for no cap): past it the oldest ingested events are dropped first, down to 90%
   of the cap, and the server log says how many. CloudWatch has no such cap; a local disk does.
-  SQLite reuses the freed pages, so the file stops growing rather than shrinking.
+  SQLite reuses the freed pages, so the file stops growing rather than shrinking; with its indexes it
+  takes up to about 5 times the messages' bytes for short lines (100-byte lines: 954 MB for 188 MB).
 """
 
 from __future__ import annotations
@@ -51,7 +52,7 @@ _CAP_LOW_WATER = 0.9
 # At most this often (seconds) does ingestion look for expired events (reads hide them meanwhile).
 _SWEEP_EVERY_SECONDS = 60.0
 # Rows looked at per step while dropping the oldest events.
-_DROP_STEP = 5000
+_DROP_STEP = 20000
 
 _SCHEMA = (
     """CREATE TABLE IF NOT EXISTS log_groups (
@@ -140,7 +141,10 @@ class LogStore:
         self.max_bytes = emulator.settings.logs_max_bytes
         self._tails: dict[str, _Tail] = {}
         self._tails_lock = threading.Lock()
-        self._sweep_lock = threading.Lock()
+        self._sweep_lock = threading.Lock()  # one sweep at a time
+        self._sweep_state = threading.Lock()  # guards the two flags below
+        self._sweep_wanted = False  # another sweep is due (events arrived during the current one)
+        self._sweeping = False  # a sweep thread is running
         self._last_sweep = 0.0
         self._finish_leftover_tails()
         self.sweep_soon()
@@ -193,8 +197,23 @@ class LogStore:
     # -- retention and the total cap --------------------------------------------------------------
 
     def sweep_soon(self) -> None:
-        """Delete expired events and enforce the cap in the background (one sweep at a time)."""
-        threading.Thread(target=self.sweep, name="logs-sweep", daemon=True).start()
+        """Delete expired events and enforce the cap in the background: one sweep thread at a time, which
+        sweeps again when more was asked for meanwhile (events that arrived during its sweep)."""
+        with self._sweep_state:
+            self._sweep_wanted = True
+            if self._sweeping:
+                return
+            self._sweeping = True
+        threading.Thread(target=self._sweep_while_wanted, name="logs-sweep", daemon=True).start()
+
+    def _sweep_while_wanted(self) -> None:
+        while True:
+            with self._sweep_state:
+                if not self._sweep_wanted:
+                    self._sweeping = False
+                    return
+                self._sweep_wanted = False
+            self.sweep()
 
     def sweep(self) -> None:
         """Delete every group's expired events, then drop the oldest events over the total cap."""
@@ -232,25 +251,27 @@ class LogStore:
         target = int(self.max_bytes * _CAP_LOW_WATER)
         dropped = freed = 0
         while total - freed > target:
+            # The newest of the oldest events whose messages add up to what must go (at most a step of them).
             rows = self.db.read(
-                "SELECT id, scope, grp, stream, length(CAST(message AS BLOB)) AS size FROM log_events "
-                "ORDER BY id LIMIT ?", (_DROP_STEP,),
+                "SELECT id, running FROM (SELECT id, SUM(length(CAST(message AS BLOB))) OVER (ORDER BY id) AS running "
+                "FROM log_events ORDER BY id LIMIT ?) WHERE running >= ? ORDER BY id LIMIT 1",
+                (_DROP_STEP, total - freed - target),
             )
-            if not rows:
+            if not rows:  # a whole step is not enough: take all of it
+                rows = self.db.read("SELECT MAX(id) AS id FROM (SELECT id FROM log_events ORDER BY id LIMIT ?)",
+                                    (_DROP_STEP,))
+            last = rows[0]["id"]
+            if last is None:  # no events left
                 break
-            sizes: dict[tuple[str, str, str], int] = {}
-            last = rows[-1]["id"]
-            for row in rows:
-                key = (row["scope"], row["grp"], row["stream"])
-                sizes[key] = sizes.get(key, 0) + row["size"]
-                freed += row["size"]
-                dropped += 1
-                if total - freed <= target:
-                    last = row["id"]
-                    break
             with self.db.transaction() as conn:
+                gone = conn.execute(
+                    "SELECT scope, grp, stream, SUM(length(CAST(message AS BLOB))), COUNT(*) FROM log_events "
+                    "WHERE id <= ? GROUP BY scope, grp, stream", (last,),
+                ).fetchall()
                 conn.execute("DELETE FROM log_events WHERE id <= ?", (last,))
-                self._shrink_streams(conn, [(*key, size) for key, size in sizes.items()])
+                self._shrink_streams(conn, [(scope, grp, stream, size) for scope, grp, stream, size, _ in gone])
+            freed += sum(size for *_, size, _ in gone)
+            dropped += sum(count for *_, count in gone)
         log.warning(
             "logs: %d bytes stored exceed GLUE_EMULATOR_LOGS_MAX_BYTES=%d; dropped the %d oldest events (%d bytes)",
             total, self.max_bytes, dropped, freed,
@@ -268,8 +289,6 @@ class LogStore:
 
     def _after_ingest(self) -> None:
         """Keep within the cap as events arrive, and sweep expired events now and then."""
-        if self._sweep_lock.locked():
-            return
         due = time.monotonic() - self._last_sweep >= _SWEEP_EVERY_SECONDS
         if due or (self.max_bytes > 0 and self._total_bytes() > self.max_bytes):
             self.sweep_soon()
@@ -324,8 +343,12 @@ class LogStore:
 
     # -- events -----------------------------------------------------------------------------------
 
-    def append(self, scope: str, group: str, stream: str, events: list[tuple[int, str]]) -> None:
-        """Add (timestamp ms, message) events to a stream, creating group and stream if needed."""
+    def append(self, scope: str, group: str, stream: str, events: list[tuple[int, str]], keep: bool = True) -> None:
+        """Add (timestamp ms, message) events to a stream, creating group and stream if needed.
+
+        With `keep` (the default) retention and the cap are looked after once the events are committed;
+        a caller appending inside its own transaction passes False and calls `_after_ingest()` after it.
+        """
         if not events:
             return
         ingested = now_ms()
@@ -350,7 +373,8 @@ class LogStore:
                 "WHERE scope=? AND grp=? AND name=?",
                 (first, first, last, last, ingested, size, scope, group, stream),
             )
-        self._after_ingest()
+        if keep:
+            self._after_ingest()
 
     def events(
         self,
@@ -483,9 +507,10 @@ class LogStore:
             for part in split_message(text)
         ]
         with self.db.transaction() as conn:
-            self.append(tail.scope, tail.group, tail.stream, events)
+            self.append(tail.scope, tail.group, tail.stream, events, keep=False)
             conn.execute("UPDATE log_tails SET offset=? WHERE path=?", (offset, tail.path))
         tail.offset = offset
+        self._after_ingest()
 
     def _finish_leftover_tails(self) -> None:
         """Files a previous server process was following: their writers are gone, take the rest."""
