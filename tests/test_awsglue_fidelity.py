@@ -202,3 +202,20 @@ def test_use_local_s3_reads_and_writes_the_objects_of_a_running_emulator(spark, 
         for key in list(_local_s3.hadoop_settings(glue_emulator.server.data_dir)) + [
                 _local_s3.mount_key(b["Name"]) for b in s3.list_buckets()["Buckets"]]:
             conf.unset(key)
+
+
+def test_from_catalog_gives_lower_case_field_names(spark, glue_emulator, tmp_path):
+    """Declared columns and fields the table does not declare alike (the Data Catalog is lower case)."""
+    context = GlueContext(spark.sparkContext)
+    context._glue_client_instance = glue_emulator.glue
+    write(f"{tmp_path}/steps/a.json", '{"serialNumber": "s1", "sensorReadingTime": 5, "Extra": {"Inner": 1}}\n')
+    glue_emulator.glue.create_database(DatabaseInput={"Name": "stedi"})
+    glue_emulator.glue.create_table(DatabaseName="stedi", TableInput={
+        "Name": "steps", "Parameters": {"classification": "json"},
+        "StorageDescriptor": {"Location": f"file://{tmp_path}/steps/",
+                              "Columns": [{"Name": "serialnumber", "Type": "string"},
+                                          {"Name": "sensorreadingtime", "Type": "bigint"}]}})
+    frame = context.create_dynamic_frame.from_catalog(database="stedi", table_name="steps")
+    assert [f.name for f in frame.schema()] == ["serialnumber", "sensorreadingtime", "extra"]
+    assert frame.toDF().collect()[0].asDict(recursive=True) == {
+        "serialnumber": "s1", "sensorreadingtime": 5, "extra": {"Inner": 1}}
