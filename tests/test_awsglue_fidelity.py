@@ -180,3 +180,42 @@ def test_glue_studio_node_templates_run(glue, tmp_path):
     picked = SelectFromCollection.apply(dfc=custom, key=list(custom.keys())[0], transformation_ctx="Select_node1")
     assert (union.count(), deduped.count()) == (3, 2)
     assert sorted(tuple(r) for r in picked.toDF().collect()) == [("x", 1, False), ("y", 2, True)]
+
+
+def test_use_local_s3_reads_and_writes_the_objects_of_a_running_emulator(spark, glue, glue_emulator):
+    """The user's flow: boto3 puts an object into the emulator; their own SparkSession reads s3:// paths."""
+    s3 = glue_emulator.s3
+    s3.create_bucket(Bucket="users-lake")
+    s3.put_object(Bucket="users-lake", Key="raw/a.json", Body=b'{"id": 1, "share": 0}\n{"id": 2}\n')
+    conf = spark.sparkContext._jsc.hadoopConfiguration()
+    try:
+        assert "users-lake" in emulator.runtime.use_local_s3(spark, glue_emulator.server.data_dir)
+        assert [r.id for r in spark.read.json("s3://users-lake/raw/").collect()] == [1, 2]
+        frame = glue.create_dynamic_frame.from_options("s3", {"paths": ["s3a://users-lake/raw/"]}, "json")
+        kept = Filter.apply(frame=frame, f=lambda row: row["share"] != 0)
+        glue.write_dynamic_frame.from_options(frame=frame, connection_type="s3", format="json",
+                                              connection_options={"path": "s3://users-lake/out/"},
+                                              transformation_ctx="AmazonS3_node1")
+        keys = [o["Key"] for o in s3.list_objects_v2(Bucket="users-lake", Prefix="out/")["Contents"]]
+        assert kept.count() == 0 and keys and all(k.startswith("out/run-AmazonS3_node1-1-part-r-") for k in keys)
+    finally:
+        for key in list(_local_s3.hadoop_settings(glue_emulator.server.data_dir)) + [
+                _local_s3.mount_key(b["Name"]) for b in s3.list_buckets()["Buckets"]]:
+            conf.unset(key)
+
+
+def test_from_catalog_gives_lower_case_field_names(spark, glue_emulator, tmp_path):
+    """Declared columns and fields the table does not declare alike (the Data Catalog is lower case)."""
+    context = GlueContext(spark.sparkContext)
+    context._glue_client_instance = glue_emulator.glue
+    write(f"{tmp_path}/steps/a.json", '{"serialNumber": "s1", "sensorReadingTime": 5, "Extra": {"Inner": 1}}\n')
+    glue_emulator.glue.create_database(DatabaseInput={"Name": "stedi"})
+    glue_emulator.glue.create_table(DatabaseName="stedi", TableInput={
+        "Name": "steps", "Parameters": {"classification": "json"},
+        "StorageDescriptor": {"Location": f"file://{tmp_path}/steps/",
+                              "Columns": [{"Name": "serialnumber", "Type": "string"},
+                                          {"Name": "sensorreadingtime", "Type": "bigint"}]}})
+    frame = context.create_dynamic_frame.from_catalog(database="stedi", table_name="steps")
+    assert [f.name for f in frame.schema()] == ["serialnumber", "sensorreadingtime", "extra"]
+    assert frame.toDF().collect()[0].asDict(recursive=True) == {
+        "serialnumber": "s1", "sensorreadingtime": 5, "extra": {"Inner": 1}}

@@ -141,11 +141,41 @@ WHO_AM_I = REPORT_HELPER + textwrap.dedent("""
 """)
 
 
-def test_each_glueetl_run_acts_as_its_own_account_on_a_warm_worker(glue_emulator):
-    s3 = glue_emulator.s3
+SHELL_WHO_AM_I = REPORT_HELPER + textwrap.dedent("""
+    import sys
+    import boto3
+    from awsglue.utils import getResolvedOptions
+    args = getResolvedOptions(sys.argv, ["JOB_NAME"])
+    glue = boto3.client("glue")
+    report(job=glue.get_job(JobName=args["JOB_NAME"])["Job"]["Name"], region=glue.meta.region_name,
+           key=boto3.Session().get_credentials().access_key)
+""")
+
+
+def _buckets(s3) -> None:
     for bucket in ("scripts", "reports"):
         if bucket not in {b["Name"] for b in s3.list_buckets()["Buckets"]}:
             s3.create_bucket(Bucket=bucket)
+
+
+def test_each_pythonshell_run_acts_as_its_own_account(glue_emulator):
+    s3 = glue_emulator.s3
+    _buckets(s3)
+    s3.put_object(Bucket="scripts", Key="shell-who.py", Body=SHELL_WHO_AM_I.encode())
+    for account, region in (("333333333333", "us-east-1"), ("444444444444", "ap-south-1")):
+        glue = glue_emulator.server.client("glue", region, access_key=account)
+        name = f"shell-who-{account[:3]}"
+        glue.create_job(Name=name, Role=ROLE, Command={"Name": "pythonshell", "PythonVersion": "3.9",
+                                                      "ScriptLocation": "s3://scripts/shell-who.py"})
+        job_run = run_to_end(glue, name)
+        assert job_run["JobRunState"] == "SUCCEEDED", job_run.get("ErrorMessage")
+        body = s3.get_object(Bucket="reports", Key=job_run["Id"])["Body"].read()
+        assert json.loads(body) == {"job": name, "region": region, "key": account}
+
+
+def test_each_glueetl_run_acts_as_its_own_account_on_a_warm_worker(glue_emulator):
+    s3 = glue_emulator.s3
+    _buckets(s3)
     s3.put_object(Bucket="scripts", Key="who.py", Body=WHO_AM_I.encode())
     # Runs go to the first idle warm worker: the second run reuses the first one's driver process.
     for account, region in (("111111111111", "us-east-1"), ("222222222222", "eu-west-1")):

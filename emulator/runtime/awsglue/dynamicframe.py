@@ -19,6 +19,7 @@ from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
 from awsglue import _columns as C
+from awsglue import _frame_ops as O
 from awsglue import _records as R
 from awsglue import gluetypes as G
 from awsglue.utils import callsite
@@ -77,7 +78,7 @@ class DynamicFrame:
         """The DataFrame as a DynamicFrame. Columns sharing a name (`select *` over a join) become one
         field, as a record has one value per name: at the first column's place, holding the value of
         the last of them that is not null."""
-        return cls(_one_column_per_name(dataframe), glue_ctx, name)
+        return cls(O._one_column_per_name(dataframe), glue_ctx, name)
 
     def _derive(self, df: DataFrame, schema: G.StructType | None, name: str | None = None,
                 errors: DataFrame | None = None, stageThreshold: int = 0, totalThreshold: int = 0) -> "DynamicFrame":
@@ -261,11 +262,11 @@ class DynamicFrame:
         source = self._nodes()
         target: list[C.Node] = []
         for mapping in mappings:
-            src, src_type, dst, dst_type = _mapping_parts(mapping)
+            src, src_type, dst, dst_type = O._mapping_parts(mapping)
             node = C.find_node(source, C.parse_path(src), case_sensitive)
             if node is None:
                 continue
-            col, glue_type = _mapped_value(node, src_type, dst_type)
+            col, glue_type = O._mapped_value(node, src_type, dst_type)
             target = C.insert_at(target, C.parse_path(dst), C.Node(dst, col, glue_type))
         return self._from_nodes(target, stageThreshold=stageThreshold, totalThreshold=totalThreshold)
 
@@ -278,7 +279,7 @@ class DynamicFrame:
                       totalThreshold: int = 0) -> "DynamicFrame":
         """Keep the named fields (nested paths keep their parent structs), in schema order."""
         paths = [paths] if isinstance(paths, str) else list(paths)
-        kept = _prune(self._nodes(), [C.parse_path(p) for p in paths])
+        kept = O._prune(self._nodes(), [C.parse_path(p) for p in paths])
         return self._from_nodes(kept, stageThreshold=stageThreshold, totalThreshold=totalThreshold)
 
     def drop_fields(self, paths: Any, transformation_ctx: str = "", info: str = "", stageThreshold: int = 0,
@@ -343,8 +344,8 @@ class DynamicFrame:
         if len(paths1) != len(paths2):
             raise ValueError("The join keys of both frames must have the same length")
         left, right = self._df.alias("__left"), frame2._df.alias("__right")
-        left_nodes = _bound_nodes(left, self.schema())
-        right_nodes = _bound_nodes(right, frame2.schema())
+        left_nodes = O._bound_nodes(left, self.schema())
+        right_nodes = O._bound_nodes(right, frame2.schema())
         condition = F.lit(True)
         for p1, p2 in zip(paths1, paths2):
             n1, n2 = C.find_node(left_nodes, C.parse_path(p1)), C.find_node(right_nodes, C.parse_path(p2))
@@ -362,7 +363,7 @@ class DynamicFrame:
               stageThreshold: int = 0, totalThreshold: int = 0) -> "DynamicFrame":
         """All records of both frames; fields are matched by name and disagreeing types become choices."""
         schema = G.mergeDataTypes(self.schema(), other_frame.schema())
-        df = _laid_out(self, schema).unionAll(_laid_out(other_frame, schema))
+        df = O._laid_out(self, schema).unionAll(O._laid_out(other_frame, schema))
         return self._derive(df, schema, stageThreshold=stageThreshold, totalThreshold=totalThreshold)
 
     def mergeDynamicFrame(self, stage_dynamic_frame: "DynamicFrame", primary_keys: list[str],
@@ -373,9 +374,9 @@ class DynamicFrame:
         if isinstance(primary_keys, str):
             primary_keys = [primary_keys]
         schema = G.mergeDataTypes(self.schema(), stage_dynamic_frame.schema())
-        staged = _laid_out(stage_dynamic_frame, schema)
-        source, target = _laid_out(self, schema).alias("__s"), staged.alias("__t")
-        keys = [_key_col(k) for k in primary_keys]
+        staged = O._laid_out(stage_dynamic_frame, schema)
+        source, target = O._laid_out(self, schema).alias("__s"), staged.alias("__t")
+        keys = [O._key_col(k) for k in primary_keys]
         condition = reduce(Column.__and__, [source[k] == target[k] for k in keys]) if keys else F.lit(False)
         kept = source.join(target, condition, "left_anti")
         return self._derive(kept.unionAll(staged), schema, stageThreshold=stageThreshold,
@@ -396,14 +397,14 @@ class DynamicFrame:
         catalog = None
         actions = [specs] if isinstance(specs, tuple) else specs
         if choice:
-            actions = [(C.format_path(p), choice) for p in _choice_paths(self.schema(), [])]
+            actions = [(C.format_path(p), choice) for p in O._choice_paths(self.schema(), [])]
         if any(a.strip() == "match_catalog" for _, a in actions):
             if not database or not table_name:
                 raise Exception("database and table_name are required for match_catalog")
             catalog = self.glue_ctx._catalog_schema(database, table_name, catalog_id)
         frame = self
         for path, action in actions:
-            frame = frame._resolve_path(C.parse_path(path), _parse_action(action), catalog)
+            frame = frame._resolve_path(C.parse_path(path), O._parse_action(action), catalog)
         return self._derive(frame._df, frame.schema(), stageThreshold=stageThreshold, totalThreshold=totalThreshold)
 
     def _resolve_path(self, segments: list, action: tuple[str, Any], catalog: G.StructType | None
@@ -415,9 +416,9 @@ class DynamicFrame:
             if kind == "cast":
                 return [C.Node(node.name, C.cast(node.col, node.type, target), target)]
             if kind == "project":
-                return [C.Node(node.name, _project(node, target), target)]
+                return [C.Node(node.name, O._project(node, target), target)]
             if kind == "match_catalog":
-                declared = _catalog_type(catalog, segments)
+                declared = O._catalog_type(catalog, segments)
                 if declared is None or not isinstance(node.type, G.ChoiceType):
                     return [node]
                 return [C.Node(node.name, C.cast(node.col, node.type, declared), declared)]
@@ -463,7 +464,7 @@ class DynamicFrame:
 
         def unboxed(item: dict) -> dict:
             try:
-                _update_path(item["record"], segments, parse)
+                O._update_path(item["record"], segments, parse)
             except Exception as exc:  # a value that does not parse is an error record, not a failed job
                 _mark_error(item, exc)
             return item
@@ -497,7 +498,7 @@ class DynamicFrame:
     def drop_null_fields(self, transformation_ctx: str = "", info: str = "", stageThreshold: int = 0,
                          totalThreshold: int = 0) -> "DynamicFrame":
         """Drop fields that are null in every record (printed as `null_fields [...]`, as Glue does)."""
-        paths = _all_null_paths(self)
+        paths = O._all_null_paths(self)
         print("null_fields", [C.format_path(p) for p in paths])
         return self.drop_fields([C.format_path(p) for p in paths], stageThreshold=stageThreshold,
                                 totalThreshold=totalThreshold)
@@ -505,7 +506,7 @@ class DynamicFrame:
     def simplify_ddb_json(self) -> "DynamicFrame":
         """DynamoDB JSON (`{"S": "x"}`, `{"N": "1"}`, `{"M": {...}}`...) as plain values."""
         return self.mapPartitionsWithIndex(
-            lambda _, items: ({**i, "record": {k: _ddb_value(v) for k, v in i["record"].items()}} for i in items))
+            lambda _, items: ({**i, "record": {k: O._ddb_value(v) for k, v in i["record"].items()}} for i in items))
 
     # -- writing ---------------------------------------------------------------------------------------
 
@@ -550,19 +551,6 @@ def frame_from_items(glue_ctx: Any, items: Any, name: str) -> DynamicFrame:
     return DynamicFrame(df, glue_ctx, name, schema, stage=_Stage(errors, 0, 0))
 
 
-def _one_column_per_name(df: DataFrame) -> DataFrame:
-    names = df.columns
-    if len(set(names)) == len(names):
-        return df
-    positional = df.toDF(*[f"_{i}" for i in range(len(names))])  # duplicate names cannot be selected
-    firsts: dict[str, list[int]] = {}
-    for i, name in enumerate(names):
-        firsts.setdefault(name, []).append(i)
-    return positional.select(*[
-        (F.coalesce(*[F.col(f"_{i}") for i in reversed(at)]) if len(at) > 1 else F.col(f"_{at[0]}")).alias(name)
-        for name, at in firsts.items()])
-
-
 def _mark_error(item: dict, exc: BaseException) -> None:
     item["isError"] = True
     item["errorMessage"] = f"{type(exc).__name__}: {exc}"
@@ -574,310 +562,4 @@ def _error_row(item: dict, site: str, info: str) -> tuple:
              (site, info)),)
 
 
-def _mapping_parts(mapping: Any) -> tuple[str, str | None, str, str | None]:
-    """(source, source type, target, target type) of a 2-, 3- or 4-tuple mapping.
-
-    Emulator decision: a 2-tuple is (source, target) with the type kept, a 3-tuple (source, target,
-    target type); Amazon's Python passes these to its jar undocumented.
-    """
-    if not isinstance(mapping, tuple):
-        raise TypeError("Mapping must be specified as a tuple. Got " + str(mapping))
-    if len(mapping) == 2:
-        return mapping[0], None, mapping[1], None
-    if len(mapping) == 3:
-        return mapping[0], None, mapping[1], mapping[2]
-    if len(mapping) == 4:
-        return mapping[0], mapping[1], mapping[2], mapping[3]
-    raise ValueError("Mapping tuple must be of length 2, 3, or 4Got tuple of length " + str(len(mapping)))
-
-
-def _is_bare(glue_type: G.DataType) -> bool:
-    """`array`, `struct` or `map` named without element types: keep whatever the data has."""
-    return ((isinstance(glue_type, G.ArrayType) and isinstance(glue_type.elementType, G.UnknownType))
-            or (isinstance(glue_type, G.StructType) and not glue_type.fields)
-            or (isinstance(glue_type, G.MapType) and isinstance(glue_type.valueType, G.UnknownType)))
-
-
-def _mapped_value(node: C.Node, src_type: str | None, dst_type: str | None) -> tuple[Column, G.DataType]:
-    col, actual = node.col, node.type
-    if src_type is not None:
-        declared = G.parse_type_name(src_type)
-        if isinstance(actual, G.ChoiceType):
-            member = next((n for n, m in actual.members() if C.same_family(m, declared)), None)
-            if member is None:
-                target = G.parse_type_name(dst_type) if dst_type else declared
-                return C.null_of(target), target
-            col, actual = col.getField(member), actual.choices[member]
-        elif not _is_bare(declared) and not C.same_family(actual, declared) \
-                and not isinstance(actual, (G.NullType, G.UnknownType)):
-            target = G.parse_type_name(dst_type) if dst_type else declared
-            target = actual if _is_bare(target) else target
-            return C.null_of(target), target
-    if dst_type is None:
-        return col, actual
-    target = G.parse_type_name(dst_type)
-    if _is_bare(target):
-        if type(target) is type(actual) or isinstance(actual, G.NullType):
-            return col, actual
-        if isinstance(actual, G.ChoiceType) and isinstance(target, G.StructType):
-            return col, G.StructType([G.Field(n, m) for n, m in actual.members()])
-        return C.null_of(G.StringType()), G.StringType()
-    return C.cast(col, actual, target), target
-
-
-def _project(node: C.Node, target: G.DataType) -> Column:
-    """Only the values that already have the target type; the others become null.
-
-    On a field that is not a choice, project converts like cast (the DynamicFrame page's reading)."""
-    if not isinstance(node.type, G.ChoiceType):
-        return C.cast(node.col, node.type, target)
-    member = node.type.choices.get(target.typeName())
-    if member is None:
-        return C.null_of(target)
-    return C.cast(node.col.getField(target.typeName()), member, target)
-
-
-def _parse_action(action: str) -> tuple[str, Any]:
-    action = action.strip()
-    for kind in ("cast", "project"):
-        if action.startswith(kind + ":"):
-            return kind, G.parse_type_name(action[len(kind) + 1:].strip())
-    if action in ("make_cols", "make_struct", "match_catalog"):
-        return action, None
-    raise ValueError(f"Invalid choice resolution action: {action}")
-
-
-def _choice_paths(glue_type: G.DataType, prefix: list) -> list[list]:
-    """Paths of every choice field, through structs and array elements (`[]`)."""
-    if isinstance(glue_type, G.ChoiceType):
-        return [prefix]
-    if isinstance(glue_type, G.StructType):
-        return [p for f in glue_type for p in _choice_paths(f.dataType, prefix + [f.name])]
-    if isinstance(glue_type, G.ArrayType):
-        return _choice_paths(glue_type.elementType, prefix + [C.ARRAY])
-    return []
-
-
-def _catalog_type(catalog: G.StructType | None, segments: list) -> G.DataType | None:
-    current: G.DataType | None = catalog
-    for seg in segments:
-        if seg is C.ARRAY:
-            current = current.elementType if isinstance(current, G.ArrayType) else None
-        elif isinstance(current, G.StructType):
-            match = next((f for f in current if f.name.lower() == seg.lower()), None)
-            current = match.dataType if match else None
-        else:
-            return None
-    return current
-
-
-def _prune(nodes: list[C.Node], paths: list[list]) -> list[C.Node]:
-    kept = []
-    for node in nodes:
-        if any(len(p) == 1 and p[0] == node.name for p in paths):
-            kept.append(node)
-        elif isinstance(node.type, G.StructType):
-            inner = [p[1:] for p in paths if len(p) > 1 and p[0] == node.name]
-            if inner:
-                children = _prune(C.child_nodes(node), inner)
-                if children:
-                    kept.append(C.struct_node(node.name, node.col, children))
-    return kept
-
-
-def _bound_nodes(df: DataFrame, schema: G.StructType) -> list[C.Node]:
-    """Top-level fields as columns bound to one (aliased) side of a join."""
-    return [C.Node(f.name, df["`" + f.name.replace("`", "``") + "`"], f.dataType) for f in schema]
-
-
-def _key_col(name: str) -> str:
-    return "`" + name.replace("`", "``") + "`"
-
-
-def _laid_out(frame: DynamicFrame, schema: G.StructType) -> DataFrame:
-    return frame.with_frame_schema(schema)._df
-
-
-def _update_path(record: Any, segments: list, fn: Callable[[Any], Any]) -> None:
-    """Apply fn to the value(s) at a path of a record, in place (through `[]` into list elements)."""
-    head, rest = segments[0], segments[1:]
-    if head is C.ARRAY:
-        if isinstance(record, list):
-            for i, item in enumerate(record):
-                if rest:
-                    _update_path(item, rest, fn)
-                else:
-                    record[i] = fn(item)
-        return
-    if not isinstance(record, dict) or head not in record:
-        return
-    if rest:
-        _update_path(record[head], rest, fn)
-    else:
-        record[head] = fn(record[head])
-
-
-def _all_null_paths(frame: DynamicFrame) -> list[list]:
-    """Fields (at any struct depth) with a null type or no non-null value in any record."""
-    leaves = [p for p in C.leaf_paths(frame.schema())]
-    nodes = frame._nodes()
-    checks = []
-    for path in leaves:
-        node = C.find_node(nodes, path)
-        checks.append(F.max(node.col.isNotNull().cast("int")).alias(str(len(checks))))
-    if not checks:
-        return []
-    counts = frame._df.agg(*checks).first()
-    paths = [p for i, p in enumerate(leaves) if not counts[i]]
-    paths += [p + q for p in leaves for q in _null_type_paths(C.find_node(nodes, p).type)]
-    return paths
-
-
-def _null_type_paths(glue_type: G.DataType) -> list[list]:
-    """NullType fields inside the structs of array elements (the whole-field case is counted by data)."""
-    if isinstance(glue_type, G.ArrayType):
-        return [[C.ARRAY] + p for p in _null_type_paths(glue_type.elementType)]
-    if isinstance(glue_type, G.StructType):
-        out = []
-        for f in glue_type:
-            if isinstance(f.dataType, G.NullType):
-                out.append([f.name])
-            else:
-                out.extend([f.name] + p for p in _null_type_paths(f.dataType))
-        return out
-    return []
-
-
-def _ddb_value(value: Any) -> Any:
-    if not isinstance(value, dict) or len(value) != 1:
-        return value
-    (kind, inner), = value.items()
-    if kind == "S" or kind == "B":
-        return inner
-    if kind == "N":
-        number = float(inner)
-        return int(number) if number.is_integer() and "." not in str(inner) else number
-    if kind == "BOOL":
-        return bool(inner)
-    if kind == "NULL":
-        return None
-    if kind == "M":
-        return {k: _ddb_value(v) for k, v in inner.items()}
-    if kind == "L":
-        return [_ddb_value(v) for v in inner]
-    if kind in ("SS", "BS"):
-        return list(inner)
-    if kind == "NS":
-        return [_ddb_value({"N": v}) for v in inner]
-    return value
-
-
-# -- collections, readers, writers -----------------------------------------------------------------------
-
-class DynamicFrameCollection:
-    def __init__(self, dynamic_frames: Any, glue_ctx: Any):
-        if isinstance(dynamic_frames, list):
-            self._df_dict = {frame.name: frame for frame in dynamic_frames}
-        elif isinstance(dynamic_frames, dict):
-            self._df_dict = dict(dynamic_frames)
-        else:
-            raise TypeError("dynamic_frames must be list or dict.")
-        self._glue_ctx = glue_ctx
-
-    def __getitem__(self, key: str) -> DynamicFrame:
-        return self._df_dict[key]
-
-    def __len__(self) -> int:
-        return len(self._df_dict)
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._df_dict)
-
-    def keys(self) -> Any:
-        return self._df_dict.keys()
-
-    def values(self) -> Any:
-        return self._df_dict.values()
-
-    def select(self, key: str, transformation_ctx: str = "") -> DynamicFrame:
-        """The frame named `key`; an unknown key gives an empty frame of that name, as on Glue."""
-        if key in self._df_dict:
-            return self._df_dict[key]
-        spark = self._glue_ctx.spark_session
-        return DynamicFrame(spark.createDataFrame([], T.StructType([])), self._glue_ctx, key)
-
-    def map(self, callable: Callable[[DynamicFrame, str], DynamicFrame], transformation_ctx: str = ""
-            ) -> "DynamicFrameCollection":
-        result = {}
-        for key, frame in self._df_dict.items():
-            mapped = callable(frame, transformation_ctx + ":" + key)
-            if not isinstance(mapped, DynamicFrame):
-                raise TypeError("callable must return a DynamicFrame. Got " + str(type(mapped)))
-            result[key] = mapped
-        return DynamicFrameCollection(result, self._glue_ctx)
-
-    def flatmap(self, f: Callable[[DynamicFrame, str], Any], transformation_ctx: str = ""
-                ) -> "DynamicFrameCollection":
-        result: dict[str, DynamicFrame] = {}
-        for frame in self._df_dict.values():
-            mapped = f(frame, transformation_ctx + ":" + frame.name)
-            if isinstance(mapped, DynamicFrameCollection):  # keyed as aws-glue-libs does: by its own keys,
-                result.update(mapped._df_dict)
-            elif isinstance(mapped, DynamicFrame):  # ... and a frame by its name
-                result[mapped.name] = mapped
-            else:
-                raise TypeError("Function argument to flatmap must return DynamicFrame or DynamicFrameCollection."
-                                " Got " + str(type(mapped)))
-        return DynamicFrameCollection(result, self._glue_ctx)
-
-    def __repr__(self) -> str:
-        return f"<DynamicFrameCollection {list(self._df_dict)}>"
-
-
-class DynamicFrameReader:
-    """`glueContext.create_dynamic_frame`; unit-test templates patch these methods on the class."""
-
-    def __init__(self, glue_context: Any):
-        self._glue_context = glue_context
-
-    def from_rdd(self, data: Any, name: str, schema: Any = None, sampleRatio: float | None = None) -> DynamicFrame:
-        return self._glue_context.create_dynamic_frame_from_rdd(data, name, schema, sampleRatio)
-
-    def from_options(self, connection_type: str, connection_options: dict = {}, format: str | None = None,
-                     format_options: dict = {}, transformation_ctx: str = "", push_down_predicate: str = "",
-                     **kwargs: Any) -> DynamicFrame:
-        return self._glue_context.create_dynamic_frame_from_options(
-            connection_type, connection_options, format, format_options, transformation_ctx, push_down_predicate,
-            **kwargs)
-
-    def from_catalog(self, database: str | None = None, table_name: str | None = None, redshift_tmp_dir: str = "",
-                     transformation_ctx: str = "", push_down_predicate: str = "", additional_options: dict = {},
-                     catalog_id: str | None = None, **kwargs: Any) -> DynamicFrame:
-        return self._glue_context.create_dynamic_frame_from_catalog(
-            database, table_name, redshift_tmp_dir, transformation_ctx, push_down_predicate, additional_options,
-            catalog_id, **kwargs)
-
-
-class DynamicFrameWriter:
-    """`glueContext.write_dynamic_frame`; unit-test templates patch these methods on the class."""
-
-    def __init__(self, glue_context: Any):
-        self._glue_context = glue_context
-
-    def from_options(self, frame: DynamicFrame, connection_type: str, connection_options: dict = {},
-                     format: str | None = None, format_options: dict = {}, transformation_ctx: str = ""
-                     ) -> DynamicFrame:
-        return self._glue_context.write_dynamic_frame_from_options(
-            frame, connection_type, connection_options, format, format_options, transformation_ctx)
-
-    def from_catalog(self, frame: DynamicFrame, database: str | None = None, table_name: str | None = None,
-                     redshift_tmp_dir: str = "", transformation_ctx: str = "", additional_options: dict = {},
-                     catalog_id: str | None = None, **kwargs: Any) -> DynamicFrame:
-        return self._glue_context.write_dynamic_frame_from_catalog(
-            frame, database, table_name, redshift_tmp_dir, transformation_ctx, additional_options, catalog_id,
-            **kwargs)
-
-    def from_jdbc_conf(self, frame: DynamicFrame, catalog_connection: str, connection_options: dict = {},
-                       redshift_tmp_dir: str = "", transformation_ctx: str = "") -> DynamicFrame:
-        return self._glue_context.write_dynamic_frame_from_jdbc_conf(
-            frame, catalog_connection, connection_options, redshift_tmp_dir, transformation_ctx)
+from awsglue._collections import DynamicFrameCollection, DynamicFrameReader, DynamicFrameWriter  # noqa: E402
