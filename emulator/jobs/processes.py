@@ -47,8 +47,30 @@ def become_subreaper() -> bool:
         return False
 
 
+def _children(pid: int) -> list[int] | None:
+    """The direct children of `pid` from /proc/<pid>/task/*/children (no scan of every process), [] when
+    it is gone, None when the kernel does not offer these files (CONFIG_PROC_CHILDREN)."""
+    try:
+        tasks = os.listdir(f"/proc/{pid}/task")
+    except FileNotFoundError:
+        return []
+    except OSError:
+        return None
+    found: list[int] = []
+    for task in tasks:
+        try:
+            found += [int(child) for child in Path(f"/proc/{pid}/task/{task}/children").read_text().split()]
+        except FileNotFoundError:
+            if not os.path.exists(f"/proc/{pid}/task/{task}"):
+                continue  # the thread ended meanwhile
+            return None
+        except OSError:
+            continue
+    return found
+
+
 def _parents() -> dict[int, int]:
-    """pid -> parent pid of every process, from /proc/<pid>/stat."""
+    """pid -> parent pid of every process, from /proc/<pid>/stat (where children files are missing)."""
     parents: dict[int, int] = {}
     try:
         entries = os.listdir("/proc")
@@ -69,15 +91,21 @@ def _parents() -> dict[int, int]:
 
 def descendants(root: int, exclude: frozenset[int] = frozenset()) -> list[int]:
     """Every process below `root` (not `root` itself), leaving out the subtrees of `exclude`."""
-    children: dict[int, list[int]] = {}
-    for pid, parent in _parents().items():
-        children.setdefault(parent, []).append(pid)
+    index: dict[int, list[int]] | None = None
     found: list[int] = []
-    stack = [pid for pid in children.get(root, []) if pid not in exclude]
+    stack = [root]
     while stack:
         pid = stack.pop()
-        found.append(pid)
-        stack.extend(child for child in children.get(pid, []) if child not in exclude)
+        children = _children(pid)
+        if children is None:  # no children files: one scan of every process instead
+            if index is None:
+                index = {}
+                for child, parent in _parents().items():
+                    index.setdefault(parent, []).append(child)
+            children = index.get(pid, [])
+        below = [child for child in children if child not in exclude]
+        found += below
+        stack += below
     return found
 
 
