@@ -98,7 +98,7 @@ def _table_input(params: dict[str, Any]) -> dict[str, Any]:
 
 
 def _table(ctx: RequestContext, catalog: str, database: str, name: str, spec: dict[str, Any],
-           created: float, updated: float, version: int) -> dict[str, Any]:
+           created: float, updated: float, version: int, created_by: str | None = None) -> dict[str, Any]:
     """The stored table: the Table output shape built from a TableInput."""
     doc: dict[str, Any] = {"Name": name, "DatabaseName": database}
     doc.update({m: spec[m] for m in _INPUT_MEMBERS if m in spec})
@@ -112,8 +112,9 @@ def _table(ctx: RequestContext, catalog: str, database: str, name: str, spec: di
     doc.setdefault("PartitionKeys", [])
     doc["CreateTime"] = created
     doc["UpdateTime"] = updated
-    # The caller's identity is its account: requests are not attributed to IAM users or roles.
-    doc["CreatedBy"] = f"arn:aws:iam::{ctx.account}:root"
+    # The caller's identity is its account (requests are not attributed to IAM users or roles), unless
+    # the emulator itself acts for a role, as a crawler does.
+    doc["CreatedBy"] = created_by or f"arn:aws:iam::{ctx.account}:root"
     doc["IsRegisteredWithLakeFormation"] = False
     doc["CatalogId"] = catalog
     doc["VersionId"] = str(version)
@@ -125,14 +126,15 @@ def _put_version(ctx: RequestContext, catalog: str, doc: dict[str, Any]) -> None
     ctx.store.put(ctx.scope, TABLE_VERSION, parent, _version_name(int(doc["VersionId"])), doc)
 
 
-def create_table(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+def create_table(ctx: RequestContext, params: dict[str, Any], created_by: str | None = None) -> dict[str, Any]:
+    """CreateTable; `created_by` is the CreatedBy ARN when the emulator acts for a role (crawlers)."""
     catalog = catalog_id(ctx, params)
     spec = _table_input(params)
     name = entity_name(spec["Name"])
     with ctx.store.transaction():
         database = require_database(ctx, catalog, params["DatabaseName"])["Name"]
         created = now()
-        doc = _table(ctx, catalog, database, name, spec, created, created, int(FIRST_VERSION))
+        doc = _table(ctx, catalog, database, name, spec, created, created, int(FIRST_VERSION), created_by)
         if not ctx.store.insert(ctx.scope, TABLE, table_parent(catalog, database), name, doc):
             raise AlreadyExistsException("Table already exists.")
         _put_version(ctx, catalog, doc)

@@ -35,7 +35,7 @@ from ..errors import (
 from ..logs.store import LogStore, now_ms
 from . import planner
 from .classifiers import CLASSIFIER
-from .writer import Cancelled, CatalogWriter, CrawlFailed, Output, Summary, norm
+from .writer import DEFAULT_DATABASE, Cancelled, CatalogWriter, CrawlFailed, Output, Summary, norm
 
 if TYPE_CHECKING:
     from ..core import Emulator
@@ -197,7 +197,8 @@ class CrawlRunner:
             outputs = self._plan(ctx, crawler, crawl, crawl_log)
             self._begin_writing(ctx, crawl)
             crawl_log.flush()
-            databases = ", ".join(sorted({output.database for output in outputs})) or crawler.get("DatabaseName", "")
+            databases = ", ".join(sorted({output.database for output in outputs})) or crawler.get(
+                "DatabaseName", DEFAULT_DATABASE)
             crawl_log(f"BENCHMARK : Classification complete, writing results to database {databases}")
             summary = CatalogWriter(ctx, crawler, crawl, crawl_log).write(outputs)
             crawl_log("BENCHMARK : Finished writing to Catalog")
@@ -261,11 +262,11 @@ class CrawlRunner:
         return doc
 
     def _output_database(self, ctx: RequestContext, crawler: dict[str, Any]) -> str:
-        """The database S3 tables go to; a crawl without one (or with a missing one) fails: AWS's
-        crawlers write to an existing database and do not create it."""
+        """The database S3 tables go to. A crawler without DatabaseName writes to `default`, which
+        the writer creates when missing (as AWS does); a named database must exist."""
         name = crawler.get("DatabaseName")
         if not name:
-            raise CrawlFailed("The crawler has no DatabaseName to write the tables it finds to")
+            return DEFAULT_DATABASE
         doc = ctx.store.get(ctx.scope, DATABASE, database_parent(ctx.account), name.lower())
         if doc is None:
             raise CrawlFailed(f"Database {name} not found.")

@@ -15,12 +15,16 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Callable, Protocol
 
+from ..catalog import databases as catalog_databases
 from ..catalog import partitions as catalog_partitions
 from ..catalog import tables as catalog_tables
-from ..catalog.common import PARTITION, TABLE, partition_parent, table_parent
+from ..catalog.common import DATABASE, PARTITION, TABLE, database_parent, partition_parent, table_parent
 from ..context import RequestContext
 from . import planner
 
+# Where a crawler without DatabaseName writes; created as Hive (and AWS) describe it when missing.
+DEFAULT_DATABASE = "default"
+_DEFAULT_DATABASE_INPUT = {"Name": DEFAULT_DATABASE, "Description": "Default Hive database"}
 # Table parameters that differ on every crawl without the table having changed.
 _VOLATILE_PARAMETERS = ("CRAWL_RUN_ID",)
 # MergeNewColumns deprecates a table instead of merging when one of these changes (Glue's crawler guide).
@@ -66,6 +70,13 @@ class Summary:
         return json.dumps({kind: counts for kind, counts in parts.items() if counts}, separators=(",", ":"))
 
 
+
+
+def crawler_identity(account: str, role: str) -> str:
+    """The CreatedBy of tables a crawler makes: AWS shows the crawler's session of its role,
+    arn:aws:sts::<account>:assumed-role/<RoleName>/AWS-Crawler. Role may be a name or an IAM role ARN
+    (with a path: the name is its last segment)."""
+    return f"arn:aws:sts::{account}:assumed-role/{role.rpartition('/')[2]}/AWS-Crawler"
 
 
 class CrawlInfo(Protocol):
@@ -116,6 +127,7 @@ class CatalogWriter:
             if self.table_threshold is not None and len(found) > self.table_threshold:
                 raise CrawlFailed(f"The number of tables detected by crawler: {len(found)} is greater than the table "
                                   f"threshold value provided: {self.table_threshold}")
+            self._ensure_default_database(outputs)
             roots: dict[tuple[str, str], str] = {}
             for output in outputs:
                 if output.catalog_table is not None:
@@ -124,6 +136,13 @@ class CatalogWriter:
                     self._s3_table(output.database, output.plan, roots)
             self._retire_missing_tables()
         return self.summary
+
+    def _ensure_default_database(self, outputs: list[Output]) -> None:
+        if any(o.database == DEFAULT_DATABASE and o.plan is not None for o in outputs) and self.ctx.store.get(
+            self.ctx.scope, DATABASE, database_parent(self.catalog), DEFAULT_DATABASE
+        ) is None:
+            catalog_databases.create_database(self.ctx, {"DatabaseInput": dict(_DEFAULT_DATABASE_INPUT)})
+            self.log(f"INFO : Created database {DEFAULT_DATABASE}")
 
     def _table_name(self, database: str, plan: planner.TablePlan, roots: dict[tuple[str, str], str]) -> str:
         """The planned name, unless another table (in the catalog, or found earlier in this crawl in
@@ -183,12 +202,13 @@ class CatalogWriter:
 
     def _create_table(self, database: str, spec: dict[str, Any]) -> None:
         params: dict[str, Any] = {"DatabaseName": database, "TableInput": spec}
+        created_by = crawler_identity(self.ctx.account, self.crawler["Role"])
         keys = [k["Name"] for k in spec.get("PartitionKeys", [])]
         if keys and self.partition_index:
             # Crawlers index the partitions of the tables they create unless CreatePartitionIndex is false.
             # AWS documents no index name; this one names the crawl's start.
             params["PartitionIndexes"] = [{"Keys": keys[:3], "IndexName": f"crawler_{int(self.crawl.started * 1000)}"}]
-        catalog_tables.create_table(self.ctx, params)
+        catalog_tables.create_table(self.ctx, params, created_by=created_by)
         self.summary.tables.add += 1
         self.log(f"INFO : Created table {spec['Name']} in database {database}")
 
@@ -304,8 +324,8 @@ class CatalogWriter:
     def _retire_missing_tables(self) -> None:
         """Tables this crawler made under its S3 targets that this crawl did not find again."""
         paths = [s3_prefix(t["Path"]) for t in self.crawler["Targets"].get("S3Targets", []) if t.get("Path")]
-        database = self.crawler.get("DatabaseName")
-        if not paths or not database:
+        database = self.crawler.get("DatabaseName") or DEFAULT_DATABASE
+        if not paths:
             return
         parent = table_parent(self.catalog, database.lower())
         for name, table in self.ctx.store.list(self.ctx.scope, TABLE, parent):

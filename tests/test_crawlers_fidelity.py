@@ -1,0 +1,165 @@
+"""Crawler API fidelity (issue #13, items 6-10) through boto3 against a real server: S3 targets in
+missing buckets, crawler conditions of triggers, incremental crawls (CRAWL_NEW_FOLDERS_ONLY), crawlers
+without a database, and who a crawler's tables say created them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from botocore.exceptions import ClientError
+from support import wait_until
+
+from emulator.testing.plugin import EmulatorHandle
+
+ACCOUNT = "123456789012"
+ROLE = f"arn:aws:iam::{ACCOUNT}:role/service-role/AWSGlueServiceRole-sales"
+HEADER = "id,name,amount\n"
+
+
+def rows(*lines: str, header: str = HEADER) -> bytes:
+    return (header + "".join(line + "\n" for line in lines)).encode()
+
+
+def refused(call: Any, **params: Any) -> tuple[str, int, str]:
+    with pytest.raises(ClientError) as excinfo:
+        call(**params)
+    response = excinfo.value.response
+    return response["Error"]["Code"], response["ResponseMetadata"]["HTTPStatusCode"], response["Error"]["Message"]
+
+
+def crawl(glue: Any, name: str = "cr") -> dict[str, Any]:
+    """Run a crawl to its end; its CrawlerHistory entry (newest first in ListCrawls)."""
+    before = len(glue.list_crawls(CrawlerName=name)["Crawls"])
+    glue.start_crawler(Name=name)
+    crawls = wait_until(lambda: glue.list_crawls(CrawlerName=name)["Crawls"], f"the crawl of {name} to end",
+                        until=lambda c: len(c) > before and c[0]["State"] != "RUNNING", timeout=30)
+    wait_until(lambda: glue.get_crawler(Name=name)["Crawler"]["State"], "READY", until=lambda s: s == "READY")
+    return crawls[0]
+
+
+@pytest.fixture
+def lake(glue_emulator: EmulatorHandle) -> EmulatorHandle:
+    glue_emulator.s3.create_bucket(Bucket="raw")
+    glue_emulator.glue.create_database(DatabaseInput={"Name": "db"})
+    return glue_emulator
+
+
+def put(handle: EmulatorHandle, key: str, body: bytes) -> None:
+    handle.s3.put_object(Bucket="raw", Key=key, Body=body)
+
+
+# -- item 6: S3 targets in missing buckets ---------------------------------------------------------------
+
+MISSING_BUCKET_CASES = [
+    # (target path, the bucket named in AWS's message)
+    ("s3://nope/data/", "nope"),
+    ("s3://nope", "nope"),
+    ("s3://test_bucket/x/", "test_bucket"),  # not even a valid bucket name: AWS still says "does not exist"
+]
+
+
+@pytest.mark.parametrize(("path", "bucket"), MISSING_BUCKET_CASES)
+def test_create_crawler_with_an_s3_target_in_a_missing_bucket_is_refused(lake, path, bucket):
+    glue = lake.glue
+    targets = {"S3Targets": [{"Path": "s3://raw/ok/"}, {"Path": path}]}
+    assert refused(glue.create_crawler, Name="cr", Role=ROLE, DatabaseName="db", Targets=targets) == (
+        "InvalidInputException", 400, f"S3 bucket {bucket} does not exist.")
+    assert glue.list_crawlers()["CrawlerNames"] == []
+
+
+def test_update_crawler_to_a_missing_bucket_is_refused_and_changes_nothing(lake):
+    glue = lake.glue
+    glue.create_crawler(Name="cr", Role=ROLE, DatabaseName="db", Targets={"S3Targets": [{"Path": "s3://raw/a/"}]})
+    assert refused(glue.update_crawler, Name="cr", Targets={"S3Targets": [{"Path": "s3://gone/a/"}]}) == (
+        "InvalidInputException", 400, "S3 bucket gone does not exist.")
+    crawler = glue.get_crawler(Name="cr")["Crawler"]
+    assert [t["Path"] for t in crawler["Targets"]["S3Targets"]] == ["s3://raw/a/"]
+    assert crawler["Version"] == 1
+
+
+# -- item 7: a crawler condition given State instead of CrawlState ----------------------------------------
+
+CRAWLER_STATE_MESSAGE = ("State cannot be null or empty, choose from one of the following crawler state: "
+                         "[SUCCEEDED, FAILED, CANCELLED]")
+CONDITION_CASES = [
+    ({"LogicalOperator": "EQUALS", "CrawlerName": "cr", "State": "SUCCEEDED"}, CRAWLER_STATE_MESSAGE),
+    ({"LogicalOperator": "EQUALS", "CrawlerName": "cr"}, CRAWLER_STATE_MESSAGE),
+    ({"LogicalOperator": "EQUALS", "CrawlerName": "cr", "CrawlState": "RUNNING"}, CRAWLER_STATE_MESSAGE),
+]
+
+
+@pytest.mark.parametrize(("condition", "message"), CONDITION_CASES)
+def test_create_and_update_trigger_refuse_a_crawler_condition_without_crawl_state(lake, condition, message):
+    glue = lake.glue
+    glue.create_crawler(Name="cr", Role=ROLE, DatabaseName="db", Targets={"S3Targets": [{"Path": "s3://raw/a/"}]})
+    glue.create_crawler(Name="next", Role=ROLE, DatabaseName="db", Targets={"S3Targets": [{"Path": "s3://raw/b/"}]})
+    actions = [{"CrawlerName": "next"}]
+    assert refused(glue.create_trigger, Name="t", Type="CONDITIONAL", Actions=actions,
+                   Predicate={"Conditions": [condition]}) == ("InvalidInputException", 400, message)
+    assert glue.list_triggers()["TriggerNames"] == []
+    good = {"LogicalOperator": "EQUALS", "CrawlerName": "cr", "CrawlState": "SUCCEEDED"}
+    glue.create_trigger(Name="t", Type="CONDITIONAL", Actions=actions, Predicate={"Conditions": [good]})
+    assert refused(glue.update_trigger, Name="t", TriggerUpdate={
+        "Actions": actions, "Predicate": {"Conditions": [condition]}}) == ("InvalidInputException", 400, message)
+    assert glue.get_trigger(Name="t")["Trigger"]["Predicate"]["Conditions"] == [good]
+
+
+# -- item 9: a crawler without DatabaseName writes to `default` -----------------------------------------
+
+
+def test_a_crawler_without_database_writes_to_default_creating_it(glue_emulator):
+    glue = glue_emulator.glue
+    glue_emulator.s3.create_bucket(Bucket="raw")
+    put(glue_emulator, "sales/part-0.csv", rows("1,a,2.5", "2,b,3.5"))
+    glue.create_crawler(Name="cr", Role=ROLE, Targets={"S3Targets": [{"Path": "s3://raw/sales/"}]})
+    assert "DatabaseName" not in glue.get_crawler(Name="cr")["Crawler"]
+    with pytest.raises(ClientError):
+        glue.get_database(Name="default")
+
+    history = crawl(glue)
+
+    assert history["State"] == "COMPLETED", history
+    assert glue.get_crawler(Name="cr")["Crawler"]["LastCrawl"]["Status"] == "SUCCEEDED"
+    database = glue.get_database(Name="default")["Database"]
+    assert database["Name"] == "default" and database["Description"] == "Default Hive database"
+    assert [t["Name"] for t in glue.get_tables(DatabaseName="default")["TableList"]] == ["sales"]
+    # A second crawl finds `default` there and the table unchanged.
+    assert crawl(glue)["State"] == "COMPLETED"
+    assert [t["Name"] for t in glue.get_tables(DatabaseName="default")["TableList"]] == ["sales"]
+
+
+def test_a_crawler_without_database_uses_an_existing_default_database(glue_emulator):
+    glue = glue_emulator.glue
+    glue_emulator.s3.create_bucket(Bucket="raw")
+    glue.create_database(DatabaseInput={"Name": "default", "Description": "mine"})
+    put(glue_emulator, "sales/part-0.csv", rows("1,a,2.5"))
+    glue.create_crawler(Name="cr", Role=ROLE, Targets={"S3Targets": [{"Path": "s3://raw/sales/"}]})
+    assert crawl(glue)["State"] == "COMPLETED"
+    assert glue.get_database(Name="default")["Database"]["Description"] == "mine"
+    assert glue.get_table(DatabaseName="default", Name="sales")["Table"]["Parameters"]["classification"] == "csv"
+
+
+# -- item 10: CreatedBy of crawler-made tables ---------------------------------------------------------
+
+ROLE_CASES = [
+    (ROLE, "AWSGlueServiceRole-sales"),  # a role ARN with a path
+    (f"arn:aws:iam::{ACCOUNT}:role/GlueCrawler", "GlueCrawler"),
+    ("GlueCrawler", "GlueCrawler"),  # a role name
+]
+
+
+@pytest.mark.parametrize(("role", "role_name"), ROLE_CASES)
+def test_tables_a_crawler_creates_name_its_role_session_as_creator(lake, role, role_name):
+    glue = lake.glue
+    put(lake, "sales/part-0.csv", rows("1,a,2.5"))
+    glue.create_crawler(Name="cr", Role=role, DatabaseName="db", Targets={"S3Targets": [{"Path": "s3://raw/sales/"}]})
+    assert crawl(glue)["State"] == "COMPLETED"
+    expected = f"arn:aws:sts::{ACCOUNT}:assumed-role/{role_name}/AWS-Crawler"
+    assert glue.get_table(DatabaseName="db", Name="sales")["Table"]["CreatedBy"] == expected
+    # An update by a later crawl keeps the creator; a table made through the API names the account.
+    put(lake, "sales/part-1.csv", rows("2,b,3.5"))
+    assert crawl(glue)["State"] == "COMPLETED"
+    assert glue.get_table(DatabaseName="db", Name="sales")["Table"]["CreatedBy"] == expected
+    glue.create_table(DatabaseName="db", TableInput={"Name": "by_hand"})
+    assert glue.get_table(DatabaseName="db", Name="by_hand")["Table"]["CreatedBy"] == f"arn:aws:iam::{ACCOUNT}:root"
