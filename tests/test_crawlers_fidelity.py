@@ -4,6 +4,8 @@ without a database, and who a crawler's tables say created them."""
 
 from __future__ import annotations
 
+import json
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -11,6 +13,7 @@ from botocore.exceptions import ClientError
 from support import wait_until
 
 from emulator.testing.plugin import EmulatorHandle
+from emulator.testing.server import EmulatorServer
 
 ACCOUNT = "123456789012"
 ROLE = f"arn:aws:iam::{ACCOUNT}:role/service-role/AWSGlueServiceRole-sales"
@@ -163,3 +166,88 @@ def test_tables_a_crawler_creates_name_its_role_session_as_creator(lake, role, r
     assert glue.get_table(DatabaseName="db", Name="sales")["Table"]["CreatedBy"] == expected
     glue.create_table(DatabaseName="db", TableInput={"Name": "by_hand"})
     assert glue.get_table(DatabaseName="db", Name="by_hand")["Table"]["CreatedBy"] == f"arn:aws:iam::{ACCOUNT}:root"
+
+
+# -- item 8: RecrawlPolicy CRAWL_NEW_FOLDERS_ONLY ----------------------------------------------------------
+
+INCREMENTAL = {"RecrawlPolicy": {"RecrawlBehavior": "CRAWL_NEW_FOLDERS_ONLY"},
+               "SchemaChangePolicy": {"UpdateBehavior": "LOG", "DeleteBehavior": "LOG"}}
+
+
+def partition_values(glue: Any, name: str) -> list[list[str]]:
+    return sorted(p["Values"] for p in glue.get_partitions(DatabaseName="db", TableName=name)["Partitions"])
+
+
+def first_crawl_of_months(handle: EmulatorHandle) -> None:
+    """AWS's example: sales/year=2015/month=Jan|Feb/day=1, crawled in full once."""
+    put(handle, "sales/year=2015/month=Jan/day=1/part-0.csv", rows("1,a,2.5", "2,b,3.5"))
+    put(handle, "sales/year=2015/month=Feb/day=1/part-0.csv", rows("3,c,4.5"))
+    handle.glue.create_crawler(Name="cr", Role=ROLE, DatabaseName="db",
+                               Targets={"S3Targets": [{"Path": "s3://raw/sales/"}]}, **INCREMENTAL)
+    assert crawl(handle.glue)["State"] == "COMPLETED"
+    assert partition_values(handle.glue, "sales") == [["2015", "Feb", "1"], ["2015", "Jan", "1"]]
+
+
+def test_an_incremental_crawl_adds_only_the_new_folder_as_a_partition(lake):
+    glue = lake.glue
+    first_crawl_of_months(lake)
+    before = glue.get_table(DatabaseName="db", Name="sales")["Table"]
+    # Another schema in an old folder (ignored), a new month (a new partition), a new top folder (no table).
+    put(lake, "sales/year=2015/month=Jan/day=1/odd.csv", rows("x,y", header="p,q,r,s,t\n"))
+    put(lake, "sales/year=2015/month=Mar/day=1/part-0.csv", rows("4,d,5.5"))
+    put(lake, "sales/year=2015/month=Apr/part-0.csv", rows("5,e,6.5"))  # not at partition depth
+
+    history = crawl(glue)
+
+    assert history["State"] == "COMPLETED", history
+    assert [t["Name"] for t in glue.get_tables(DatabaseName="db")["TableList"]] == ["sales"]
+    assert partition_values(glue, "sales") == [["2015", "Feb", "1"], ["2015", "Jan", "1"], ["2015", "Mar", "1"]]
+    after = glue.get_table(DatabaseName="db", Name="sales")["Table"]
+    assert after["VersionId"] == before["VersionId"] and after["StorageDescriptor"] == before["StorageDescriptor"]
+    added = glue.get_partition(DatabaseName="db", TableName="sales", PartitionValues=["2015", "Mar", "1"])["Partition"]
+    assert added["StorageDescriptor"]["Location"] == "s3://raw/sales/year=2015/month=Mar/day=1/"
+    assert json.loads(history["Summary"]) == {"PARTITION": {"ADD": {"Count": 1}}}
+    # Nothing new: nothing changes.
+    assert json.loads(crawl(glue)["Summary"]) == {}
+
+
+def test_an_incremental_crawl_skips_a_new_folder_of_another_schema(lake):
+    glue = lake.glue
+    first_crawl_of_months(lake)
+    put(lake, "sales/year=2015/month=Mar/day=1/part-0.json", b'{"k": 1, "v": "x"}\n')
+    assert crawl(glue)["State"] == "COMPLETED"
+    assert partition_values(glue, "sales") == [["2015", "Feb", "1"], ["2015", "Jan", "1"]]
+    events = lake.client("logs").get_log_events(logGroupName="/aws-glue/crawlers", logStreamName="cr")["events"]
+    assert any("month=Mar/day=1/ has a schema incompatible with table sales" in e["message"] for e in events)
+
+
+def test_the_s3_targets_of_an_incremental_crawler_cannot_change(lake):
+    glue = lake.glue
+    glue.create_crawler(Name="cr", Role=ROLE, DatabaseName="db", Targets={"S3Targets": [{"Path": "s3://raw/a/"}]},
+                        **INCREMENTAL)
+    code, status, message = refused(glue.update_crawler, Name="cr", Targets={"S3Targets": [{"Path": "s3://raw/b/"}]})
+    assert (code, status) == ("InvalidInputException", 400) and "CRAWL_NEW_FOLDERS_ONLY" in message
+    glue.update_crawler(Name="cr", Description="same targets")  # other members may change
+    glue.update_crawler(Name="cr", Targets={"S3Targets": [{"Path": "s3://raw/b/"}]},
+                        RecrawlPolicy={"RecrawlBehavior": "CRAWL_EVERYTHING"})
+    assert glue.get_crawler(Name="cr")["Crawler"]["Targets"]["S3Targets"][0]["Path"] == "s3://raw/b/"
+
+
+def test_the_folders_an_incremental_crawler_has_seen_survive_a_restart(tmp_path):
+    server = EmulatorServer(tmp_path / "data", env={"GLUE_EMULATOR_SPARK_PREWARM": "0"}).start()
+    try:
+        handle = SimpleNamespace(glue=server.client("glue"), s3=server.client("s3"))
+        handle.s3.create_bucket(Bucket="raw")
+        handle.glue.create_database(DatabaseInput={"Name": "db"})
+        first_crawl_of_months(handle)
+    finally:
+        server.stop()
+    server = EmulatorServer(tmp_path / "data", env={"GLUE_EMULATOR_SPARK_PREWARM": "0"}).start()
+    try:
+        handle = SimpleNamespace(glue=server.client("glue"), s3=server.client("s3"))
+        put(handle, "sales/year=2015/month=Jan/day=1/odd.csv", rows("x,y", header="p,q,r,s,t\n"))
+        put(handle, "sales/year=2015/month=Mar/day=1/part-0.csv", rows("4,d,5.5"))
+        assert json.loads(crawl(handle.glue)["Summary"]) == {"PARTITION": {"ADD": {"Count": 1}}}
+        assert [t["Name"] for t in handle.glue.get_tables(DatabaseName="db")["TableList"]] == ["sales"]
+    finally:
+        server.stop()

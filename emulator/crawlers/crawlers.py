@@ -35,6 +35,7 @@ from ..pagination import paginate
 from ..s3.layout import valid_bucket_name
 from ..s3.storage import storage
 from .classifiers import CLASSIFIER
+from .incremental import check_target_change
 from .runner import CRAWL, CRAWLER, CrawlRunner, crawler_arn, require_crawler
 
 TARGET_KINDS = ("S3Targets", "JdbcTargets", "MongoDBTargets", "DynamoDBTargets", "CatalogTargets", "DeltaTargets",
@@ -277,7 +278,9 @@ def update_crawler(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any
         current = _crawler(ctx, name)
         _require_ready(current, "update")
         spec = {**_as_input(current), **{m: params[m] for m in _INPUT_MEMBERS if m in params}}
-        ctx.store.put(ctx.scope, CRAWLER, "", name, _definition(ctx, name, spec, current))
+        updated = _definition(ctx, name, spec, current)
+        check_target_change(current, updated)
+        ctx.store.put(ctx.scope, CRAWLER, "", name, updated)
     return {}
 
 

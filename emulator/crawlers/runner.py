@@ -33,7 +33,7 @@ from ..errors import (
     EntityNotFoundException,
 )
 from ..logs.store import LogStore, now_ms
-from . import planner
+from . import incremental, planner
 from .classifiers import CLASSIFIER
 from .writer import DEFAULT_DATABASE, Cancelled, CatalogWriter, CrawlFailed, Output, Summary, norm
 
@@ -69,6 +69,8 @@ class _Crawl:
     discard: bool = False  # a reset wipes the crawl: its end records nothing
     shutdown: bool = False  # the server is going away: the crawl ends FAILED, saying so
     done: threading.Event = field(default_factory=threading.Event)
+    folders: set[str] | None = None  # folders with data under the S3 targets when planned (incremental.py)
+    incremental: bool = False  # a CRAWL_NEW_FOLDERS_ONLY crawl after the first: new partitions only
 
     @property
     def history_name(self) -> str:
@@ -200,7 +202,10 @@ class CrawlRunner:
             databases = ", ".join(sorted({output.database for output in outputs})) or crawler.get(
                 "DatabaseName", DEFAULT_DATABASE)
             crawl_log(f"BENCHMARK : Classification complete, writing results to database {databases}")
-            summary = CatalogWriter(ctx, crawler, crawl, crawl_log).write(outputs)
+            with ctx.store.transaction():
+                summary = CatalogWriter(ctx, crawler, crawl, crawl_log).write(outputs, crawl.incremental)
+                if crawl.folders is not None:
+                    incremental.remember_folders(ctx, crawl.crawler, crawl.folders)
             crawl_log("BENCHMARK : Finished writing to Catalog")
         except Cancelled:
             if crawl.shutdown:
@@ -236,7 +241,16 @@ class CrawlRunner:
         outputs: list[Output] = []
         if targets.get("S3Targets"):
             database = self._output_database(ctx, crawler)
-            for target in targets["S3Targets"]:
+            crawl.folders = incremental.current_folders(data_dir, crawler, crawl_log.warn)
+            seen = incremental.seen_folders(ctx, crawler["Name"]) if incremental.is_incremental(crawler) else None
+            crawl.incremental = seen is not None
+            if seen is not None:
+                new = crawl.folders - seen
+                crawl_log(f"INFO : Crawling only the {len(new)} folder(s) added since the last crawl "
+                          "(RecrawlBehavior CRAWL_NEW_FOLDERS_ONLY)")
+                outputs += incremental.plan_new_folders(ctx, data_dir, crawler, database, new, classifiers,
+                                                        crawl_log, crawl_log.warn)
+            for target in targets["S3Targets"] if seen is None else []:
                 self._checkpoint(crawl)
                 for plan in planner.plan_s3_target(data_dir, target, classifiers, configuration,
                                                    crawler.get("TablePrefix", ""), crawl_log.warn):
@@ -365,8 +379,9 @@ class CrawlRunner:
             crawl.done.wait(wait)
 
     def forget(self, scope: str, name: str) -> None:
-        """DeleteCrawler: drop the crawler's crawl history."""
+        """DeleteCrawler: drop the crawler's crawl history and the folders its crawls have seen."""
         self.emulator.store.delete_under(scope, CRAWL, name)
+        self.emulator.store.delete(scope, incremental.CRAWLER_FOLDERS, "", name)
 
     def reset(self) -> None:
         """Emulator reset: crawls in progress stop at their next checkpoint and record nothing."""

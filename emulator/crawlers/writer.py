@@ -28,7 +28,7 @@ _DEFAULT_DATABASE_INPUT = {"Name": DEFAULT_DATABASE, "Description": "Default Hiv
 # Table parameters that differ on every crawl without the table having changed.
 _VOLATILE_PARAMETERS = ("CRAWL_RUN_ID",)
 # MergeNewColumns deprecates a table instead of merging when one of these changes (Glue's crawler guide).
-_FUNDAMENTAL_PARAMETERS = ("classification", "compressionType", "delimiter")
+FUNDAMENTAL_PARAMETERS = ("classification", "compressionType", "delimiter")
 
 
 class CrawlFailed(Exception):
@@ -46,6 +46,7 @@ class Output:
     database: str
     plan: planner.TablePlan | None  # None: a catalog target's location holds no data
     catalog_table: str | None = None  # catalog targets update this existing table, never create
+    incremental: bool = False  # an incremental crawl's new partitions of the existing table plan.table_input.Name
 
 
 @dataclass
@@ -119,11 +120,12 @@ class CatalogWriter:
 
     # -- the crawl's tables ------------------------------------------------------------------------
 
-    def write(self, outputs: list[Output]) -> Summary:
+    def write(self, outputs: list[Output], incremental: bool = False) -> Summary:
+        """Apply the outputs; an incremental crawl's outputs only add partitions."""
         with self.ctx.store.transaction():
             if self.crawl.discard:
                 raise Cancelled()
-            found = [o for o in outputs if o.catalog_table is None]
+            found = [o for o in outputs if o.catalog_table is None and not o.incremental]
             if self.table_threshold is not None and len(found) > self.table_threshold:
                 raise CrawlFailed(f"The number of tables detected by crawler: {len(found)} is greater than the table "
                                   f"threshold value provided: {self.table_threshold}")
@@ -132,9 +134,13 @@ class CatalogWriter:
             for output in outputs:
                 if output.catalog_table is not None:
                     self._catalog_table(output)
+                elif output.incremental and output.plan is not None:
+                    self._partitions(output.database, output.plan.table_input["Name"], output.plan.partitions,
+                                     retire=False)
                 elif output.plan is not None:
                     self._s3_table(output.database, output.plan, roots)
-            self._retire_missing_tables()
+            if not incremental:  # incremental crawls ignore what was deleted (AWS)
+                self._retire_missing_tables()
         return self.summary
 
     def _ensure_default_database(self, outputs: list[Output]) -> None:
@@ -232,7 +238,7 @@ class CatalogWriter:
         classification, compression or delimiter deprecates the table instead (Glue's guide)."""
         current = _table_as_input(existing)
         old_params, new_params = current.get("Parameters", {}), spec.get("Parameters", {})
-        if any(old_params.get(p) != new_params.get(p) for p in _FUNDAMENTAL_PARAMETERS if p in old_params):
+        if any(old_params.get(p) != new_params.get(p) for p in FUNDAMENTAL_PARAMETERS if p in old_params):
             self.log(f"WARN : Table {existing['Name']} changed its classification, compression or delimiter; "
                      "marked deprecated instead of merging new columns")
             return _deprecated(current, self.crawl.started)
@@ -252,7 +258,7 @@ class CatalogWriter:
 
     # -- partitions --------------------------------------------------------------------------------
 
-    def _partitions(self, database: str, table_name: str, planned: list[dict[str, Any]]) -> None:
+    def _partitions(self, database: str, table_name: str, planned: list[dict[str, Any]], retire: bool = True) -> None:
         table = self._load_table(database, table_name)
         if table is None or not table.get("PartitionKeys"):
             return
@@ -282,7 +288,7 @@ class CatalogWriter:
             self.summary.partitions.update += len(to_update) - len(errors["Errors"])
             self.log(f"INFO : Updated partitions {_values_text([e['PartitionValueList'] for e in to_update])} of "
                      f"table {table_name} in database {database}")
-        if gone:
+        if gone and retire:
             self._retire_partitions(where, [list(values) for values in gone])
 
     def _partition_input(self, table: dict[str, Any], partition: dict[str, Any]) -> dict[str, Any]:
