@@ -27,6 +27,7 @@ from ..errors import (
     SerializationException,
 )
 from ..pagination import paginate
+from . import iceberg
 from .common import (
     PARTITION,
     TABLE,
@@ -83,15 +84,14 @@ def _version_number(version: str) -> int:
 
 
 def _table_input(params: dict[str, Any]) -> dict[str, Any]:
-    """TableInput, optional in the model since Iceberg inputs (OpenTableFormatInput) were added.
-
-    The emulator does not write Iceberg metadata, so a table is always defined by its TableInput;
-    the top-level Name member, when given, must name the same table.
-    """
+    """TableInput, optional in the model since Iceberg inputs (OpenTableFormatInput) were added: a
+    table is defined by its TableInput unless CreateTable writes a new Iceberg table (iceberg.py). The
+    top-level Name member, when given, must name the same table."""
     spec = params.get("TableInput")
     if spec is None:
-        raise InvalidInputException("TableInput is required: glue-emulator does not create or update tables from "
-                                    "OpenTableFormatInput/UpdateOpenTableFormatInput alone")
+        raise InvalidInputException("TableInput is required: glue-emulator creates tables without one only from "
+                                    "OpenTableFormatInput.IcebergInput, and does not update them from "
+                                    "UpdateOpenTableFormatInput alone")
     if params.get("Name") and params["Name"].lower() != spec["Name"].lower():
         raise InvalidInputException(f"Name {params['Name']} does not match TableInput.Name {spec['Name']}.")
     return spec
@@ -129,10 +129,20 @@ def _put_version(ctx: RequestContext, catalog: str, doc: dict[str, Any]) -> None
 def create_table(ctx: RequestContext, params: dict[str, Any], created_by: str | None = None) -> dict[str, Any]:
     """CreateTable; `created_by` is the CreatedBy ARN when the emulator acts for a role (crawlers)."""
     catalog = catalog_id(ctx, params)
-    spec = _table_input(params)
-    name = entity_name(spec["Name"])
+    iceberg_input = (params.get("OpenTableFormatInput") or {}).get("IcebergInput")
+    spec = _table_input(params) if iceberg_input is None or params.get("TableInput") else None
+    given_name = spec["Name"] if spec else params.get("Name")
+    if not given_name:
+        raise InvalidInputException("Name or TableInput.Name is required.")
+    name = entity_name(given_name)
     with ctx.store.transaction():
-        database = require_database(ctx, catalog, params["DatabaseName"])["Name"]
+        database_doc = require_database(ctx, catalog, params["DatabaseName"])
+        database = database_doc["Name"]
+        if iceberg_input is not None:
+            if ctx.store.get(ctx.scope, TABLE, table_parent(catalog, database), name) is not None:
+                raise AlreadyExistsException("Table already exists.")
+            spec = iceberg.create_table_input(ctx, database_doc, name, spec, iceberg_input)
+        assert spec is not None
         created = now()
         doc = _table(ctx, catalog, database, name, spec, created, created, int(FIRST_VERSION), created_by)
         if not ctx.store.insert(ctx.scope, TABLE, table_parent(catalog, database), name, doc):
