@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
+from support import wait_until
 
 from emulator.testing.plugin import EmulatorHandle
 
@@ -130,3 +131,35 @@ def test_create_iceberg_table_that_exists_or_in_a_missing_database(lake):
     assert len(files) == 1  # the refused create wrote no second metadata file
     with pytest.raises(glue.exceptions.EntityNotFoundException):
         glue.create_table(DatabaseName="nodb", OpenTableFormatInput=ICEBERG, TableInput=table)
+
+
+# -- crawlers with IcebergTargets register such tables -----------------------------------------------------
+
+
+def test_a_crawler_with_iceberg_targets_registers_the_tables_it_finds(lake):
+    glue = lake.glue
+    source = catalog(lake)
+    schema = pa.schema([pa.field("id", pa.int64()), pa.field("name", pa.string())])
+    people = source.create_table("lakehouse.people", schema=schema, location="s3://warehouse/lake/people")
+    people.append(pa.table({"id": pa.array([1, 2, 3], pa.int64()), "name": ["a", "b", "c"]}))
+    source.create_table("lakehouse.deep", schema=schema, location="s3://warehouse/lake/x/y/deep")
+    lake.s3.put_object(Bucket="warehouse", Key="lake/plain/part-0.csv", Body=b"id\n1\n")  # no Iceberg table
+    glue.create_database(DatabaseInput={"Name": "crawled"})
+    glue.create_crawler(Name="ice", Role="GlueCrawler", DatabaseName="crawled", Targets={
+        "IcebergTargets": [{"Paths": ["s3://warehouse/lake"], "MaximumTraversalDepth": 2}]})
+
+    glue.start_crawler(Name="ice")
+    wait_until(lambda: glue.get_crawler(Name="ice")["Crawler"], "the crawl to end",
+               until=lambda c: c["State"] == "READY" and "LastCrawl" in c, timeout=60)
+
+    last = glue.get_crawler(Name="ice")["Crawler"]["LastCrawl"]
+    assert last["Status"] == "SUCCEEDED", last
+    # x/y/deep is 3 levels down: past MaximumTraversalDepth 2.
+    assert [t["Name"] for t in glue.get_tables(DatabaseName="crawled")["TableList"]] == ["people"]
+    table = glue.get_table(DatabaseName="crawled", Name="people")["Table"]
+    current = glue.get_table(DatabaseName="lakehouse", Name="people")["Table"]["Parameters"]["metadata_location"]
+    assert table["Parameters"]["table_type"] == "ICEBERG"
+    assert table["Parameters"]["metadata_location"] == current
+    assert table["StorageDescriptor"]["Location"] == "s3://warehouse/lake/people"
+    assert table["CreatedBy"].endswith(":assumed-role/GlueCrawler/AWS-Crawler")
+    assert catalog(lake).load_table("crawled.people").scan().to_arrow().num_rows == 3

@@ -33,7 +33,7 @@ from ..errors import (
     EntityNotFoundException,
 )
 from ..logs.store import LogStore, now_ms
-from . import incremental, planner
+from . import iceberg_targets, incremental, planner
 from .classifiers import CLASSIFIER
 from .writer import DEFAULT_DATABASE, Cancelled, CatalogWriter, CrawlFailed, Output, Summary, norm
 
@@ -48,8 +48,7 @@ LOG_GROUP = "/aws-glue/crawlers"
 ACTIVE_STATES = ("RUNNING", "STOPPING")
 # Targets the emulator cannot crawl: such a crawl FAILS saying so (the definition itself is valid AWS
 # input, so CreateCrawler accepts it: infrastructure code that defines these crawlers still deploys).
-UNSUPPORTED_TARGETS = ("JdbcTargets", "MongoDBTargets", "DynamoDBTargets", "DeltaTargets", "IcebergTargets",
-                       "HudiTargets")
+UNSUPPORTED_TARGETS = ("JdbcTargets", "MongoDBTargets", "DynamoDBTargets", "DeltaTargets", "HudiTargets")
 RESTART_MESSAGE = "The emulator restarted while the crawl was in progress"
 SHUTDOWN_MESSAGE = "The emulator shut down while the crawl was in progress"
 # LastCrawl.Status -> CrawlerHistory.State
@@ -228,12 +227,12 @@ class CrawlRunner:
         targets = crawler["Targets"]
         unsupported = [kind for kind in UNSUPPORTED_TARGETS if targets.get(kind)]
         if unsupported:
-            raise CrawlFailed(f"glue-emulator cannot crawl {', '.join(unsupported)} yet; it crawls S3Targets and "
-                              "CatalogTargets")
+            raise CrawlFailed(f"glue-emulator cannot crawl {', '.join(unsupported)} yet; it crawls S3Targets, "
+                              "IcebergTargets and CatalogTargets")
         if crawler["RecrawlPolicy"]["RecrawlBehavior"] == "CRAWL_EVENT_MODE":
             raise CrawlFailed("glue-emulator does not support RecrawlBehavior CRAWL_EVENT_MODE (S3 event "
                               "notifications through SQS); use CRAWL_EVERYTHING or CRAWL_NEW_FOLDERS_ONLY")
-        if not targets.get("S3Targets") and not targets.get("CatalogTargets"):
+        if not any(targets.get(kind) for kind in ("S3Targets", "IcebergTargets", "CatalogTargets")):
             raise CrawlFailed("The crawler has no targets to crawl")
         classifiers = [self._classifier(ctx, name) for name in crawler.get("Classifiers", [])]
         configuration = json.loads(crawler.get("Configuration") or "{}")
@@ -254,6 +253,13 @@ class CrawlRunner:
                 self._checkpoint(crawl)
                 for plan in planner.plan_s3_target(data_dir, target, classifiers, configuration,
                                                    crawler.get("TablePrefix", ""), crawl_log.warn):
+                    outputs.append(Output(database, plan))
+        for target in targets.get("IcebergTargets", []):
+            database = self._output_database(ctx, crawler)
+            for path in target.get("Paths") or []:
+                self._checkpoint(crawl)
+                for plan in iceberg_targets.plan_iceberg_target(data_dir, target, path, crawler.get("TablePrefix", ""),
+                                                               crawl_log.warn):
                     outputs.append(Output(database, plan))
         # Catalog targets re-crawl each table's location as one table (grouping forced to
         # CombineCompatibleSchemas, as AWS does for them) and never create tables.
