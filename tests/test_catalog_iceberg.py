@@ -163,3 +163,28 @@ def test_a_crawler_with_iceberg_targets_registers_the_tables_it_finds(lake):
     assert table["StorageDescriptor"]["Location"] == "s3://warehouse/lake/people"
     assert table["CreatedBy"].endswith(":assumed-role/GlueCrawler/AWS-Crawler")
     assert catalog(lake).load_table("crawled.people").scan().to_arrow().num_rows == 3
+
+
+# -- Spark-side Iceberg: --datalake-formats iceberg -------------------------------------------------------
+
+
+def test_a_spark_run_asking_for_iceberg_fails_naming_the_missing_jars(lake):
+    glue = lake.glue
+    lake.s3.create_bucket(Bucket="scripts")
+    lake.s3.put_object(Bucket="scripts", Key="ice.py", Body=b"print('never runs')\n")
+    glue.create_job(Name="ice", Role="GlueRole", GlueVersion="4.0", DefaultArguments={"--datalake-formats": "iceberg"},
+                    Command={"Name": "glueetl", "ScriptLocation": "s3://scripts/ice.py"})
+    run_id = glue.start_job_run(JobName="ice")["JobRunId"]
+    run = wait_until(lambda: glue.get_job_run(JobName="ice", RunId=run_id)["JobRun"], "the run to end",
+                     until=lambda r: r["JobRunState"] not in ("STARTING", "RUNNING", "WAITING"), timeout=60)
+    assert run["JobRunState"] == "FAILED"
+    message = run["ErrorMessage"]
+    assert "iceberg-spark-runtime-3.5_2.12" in message and "iceberg-aws-bundle" in message
+    assert "Maven Central" in message and "jars" in message
+
+
+@pytest.mark.parametrize(("command", "formats"), [("glueetl", "hudi"), ("pythonshell", "iceberg"), ("glueetl", "")])
+def test_other_data_lake_formats_and_commands_are_not_checked_for_iceberg_jars(command, formats):
+    from emulator.jobs.arguments import check_datalake_formats
+
+    check_datalake_formats(command, {"--datalake-formats": formats})  # no RunSetupError
