@@ -221,6 +221,16 @@ def test_an_incremental_crawl_skips_a_new_folder_of_another_schema(lake):
     assert any("month=Mar/day=1/ has a schema incompatible with table sales" in e["message"] for e in events)
 
 
+def test_an_incremental_crawler_s_first_crawl_with_data_is_a_full_one(lake):
+    glue = lake.glue
+    glue.create_crawler(Name="cr", Role=ROLE, DatabaseName="db", Targets={"S3Targets": [{"Path": "s3://raw/sales/"}]},
+                        **INCREMENTAL)
+    assert crawl(glue)["State"] == "COMPLETED"  # nothing there yet
+    put(lake, "sales/year=2015/month=Jan/day=1/part-0.csv", rows("1,a,2.5"))
+    assert crawl(glue)["State"] == "COMPLETED"
+    assert partition_values(glue, "sales") == [["2015", "Jan", "1"]]
+
+
 def test_the_s3_targets_of_an_incremental_crawler_cannot_change(lake):
     glue = lake.glue
     glue.create_crawler(Name="cr", Role=ROLE, DatabaseName="db", Targets={"S3Targets": [{"Path": "s3://raw/a/"}]},

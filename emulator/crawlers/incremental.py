@@ -49,9 +49,10 @@ def check_target_change(current: dict[str, Any], updated: dict[str, Any]) -> Non
 
 
 def seen_folders(ctx: RequestContext, crawler: str) -> set[str] | None:
-    """The folders the crawler's last successful crawl found, or None before its first one."""
+    """The folders the crawler's last successful crawl found; None before a crawl that found data (so
+    the first crawl with data is the full one, even after crawls of an empty target)."""
     doc = ctx.store.get(ctx.scope, CRAWLER_FOLDERS, "", crawler)
-    return None if doc is None else set(doc["Folders"])
+    return set(doc["Folders"]) if doc and doc["Folders"] else None
 
 
 def remember_folders(ctx: RequestContext, crawler: str, folders: set[str]) -> None:
