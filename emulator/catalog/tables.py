@@ -27,7 +27,6 @@ from ..errors import (
     SerializationException,
 )
 from ..pagination import paginate
-from . import iceberg
 from .common import (
     PARTITION,
     TABLE,
@@ -139,6 +138,8 @@ def create_table(ctx: RequestContext, params: dict[str, Any], created_by: str | 
         database_doc = require_database(ctx, catalog, params["DatabaseName"])
         database = database_doc["Name"]
         if iceberg_input is not None:
+            from . import iceberg  # pyiceberg takes seconds to import: only when an Iceberg table is made
+
             if ctx.store.get(ctx.scope, TABLE, table_parent(catalog, database), name) is not None:
                 raise AlreadyExistsException("Table already exists.")
             spec = iceberg.create_table_input(ctx, database_doc, name, spec, iceberg_input)

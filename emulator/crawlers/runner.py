@@ -33,7 +33,7 @@ from ..errors import (
     EntityNotFoundException,
 )
 from ..logs.store import LogStore, now_ms
-from . import iceberg_targets, incremental, planner
+from . import incremental, planner
 from .classifiers import CLASSIFIER
 from .writer import DEFAULT_DATABASE, Cancelled, CatalogWriter, CrawlFailed, Output, Summary, norm
 
@@ -255,6 +255,8 @@ class CrawlRunner:
                                                    crawler.get("TablePrefix", ""), crawl_log.warn):
                     outputs.append(Output(database, plan))
         for target in targets.get("IcebergTargets", []):
+            from . import iceberg_targets  # pyiceberg takes seconds to import: only for crawls that need it
+
             database = self._output_database(ctx, crawler)
             for path in target.get("Paths") or []:
                 self._checkpoint(crawl)
