@@ -25,6 +25,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+# pyiceberg's own Iceberg-schema-to-Glue-columns mapping (what its Glue catalog writes), pinned with pyiceberg.
 from pyiceberg.catalog.glue import _to_columns
 from pyiceberg.io.pyarrow import PyArrowFileIO
 from pyiceberg.partitioning import UNPARTITIONED_PARTITION_SPEC, PartitionSpec
