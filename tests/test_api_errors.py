@@ -188,9 +188,10 @@ _SHAPES = ServiceShapes("glue")
 
 
 @pytest.fixture
-def with_parents(glue: Any) -> Any:
+def with_parents(glue: Any, glue_emulator: Any) -> Any:
     job(glue)
     glue.create_workflow(Name="wf")
+    glue_emulator.s3.create_bucket(Bucket="data")  # the crawler's S3 target must be in an existing bucket
     glue.create_crawler(Name="cr", Role=ROLE, Targets={"S3Targets": [{"Path": "s3://data/"}]})
     glue.create_database(DatabaseInput={"Name": "db"})
     glue.create_table(DatabaseName="db", TableInput={"Name": "t", "PartitionKeys": [{"Name": "p", "Type": "string"}]})

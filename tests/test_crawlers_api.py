@@ -31,10 +31,16 @@ def rows(*lines: str, header: str = HEADER) -> bytes:
     return (header + "".join(line + "\n" for line in lines)).encode()
 
 
+@pytest.fixture(autouse=True)
+def bucket_raw(request: pytest.FixtureRequest) -> None:
+    """The bucket `raw` on the server of tests that use one: crawlers' S3 targets need their bucket."""
+    if "glue_emulator" in request.fixturenames:
+        request.getfixturevalue("glue_emulator").s3.create_bucket(Bucket="raw")
+
+
 @pytest.fixture
 def lake(glue_emulator: EmulatorHandle) -> EmulatorHandle:
-    """A bucket `raw` and a database `db`."""
-    glue_emulator.s3.create_bucket(Bucket="raw")
+    """A bucket `raw` (bucket_raw) and a database `db`."""
     glue_emulator.glue.create_database(DatabaseInput={"Name": "db"})
     return glue_emulator
 
@@ -488,7 +494,8 @@ def test_bad_files_are_logged_and_the_rest_catalogued(lake: EmulatorHandle) -> N
     ("setup", "message"),
     [
         ("no_database", "Database db not found."),
-        ("jdbc", "glue-emulator cannot crawl JdbcTargets, DynamoDBTargets yet; it crawls S3Targets and CatalogTargets"),
+        ("jdbc", "glue-emulator cannot crawl JdbcTargets, DynamoDBTargets yet; it crawls S3Targets, IcebergTargets "
+                 "and CatalogTargets"),
         ("event_mode", "glue-emulator does not support RecrawlBehavior CRAWL_EVENT_MODE (S3 event notifications "
                        "through SQS); use CRAWL_EVERYTHING or CRAWL_NEW_FOLDERS_ONLY"),
         ("no_targets", "The crawler has no targets to crawl"),
@@ -652,6 +659,7 @@ def test_a_crawl_left_running_by_a_dead_server_ends_failed(tmp_path: Path) -> No
     settings = Settings(data_dir=tmp_path / "data", durable=False, spark_prewarm=False)
     first = Emulator(settings)
     context = RequestContext("123456789012", "us-east-1", "test", first)
+    (settings.data_dir / "s3" / "raw").mkdir(parents=True)
     create_crawler(context, {"Name": "cr", "Role": ROLE, "Targets": {"S3Targets": [{"Path": "s3://raw/x/"}]}})
     doc = first.store.get(context.scope, CRAWLER, "", "cr")
     first.store.put(context.scope, CRAWLER, "", "cr", {**doc, "State": "RUNNING"})

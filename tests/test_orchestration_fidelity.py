@@ -31,6 +31,7 @@ def error(caught: pytest.ExceptionInfo[ClientError]) -> tuple[str, int, str]:
 
 @pytest.fixture
 def glue(glue_emulator: Any) -> Any:
+    glue_emulator.s3.create_bucket(Bucket="data")  # the crawlers' S3 targets must be in an existing bucket
     api = glue_emulator.glue
     api.create_job(Name="a", Role=ROLE, Command={"Name": "pythonshell", "ScriptLocation": "s3://scripts/a.py"})
     return api

@@ -68,6 +68,7 @@ def test_a_crawler_schedule_starts_crawls_while_it_is_scheduled(emulator, ctx):
     scheduler = emulator.component(Scheduler)
     schedule = "cron(30 6 ? * MON-FRI 2099)"
     targets = {"S3Targets": [{"Path": "s3://data/none/"}]}
+    (emulator.settings.data_dir / "s3" / "data").mkdir(parents=True)  # the target's bucket must exist
     crawlers.create_crawler(ctx, {"Name": "daily", "Role": ROLE, "Targets": targets, "Schedule": schedule})
     key = Schedule(ctx.scope, "crawler", "daily", schedule)
 

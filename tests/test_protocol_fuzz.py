@@ -309,6 +309,7 @@ def server(tmp_path_factory: pytest.TempPathFactory):
 
 def test_no_request_gets_a_5xx_and_state_survives(server):
     glue, logs = server.client("glue"), server.client("logs")
+    server.client("s3").create_bucket(Bucket="keep")  # a crawler's S3 target must be in an existing bucket
     _make_state(glue, logs)
     before = _snapshot(glue, logs)
     rng = random.Random(SEED)

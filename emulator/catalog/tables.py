@@ -83,22 +83,21 @@ def _version_number(version: str) -> int:
 
 
 def _table_input(params: dict[str, Any]) -> dict[str, Any]:
-    """TableInput, optional in the model since Iceberg inputs (OpenTableFormatInput) were added.
-
-    The emulator does not write Iceberg metadata, so a table is always defined by its TableInput;
-    the top-level Name member, when given, must name the same table.
-    """
+    """TableInput, optional in the model since Iceberg inputs (OpenTableFormatInput) were added: a
+    table is defined by its TableInput unless CreateTable writes a new Iceberg table (iceberg.py). The
+    top-level Name member, when given, must name the same table."""
     spec = params.get("TableInput")
     if spec is None:
-        raise InvalidInputException("TableInput is required: glue-emulator does not create or update tables from "
-                                    "OpenTableFormatInput/UpdateOpenTableFormatInput alone")
+        raise InvalidInputException("TableInput is required: glue-emulator creates tables without one only from "
+                                    "OpenTableFormatInput.IcebergInput, and does not update them from "
+                                    "UpdateOpenTableFormatInput alone")
     if params.get("Name") and params["Name"].lower() != spec["Name"].lower():
         raise InvalidInputException(f"Name {params['Name']} does not match TableInput.Name {spec['Name']}.")
     return spec
 
 
 def _table(ctx: RequestContext, catalog: str, database: str, name: str, spec: dict[str, Any],
-           created: float, updated: float, version: int) -> dict[str, Any]:
+           created: float, updated: float, version: int, created_by: str | None = None) -> dict[str, Any]:
     """The stored table: the Table output shape built from a TableInput."""
     doc: dict[str, Any] = {"Name": name, "DatabaseName": database}
     doc.update({m: spec[m] for m in _INPUT_MEMBERS if m in spec})
@@ -112,8 +111,9 @@ def _table(ctx: RequestContext, catalog: str, database: str, name: str, spec: di
     doc.setdefault("PartitionKeys", [])
     doc["CreateTime"] = created
     doc["UpdateTime"] = updated
-    # The caller's identity is its account: requests are not attributed to IAM users or roles.
-    doc["CreatedBy"] = f"arn:aws:iam::{ctx.account}:root"
+    # The caller's identity is its account (requests are not attributed to IAM users or roles), unless
+    # the emulator itself acts for a role, as a crawler does.
+    doc["CreatedBy"] = created_by or f"arn:aws:iam::{ctx.account}:root"
     doc["IsRegisteredWithLakeFormation"] = False
     doc["CatalogId"] = catalog
     doc["VersionId"] = str(version)
@@ -125,14 +125,27 @@ def _put_version(ctx: RequestContext, catalog: str, doc: dict[str, Any]) -> None
     ctx.store.put(ctx.scope, TABLE_VERSION, parent, _version_name(int(doc["VersionId"])), doc)
 
 
-def create_table(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+def create_table(ctx: RequestContext, params: dict[str, Any], created_by: str | None = None) -> dict[str, Any]:
+    """CreateTable; `created_by` is the CreatedBy ARN when the emulator acts for a role (crawlers)."""
     catalog = catalog_id(ctx, params)
-    spec = _table_input(params)
-    name = entity_name(spec["Name"])
+    iceberg_input = (params.get("OpenTableFormatInput") or {}).get("IcebergInput")
+    spec = _table_input(params) if iceberg_input is None or params.get("TableInput") else None
+    given_name = spec["Name"] if spec else params.get("Name")
+    if not given_name:
+        raise InvalidInputException("Name or TableInput.Name is required.")
+    name = entity_name(given_name)
     with ctx.store.transaction():
-        database = require_database(ctx, catalog, params["DatabaseName"])["Name"]
+        database_doc = require_database(ctx, catalog, params["DatabaseName"])
+        database = database_doc["Name"]
+        if iceberg_input is not None:
+            from . import iceberg  # pyiceberg takes seconds to import: only when an Iceberg table is made
+
+            if ctx.store.get(ctx.scope, TABLE, table_parent(catalog, database), name) is not None:
+                raise AlreadyExistsException("Table already exists.")
+            spec = iceberg.create_table_input(ctx, database_doc, name, spec, iceberg_input)
+        assert spec is not None
         created = now()
-        doc = _table(ctx, catalog, database, name, spec, created, created, int(FIRST_VERSION))
+        doc = _table(ctx, catalog, database, name, spec, created, created, int(FIRST_VERSION), created_by)
         if not ctx.store.insert(ctx.scope, TABLE, table_parent(catalog, database), name, doc):
             raise AlreadyExistsException("Table already exists.")
         _put_version(ctx, catalog, doc)

@@ -32,7 +32,10 @@ from ..errors import (
 )
 from ..orchestration import cron
 from ..pagination import paginate
+from ..s3.layout import valid_bucket_name
+from ..s3.storage import storage
 from .classifiers import CLASSIFIER
+from .incremental import check_target_change
 from .runner import CRAWL, CRAWLER, CrawlRunner, crawler_arn, require_crawler
 
 TARGET_KINDS = ("S3Targets", "JdbcTargets", "MongoDBTargets", "DynamoDBTargets", "CatalogTargets", "DeltaTargets",
@@ -114,12 +117,17 @@ def parse_configuration(text: str | None) -> dict[str, Any]:
     return config
 
 
-def _targets(spec: dict[str, Any]) -> dict[str, Any]:
-    """Every target list, as GetCrawler shows them; S3 and JDBC targets with their Exclusions."""
+def _targets(ctx: RequestContext, spec: dict[str, Any]) -> dict[str, Any]:
+    """Every target list, as GetCrawler shows them; S3 and JDBC targets with their Exclusions. The
+    bucket of each S3 target must exist: AWS answers "S3 bucket <name> does not exist." (as captured
+    by Terraform's, Ansible's and data.all's users)."""
     targets = {kind: [dict(target) for target in spec.get(kind) or []] for kind in TARGET_KINDS}
     for target in targets["S3Targets"]:
         if not target.get("Path", "").startswith("s3://"):
             raise InvalidInputException(f"Invalid S3 target path '{target.get('Path', '')}': use s3://bucket/prefix")
+        bucket = target["Path"][len("s3://"):].partition("/")[0]
+        if not valid_bucket_name(bucket) or storage(ctx).bucket(bucket) is None:
+            raise InvalidInputException(f"S3 bucket {bucket} does not exist.")
         size = target.get("SampleSize")
         if size is not None and not _SAMPLE_SIZE[0] <= size <= _SAMPLE_SIZE[1]:
             raise InvalidInputException(f"SampleSize must be between {_SAMPLE_SIZE[0]} and {_SAMPLE_SIZE[1]}")
@@ -167,7 +175,7 @@ def _check_classifiers(ctx: RequestContext, names: list[str]) -> None:
 
 def _definition(ctx: RequestContext, name: str, spec: dict[str, Any], current: dict[str, Any] | None) -> dict[str, Any]:
     """The stored Crawler for a CreateCrawler request or an UpdateCrawler merged over the current one."""
-    targets = _targets(spec["Targets"])
+    targets = _targets(ctx, spec["Targets"])
     recrawl, schema_change = _policies(spec, targets)
     parse_configuration(spec.get("Configuration"))
     _check_classifiers(ctx, spec.get("Classifiers") or [])
@@ -270,7 +278,9 @@ def update_crawler(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any
         current = _crawler(ctx, name)
         _require_ready(current, "update")
         spec = {**_as_input(current), **{m: params[m] for m in _INPUT_MEMBERS if m in params}}
-        ctx.store.put(ctx.scope, CRAWLER, "", name, _definition(ctx, name, spec, current))
+        updated = _definition(ctx, name, spec, current)
+        check_target_change(current, updated)
+        ctx.store.put(ctx.scope, CRAWLER, "", name, updated)
     return {}
 
 

@@ -238,7 +238,8 @@ class _Group:
         return cls(_format_key(f.schema), 0, [f], f.schema.columns, {_lower_names(f.schema.columns)})
 
 
-def _similar(column_sets: set[frozenset[str]]) -> bool:
+def similar(column_sets: set[frozenset[str]]) -> bool:
+    """Glue's test of similar schemas: at most 5 column sets, each covering more than 70% of all columns."""
     if len(column_sets) <= 1:
         return True
     if len(column_sets) > MAX_DISTINCT_SCHEMAS:
@@ -257,7 +258,7 @@ def _combine(units: list[_Group], levels: int, combine_compatible: bool) -> _Gro
         column_sets |= u.column_sets
         if len(column_sets) > MAX_DISTINCT_SCHEMAS and not combine_compatible:
             return None
-    if not combine_compatible and not _similar(column_sets):
+    if not combine_compatible and not similar(column_sets):
         return None
     columns = first.columns
     for u in units[1:]:
@@ -457,7 +458,8 @@ def _partition_keys(paths: list[tuple[str, ...]], levels: int) -> list[tuple[str
     return keys
 
 
-def _partition_value(folder: str, named: bool) -> str:
+def partition_value(folder: str, named: bool) -> str:
+    """A partition folder's value: after `=` for a `key=value` folder, else the name; Hive's for empty."""
     value = folder.partition("=")[2] if named else folder
     return value or DEFAULT_PARTITION_VALUE
 
@@ -495,7 +497,7 @@ def _plan(root: _Root, bucket: str, key_prefix: str, name: str, exclusions: list
         files = by_partition[folders]
         if not any(f.schema is not None for f in files):
             continue  # a partition whose files all failed to parse: nothing to say about it
-        values = [_partition_value(folder, levels[i][1]) for i, folder in enumerate(folders)]
+        values = [partition_value(folder, levels[i][1]) for i, folder in enumerate(folders)]
         part_location = location + "/".join(folders) + "/"
         columns: Columns = []
         for f in files:
@@ -573,3 +575,26 @@ def plan_s3_target(data_dir: Path, target: dict, classifiers: list[dict], config
         names.add(name)
         plans.append(plan)
     return plans
+
+
+def data_folders(data_dir: Path, target: dict, log: Log) -> set[str]:
+    """The folders under an S3 target that hold data files (less exclusions and what Glue skips), as
+    s3://bucket/prefix/ locations: what an incremental crawl compares with the folders seen before."""
+    parsed = _parse_path(target.get("Path", ""))
+    if parsed is None:
+        return set()
+    bucket, prefix = parsed
+    segments = [s for s in prefix.split("/") if s]
+    local = (data_dir / "s3" / bucket).joinpath(*segments)
+    if skipped_name(bucket) or any(skipped_name(s) for s in segments) or not local.is_dir():
+        return set()
+    key_prefix = "/".join(segments) + "/" if segments else ""
+    patterns = [glob_to_regex(p.lstrip("/")) for p in target.get("Exclusions") or []]
+    found: set[str] = set()
+    pending = [_walk(local, "", key_prefix, patterns, log)]
+    while pending:
+        folder = pending.pop()
+        if folder.files:
+            found.add(f"s3://{bucket}/{key_prefix}{folder.rel}" + ("/" if folder.rel else ""))
+        pending.extend(folder.children)
+    return found

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib.metadata
+import importlib.util
 import re
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,9 @@ from typing import Any
 _S3_URI = re.compile(r"^s3[an]?://([^/]+)/(.*)$")
 _REQUIREMENT = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[[^\]]*\])?\s*(?:(==|~=|!=|<=|>=|<|>|===)\s*(\S+))?$")
 _CONF_SPLIT = re.compile(r"\s*--conf\s+")
+# --datalake-formats iceberg: the jars Glue adds for it (Spark 3.5, Scala 2.12), as file name globs.
+_ICEBERG_JARS = {"iceberg-spark-runtime-3.5_2.12": "iceberg-spark-runtime-3.5_2.12-*.jar",
+                 "iceberg-aws-bundle": "iceberg-aws-bundle-*.jar"}
 
 
 class RunSetupError(Exception):
@@ -136,4 +140,24 @@ def check_python_modules(arguments: dict[str, str]) -> None:
         raise RunSetupError(
             "--additional-python-modules: cannot install " + ", ".join(unavailable) + ": glue-emulator runs offline "
             "and installs no packages; only modules already installed in its Python environment can be used"
+        )
+
+
+def check_datalake_formats(command: str, arguments: dict[str, str]) -> None:
+    """--datalake-formats iceberg (Spark jobs): Glue puts Iceberg's Spark runtime and AWS bundle on the
+    classpath. No package reachable offline ships them, so a run asking for Iceberg fails, naming the
+    jars and where to put them, unless they are in PySpark's jars folder (on every driver's classpath)."""
+    if command not in ("glueetl", "gluestreaming") or "iceberg" not in _listed(
+            arguments.get("--datalake-formats", "").lower()):
+        return
+    spec = importlib.util.find_spec("pyspark")
+    jars = Path(spec.origin).parent / "jars" if spec is not None and spec.origin else None
+    missing = [name for name, pattern in _ICEBERG_JARS.items() if jars is None or not any(jars.glob(pattern))]
+    if missing:
+        raise RunSetupError(
+            f"--datalake-formats iceberg: the Iceberg jars {' and '.join(missing)} are missing: glue-emulator "
+            "runs offline and ships no Iceberg Spark runtime. With network access, download "
+            "org.apache.iceberg:iceberg-spark-runtime-3.5_2.12 and org.apache.iceberg:iceberg-aws-bundle (one "
+            f"Iceberg version) from Maven Central into {jars or 'the jars folder of PySpark'} and restart the "
+            "emulator; or read and write Iceberg tables with pyiceberg in a pythonshell job."
         )

@@ -261,6 +261,7 @@ class RunManager:
         script = args.script_path(data_dir, job, arguments)
         extra = args.extra_py_files(data_dir, arguments)
         args.check_python_modules(arguments)
+        args.check_datalake_formats(job["Command"]["Name"], arguments)
         # boto3 inside the script reaches this emulator, as the caller's account and region, unchanged.
         env = {
             "AWS_ENDPOINT_URL": self.settings.endpoint,

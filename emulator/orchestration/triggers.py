@@ -84,10 +84,16 @@ def _check_predicate(predicate: dict[str, Any] | None) -> None:
             raise InvalidInputException(
                 f"Condition on job {job}: State must be one of {', '.join(WATCHABLE_JOB_STATES)}"
             )
-        if crawler is not None and condition.get("CrawlState") not in WATCHABLE_CRAWL_STATES:
-            raise InvalidInputException(
-                f"Condition on crawler {crawler}: CrawlState must be one of {', '.join(WATCHABLE_CRAWL_STATES)}"
-            )
+        if crawler is not None:
+            check_crawler_condition(condition)
+
+
+def check_crawler_condition(condition: dict[str, Any]) -> None:
+    """A condition on a crawler watches CrawlState; without one of the end states there (State, the
+    member job conditions use, does not count) AWS answers with this message (as reported by users)."""
+    if condition.get("CrawlState") not in WATCHABLE_CRAWL_STATES:
+        raise InvalidInputException("State cannot be null or empty, choose from one of the following crawler state: "
+                                    f"[{', '.join(WATCHABLE_CRAWL_STATES)}]")
 
 
 def _check_schedule(expression: str | None) -> None:
