@@ -86,7 +86,7 @@ class Settings:
         self.data_dir = Path(self.data_dir).expanduser().resolve()
 
     @classmethod
-    def from_env(cls) -> "Settings":
+    def from_env(cls) -> Settings:
         return cls(
             host=_env("HOST", "127.0.0.1"),
             port=int(_env("PORT", "4566")),

@@ -18,7 +18,7 @@ class RequestContext:
     account: str
     region: str
     request_id: str
-    emulator: "Emulator"
+    emulator: Emulator
 
     @property
     def scope(self) -> str:
@@ -26,11 +26,11 @@ class RequestContext:
         return f"{self.account}/{self.region}"
 
     @property
-    def store(self) -> "Store":
+    def store(self) -> Store:
         return self.emulator.store
 
     @property
-    def settings(self) -> "Settings":
+    def settings(self) -> Settings:
         return self.emulator.settings
 
     def arn(self, service: str, resource: str) -> str:

@@ -8,8 +8,9 @@ AWS. Tags live under the resource's ARN; its Delete* drops them (`drop_tags`).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from .context import RequestContext
 from .errors import EntityNotFoundException, InvalidInputException

@@ -6,8 +6,9 @@ pure helpers (waits, jobs from code, workflow vocabulary) are in support.py.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 

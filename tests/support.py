@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import textwrap
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, Callable, TypeVar
+from typing import Any, TypeVar
 
 from emulator.context import RequestContext
 

@@ -8,8 +8,8 @@ import emulator.runtime
 
 emulator.runtime.install()
 
-from awsglue import gluetypes as G  # noqa: E402
-from awsglue.context import GlueContext  # noqa: E402
+from awsglue import gluetypes as G
+from awsglue.context import GlueContext
 
 
 @pytest.fixture

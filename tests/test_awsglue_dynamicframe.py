@@ -8,11 +8,11 @@ import emulator.runtime
 
 emulator.runtime.install()
 
-from awsglue import gluetypes as G  # noqa: E402
-from awsglue.context import GlueContext  # noqa: E402
-from awsglue.dynamicframe import DynamicFrame, DynamicFrameCollection, DynamicFrameReader, ResolveOption  # noqa
-from awsglue.job import Job  # noqa: E402
-from awsglue.transforms import *  # noqa: E402,F403
+from awsglue import gluetypes as G
+from awsglue.context import GlueContext
+from awsglue.dynamicframe import DynamicFrame, DynamicFrameCollection, DynamicFrameReader, ResolveOption
+from awsglue.job import Job
+from awsglue.transforms import *
 
 
 @pytest.fixture(scope="module")

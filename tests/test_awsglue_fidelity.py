@@ -11,10 +11,10 @@ import emulator.runtime
 
 emulator.runtime.install()
 
-from awsglue import _local_s3  # noqa: E402
-from awsglue.context import GlueContext  # noqa: E402
-from awsglue.dynamicframe import DynamicFrame  # noqa: E402
-from awsglue.transforms import DropFields, Filter, Join, Map, RenameField  # noqa: E402
+from awsglue import _local_s3
+from awsglue.context import GlueContext
+from awsglue.dynamicframe import DynamicFrame
+from awsglue.transforms import DropFields, Filter, Join, Map, RenameField
 
 
 @pytest.fixture(scope="module")

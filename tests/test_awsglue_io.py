@@ -10,9 +10,9 @@ import emulator.runtime
 
 emulator.runtime.install()
 
-from awsglue import gluetypes as G  # noqa: E402
-from awsglue.context import GlueContext  # noqa: E402
-from awsglue.dynamicframe import DynamicFrame  # noqa: E402
+from awsglue import gluetypes as G
+from awsglue.context import GlueContext
+from awsglue.dynamicframe import DynamicFrame
 
 
 @pytest.fixture(scope="module")

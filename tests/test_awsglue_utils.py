@@ -6,8 +6,8 @@ import emulator.runtime
 
 emulator.runtime.install()
 
-from awsglue import gluetypes as G  # noqa: E402
-from awsglue.utils import GlueArgumentError, getResolvedOptions  # noqa: E402
+from awsglue import gluetypes as G
+from awsglue.utils import GlueArgumentError, getResolvedOptions
 
 RESERVED = {"job_bookmark_option": "job-bookmark-disable", "job_bookmark_from": None, "job_bookmark_to": None,
             "JOB_ID": None, "JOB_RUN_ID": None, "SECURITY_CONFIGURATION": None, "encryption_type": None,

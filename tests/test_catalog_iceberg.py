@@ -15,7 +15,7 @@ from emulator.testing.plugin import EmulatorHandle
 
 pa = pytest.importorskip("pyarrow")
 pytest.importorskip("pyiceberg.catalog.glue", reason="pyiceberg[glue,pyarrow] is a dependency")
-from pyiceberg.catalog import load_catalog  # noqa: E402
+from pyiceberg.catalog import load_catalog
 
 COLUMNS = [{"Name": "id", "Type": "bigint"}, {"Name": "kind", "Type": "string"},
            {"Name": "amount", "Type": "decimal(10,2)"}, {"Name": "tags", "Type": "array<string>"}]

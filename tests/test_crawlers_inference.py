@@ -12,10 +12,10 @@ import json
 from pathlib import Path
 
 import pyarrow as pa
-import pyarrow.orc as orc
 import pyarrow.parquet as pq
 import pytest
 from botocore import xform_name
+from pyarrow import orc
 
 from emulator.crawlers import inference, planner
 from emulator.crawlers.formats import avro, csv, grok, parquet, sample, schema, xml

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 from support import FINAL_JOB_STATES, ROLE, Glue, put_script, shell_job, wait_job_run, wait_until

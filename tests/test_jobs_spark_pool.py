@@ -10,8 +10,8 @@ import os
 import textwrap
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 from support import wait_until
@@ -25,7 +25,7 @@ from emulator.jobs.spark_worker import END_OF_RUN, Pump, _partial_suffix, descri
 WAIT = 120.0
 
 
-_submitted: list["Submitted"] = []  # every run of the module, checked for a single outcome at the end
+_submitted: list[Submitted] = []  # every run of the module, checked for a single outcome at the end
 
 
 class Submitted:

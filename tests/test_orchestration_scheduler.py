@@ -5,7 +5,7 @@ and after a restart."""
 from __future__ import annotations
 
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from support import ROLE, Glue, wait_until
@@ -22,7 +22,6 @@ from emulator.orchestration.events import EventBatcher
 from emulator.orchestration.scheduler import Schedule, Scheduler
 from emulator.testing import EmulatorServer
 
-UTC = timezone.utc
 
 
 def job_runs(ctx: RequestContext, job: str) -> list[dict[str, Any]]:

@@ -81,7 +81,7 @@ def test_states_follow_the_trigger_type(glue):
     glue.trigger("sched", "SCHEDULED", ["a"], Schedule="cron(15 12 * * ? *)")
     glue.trigger("sched_on", "SCHEDULED", ["a"], Schedule="cron(15 12 * * ? *)", StartOnCreation=True)
     glue.conditional("cond", predicate(condition("a")), ["a"], StartOnCreation=False)
-    state = lambda name: glue.api.get_trigger(Name=name)["Trigger"]["State"]  # noqa: E731
+    state = lambda name: glue.api.get_trigger(Name=name)["Trigger"]["State"]
     assert [state(t) for t in ("od", "sched", "sched_on", "cond")] == ["CREATED", "CREATED", "ACTIVATED", "CREATED"]
     glue.api.start_trigger(Name="od")
     assert state("od") == "CREATED"  # on-demand triggers never leave CREATED
@@ -108,7 +108,7 @@ def test_get_list_and_batch_get(glue):
     assert trigger == {
         "Name": "t2", "Type": "ON_DEMAND", "State": "CREATED", "Description": "second", "Actions": [{"JobName": "b"}]
     }  # fmt: skip
-    names = lambda triggers: [t["Name"] for t in triggers]  # noqa: E731
+    names = lambda triggers: [t["Name"] for t in triggers]
     assert names(glue.api.get_triggers(DependentJobName="b")["Triggers"]) == ["t2", "t3"]
     # "if there is no such trigger, all triggers are returned"
     assert names(glue.api.get_triggers(DependentJobName="c")["Triggers"]) == ["t1", "t2", "t3"]

@@ -183,9 +183,8 @@ def test_state_survives_restart_and_crash(tmp_path):
 
 def test_client_side_validation_is_not_needed(glue_emulator):
     """With botocore's own validation off, the server still refuses what the model forbids."""
-    from botocore.config import Config
-
     import boto3
+    from botocore.config import Config
 
     glue = boto3.client(
         "glue", endpoint_url=glue_emulator.endpoint, region_name="us-east-1", aws_access_key_id="k",

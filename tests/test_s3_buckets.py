@@ -188,8 +188,8 @@ def test_virtual_host_addressing_by_host_header(glue_emulator):
 
 def test_boto3_virtual_host_style(glue_emulator):
     """boto3 with addressing_style=virtual sends Host: <bucket>.localhost:PORT."""
-    from botocore.config import Config
     import boto3
+    from botocore.config import Config
 
     port = glue_emulator.server.port
     s3 = boto3.client("s3", endpoint_url=f"http://localhost:{port}", region_name="us-east-1",

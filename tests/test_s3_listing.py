@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from urllib.parse import quote
 from xml.etree import ElementTree
 
@@ -154,7 +154,7 @@ def test_files_written_on_disk_are_objects(s3, bucket_dir):
     path = bucket_dir / "spark" / "out" / "part-00000.parquet"
     assert [(o["Key"], o["Size"], o["ETag"], o["StorageClass"]) for o in listed] == [
         ("spark/out/part-00000.parquet", 9, f'"{hashlib.md5(b"PAR1 data").hexdigest()}"', "STANDARD")]
-    assert listed[0]["LastModified"] == datetime.fromtimestamp(round(path.stat().st_mtime, 3), timezone.utc)
+    assert listed[0]["LastModified"] == datetime.fromtimestamp(round(path.stat().st_mtime, 3), UTC)
     got = s3.get_object(Bucket=BUCKET, Key="spark/out/part-00000.parquet")
     assert (got["Body"].read(), got["ContentType"]) == (b"PAR1 data", "binary/octet-stream")
     time.sleep(0.01)

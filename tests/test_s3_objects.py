@@ -7,7 +7,7 @@ import hashlib
 import io
 import urllib.request
 import zlib
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from xml.etree import ElementTree
 
 import botocore.exceptions
@@ -42,7 +42,7 @@ def test_put_get_head_round_trip(s3, bucket_dir):
         "max-age=60", "attachment", "en", "identity")
     assert got["AcceptRanges"] == "bytes"
     mtime = (bucket_dir / "raw" / "2024" / "data.csv").stat().st_mtime
-    assert got["LastModified"] == datetime.fromtimestamp(int(mtime), timezone.utc)
+    assert got["LastModified"] == datetime.fromtimestamp(int(mtime), UTC)
     head = s3.head_object(Bucket=BUCKET, Key="raw/2024/data.csv")
     assert (head["ContentLength"], head["ETag"], head["ContentType"], head["Metadata"]) == (
         len(body), md5_etag(body), "text/csv", {"owner": "data-team", "source": "crm"})
@@ -114,7 +114,7 @@ def test_read_conditions(s3):
     etag = s3.put_object(Bucket=BUCKET, Key="cond", Body=b"data")["ETag"]
     last_modified = s3.head_object(Bucket=BUCKET, Key="cond")["LastModified"]
     before, after = last_modified - timedelta(hours=1), last_modified + timedelta(seconds=1)
-    ok = lambda **kw: s3.get_object(Bucket=BUCKET, Key="cond", **kw)["Body"].read()  # noqa: E731
+    ok = lambda **kw: s3.get_object(Bucket=BUCKET, Key="cond", **kw)["Body"].read()
     assert ok(IfMatch=etag) == b"data"
     assert ok(IfMatch=f'"other", {etag}') == b"data"
     assert ok(IfNoneMatch='"other"') == b"data"

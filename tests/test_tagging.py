@@ -69,7 +69,7 @@ def test_connection_arns_are_case_sensitive(glue):
         f"{PREFIX}:connection/ghost",
         f"{PREFIX}:userDefinedFunction/sales/ghost",
         f"{PREFIX}:userDefinedFunction/ghostdb/upper_udf",
-        f"arn:aws:glue:us-east-1:999999999999:database/sales",  # another catalog
+        "arn:aws:glue:us-east-1:999999999999:database/sales",  # another catalog
         f"arn:aws:glue:eu-west-1:{ACCOUNT}:database/sales",  # another region
     ],
 )

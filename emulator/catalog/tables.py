@@ -12,8 +12,9 @@ optimistic lock, which would not protect anything if skipped archives kept the o
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
-from typing import Any, Callable
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
 
 from .. import tagging
 from ..clock import now
@@ -67,7 +68,7 @@ def _epoch(value: Any) -> float | None:
         parsed = datetime.fromisoformat(value)
     except ValueError:
         return None
-    return (parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)).timestamp()
+    return (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)).timestamp()
 
 
 def _version_name(version: int) -> str:

@@ -15,7 +15,8 @@ from __future__ import annotations
 import json
 import operator
 import statistics
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from .. import tagging
 from ..clock import now
@@ -436,7 +437,7 @@ def list_crawls(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     name = params["CrawlerName"]
     _crawler(ctx, name)
     tests = [_crawl_filter(spec) for spec in params.get("Filters", [])]
-    newest_first: Callable[[dict[str, Any]], Any] = lambda crawl: [-crawl["StartTime"], crawl["CrawlId"]]  # noqa: E731
+    newest_first: Callable[[dict[str, Any]], Any] = lambda crawl: [-crawl["StartTime"], crawl["CrawlId"]]
     crawls = sorted((crawl for crawl in _crawls(ctx, name) if all(test(crawl) for test in tests)), key=newest_first)
     page, token = paginate(crawls, params.get("NextToken"), params.get("MaxResults") or _CRAWLS_DEFAULT_PAGE,
                            _CRAWLS_PAGE_CAP, key=newest_first)

@@ -19,8 +19,9 @@ folders exist but not which files of a new folder are sampled.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from ..catalog.common import TABLE, table_parent
 from ..context import RequestContext

@@ -14,7 +14,7 @@ yields None, so the crawl goes on with the other files.
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from .formats import avro, csv, grok, json, orc, parquet, xml
 from .formats.sample import SAMPLE_BYTES, NotText, PathArg, TextSample, compression_of, read_sample, text_sample

@@ -35,9 +35,9 @@ import json
 import os
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 from .formats.csv import OPEN_CSV_SERDE
 from .formats.schema import Columns, FileSchema, merge_columns, render, widen
@@ -106,7 +106,7 @@ class _Folder:
     rel: str
     name: str
     files: list[_File] = field(default_factory=list)
-    children: list["_Folder"] = field(default_factory=list)
+    children: list[_Folder] = field(default_factory=list)
 
 
 def skipped_name(name: str) -> bool:
@@ -233,7 +233,7 @@ class _Group:
     column_sets: set[frozenset[str]]
 
     @classmethod
-    def of_file(cls, f: _File) -> "_Group":
+    def of_file(cls, f: _File) -> _Group:
         assert f.schema is not None
         return cls(_format_key(f.schema), 0, [f], f.schema.columns, {_lower_names(f.schema.columns)})
 

@@ -19,8 +19,9 @@ import json
 import logging
 import threading
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any
 
 from ..catalog.common import DATABASE, TABLE, database_parent, table_parent
 from ..clock import now
@@ -107,7 +108,7 @@ def require_crawler(ctx: RequestContext, name: str) -> dict[str, Any]:
     return doc
 
 
-def _context(emulator: "Emulator", scope: str, request_id: str) -> RequestContext:
+def _context(emulator: Emulator, scope: str, request_id: str) -> RequestContext:
     account, _, region = scope.partition("/")
     return RequestContext(account, region, request_id, emulator)
 
@@ -115,7 +116,7 @@ def _context(emulator: "Emulator", scope: str, request_id: str) -> RequestContex
 class CrawlRunner:
     """Starts, stops and finishes crawls for one server (a component)."""
 
-    def __init__(self, emulator: "Emulator"):
+    def __init__(self, emulator: Emulator):
         self.emulator = emulator
         self.logs = emulator.component(LogStore)
         self.on_crawl_ended: list[CrawlEndedCallback] = []

@@ -12,8 +12,9 @@ crawl, so a failing crawl writes nothing:
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable, Protocol
+from typing import Any, Protocol
 
 from ..catalog import databases as catalog_databases
 from ..catalog import partitions as catalog_partitions

@@ -108,7 +108,7 @@ def forget(ctx: RequestContext, job_name: str) -> None:
     ctx.store.delete_under(ctx.scope, BOOKMARK_RUN, job_name)
 
 
-def handle_http(emulator: "Emulator", request: Request, job_name: str) -> Response:
+def handle_http(emulator: Emulator, request: Request, job_name: str) -> Response:
     """The endpoint a run's job.commit() saves its state by (see the module's docstring)."""
     request_id = str(uuid.uuid4())
     try:

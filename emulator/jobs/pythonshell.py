@@ -22,8 +22,9 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Callable
+from typing import IO, TYPE_CHECKING
 
 from . import processes
 from .executor import RunOutcome, RunSpec
@@ -132,7 +133,7 @@ def _pump(source: IO[bytes], target: Path) -> None:
 class _ShellRun:
     """One script process; `stop()` is the RunHandle."""
 
-    def __init__(self, spec: RunSpec, on_done: Callable[[RunOutcome], None], forget: Callable[["_ShellRun"], None]):
+    def __init__(self, spec: RunSpec, on_done: Callable[[RunOutcome], None], forget: Callable[[_ShellRun], None]):
         self.spec = spec
         self._on_done = on_done
         self._forget = forget
@@ -263,7 +264,7 @@ class _ShellRun:
 class PythonShellExecutor:
     """Executor for pythonshell jobs (a component: one per server)."""
 
-    def __init__(self, emulator: "Emulator"):
+    def __init__(self, emulator: Emulator):
         self._runs: set[_ShellRun] = set()
         self._lock = threading.Lock()
 

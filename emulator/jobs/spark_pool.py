@@ -24,9 +24,10 @@ import sys
 import tempfile
 import threading
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO, Callable
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from .arguments import RunSetupError
 from .executor import RunOutcome, RunSpec
@@ -55,7 +56,7 @@ _JAVA_FAILURE = re.compile(r"^(?:Exception in thread \S+ |Error: )?([\w.$]+(?:Ex
 class _Run:
     spec: RunSpec
     on_done: Callable[[RunOutcome], None]
-    worker: "_Worker | None" = None
+    worker: _Worker | None = None
     timer: threading.Timer | None = None
     finished: bool = False
 
@@ -76,7 +77,7 @@ class _Worker:
 class SparkRunHandle:
     """What submit returns: stopping a queued run drops it, stopping a running one kills its worker."""
 
-    def __init__(self, pool: "SparkPool", run: _Run):
+    def __init__(self, pool: SparkPool, run: _Run):
         self._pool = pool
         self._run = run
 
@@ -89,7 +90,7 @@ class SparkPool:
 
     health_name = "spark"  # its entry in the health endpoint's answer (see health())
 
-    def __init__(self, emulator: "Emulator"):
+    def __init__(self, emulator: Emulator):
         settings = emulator.settings
         self._size = max(1, settings.spark_pool_size)
         self._master = settings.spark_master

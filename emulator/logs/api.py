@@ -189,9 +189,9 @@ def describe_log_streams(ctx: RequestContext, params: dict[str, Any]) -> dict[st
     descending = bool(params.get("descending"))
     if by_time:
         sign = -1 if descending else 1
-        key = lambda row: [sign * (row["last_ts"] or 0), _name_key(row["name"], descending)]  # noqa: E731
+        key = lambda row: [sign * (row["last_ts"] or 0), _name_key(row["name"], descending)]
     else:
-        key = lambda row: _name_key(row["name"], descending)  # noqa: E731
+        key = lambda row: _name_key(row["name"], descending)
     rows.sort(key=key)
     page, token = _page(rows, params, key=key)
     result: dict[str, Any] = {"logStreams": [_stream_output(ctx, group, row) for row in page]}

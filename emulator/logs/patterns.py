@@ -14,7 +14,8 @@ from __future__ import annotations
 import fnmatch
 import json
 import re
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 Matcher = Callable[[str], bool]
 
@@ -127,7 +128,7 @@ class _JsonPattern:
         while self._peek() == ("op", "||"):
             self.index += 1
             right, first = self._and(), left
-            left = lambda doc, a=first, b=right: a(doc) or b(doc)  # noqa: E731
+            left = lambda doc, a=first, b=right: a(doc) or b(doc)
         return left
 
     def _and(self) -> Callable[[Any], bool]:
@@ -135,7 +136,7 @@ class _JsonPattern:
         while self._peek() == ("op", "&&"):
             self.index += 1
             right, first = self._unit(), left
-            left = lambda doc, a=first, b=right: a(doc) and b(doc)  # noqa: E731
+            left = lambda doc, a=first, b=right: a(doc) and b(doc)
         return left
 
     def _unit(self) -> Callable[[Any], bool]:
@@ -167,9 +168,7 @@ def _selector(path: str) -> Callable[[Any], Any]:
 
     def select(doc: Any) -> Any:
         for step in steps:
-            if isinstance(step, int) and isinstance(doc, list) and step < len(doc):
-                doc = doc[step]
-            elif isinstance(step, str) and isinstance(doc, dict) and step in doc:
+            if isinstance(step, int) and isinstance(doc, list) and step < len(doc) or isinstance(step, str) and isinstance(doc, dict) and step in doc:
                 doc = doc[step]
             else:
                 return _MISSING

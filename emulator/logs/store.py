@@ -30,9 +30,10 @@ import logging
 import sqlite3
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterator
+from typing import TYPE_CHECKING, Any
 
 from ..clock import now
 from ..store import Store
@@ -136,7 +137,7 @@ def split_message(line: str) -> Iterator[str]:
 class LogStore:
     """The logs of one server (a component): groups, streams, events, and followed files."""
 
-    def __init__(self, emulator: "Emulator"):
+    def __init__(self, emulator: Emulator):
         self.db = _LogDatabase(emulator.settings.data_dir / "logs.sqlite3", emulator.settings.durable)
         self.max_bytes = emulator.settings.logs_max_bytes
         self._tails: dict[str, _Tail] = {}

@@ -6,7 +6,7 @@ import hashlib
 import secrets
 import time
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from .. import tagging
@@ -39,16 +39,16 @@ class Clock:
     so a test sees a 5-minute schedule or a 15-minute batch window pass within a second.
     """
 
-    def __init__(self, emulator: "Emulator"):
+    def __init__(self, emulator: Emulator):
         self.scale = emulator.settings.time_scale
         self._origin = time.time()
 
     def now(self) -> datetime:
         real = time.time()
-        return datetime.fromtimestamp(self._origin + (real - self._origin) * self.scale, timezone.utc)
+        return datetime.fromtimestamp(self._origin + (real - self._origin) * self.scale, UTC)
 
 
-def context_for(emulator: "Emulator", scope: str) -> RequestContext:
+def context_for(emulator: Emulator, scope: str) -> RequestContext:
     """A context for work the server does on its own (firing triggers) in a scope "account/region"."""
     account, _, region = scope.partition("/")
     return RequestContext(account, region, str(uuid.uuid4()), emulator)

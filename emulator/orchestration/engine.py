@@ -69,7 +69,7 @@ _ACTION_OVERRIDES = ("Timeout", "SecurityConfiguration", "NotificationProperty")
 _OVER = object()  # the dispatcher's stop signal
 
 
-def crawl_runner(emulator: "Emulator") -> Any | None:
+def crawl_runner(emulator: Emulator) -> Any | None:
     """The crawler component, or None while the crawlers package is not there."""
     try:
         from ..crawlers.runner import CrawlRunner
@@ -138,7 +138,7 @@ def satisfied(
 class Engine:
     """Fires triggers and drives workflow runs for one server (a component, created at server start)."""
 
-    def __init__(self, emulator: "Emulator"):
+    def __init__(self, emulator: Emulator):
         self.emulator = emulator
         self.store = emulator.store
         self._lock = threading.RLock()

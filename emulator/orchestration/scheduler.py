@@ -46,7 +46,7 @@ class Schedule(NamedTuple):
 class Scheduler:
     """Fires what is scheduled (a component, started with the server)."""
 
-    def __init__(self, emulator: "Emulator"):
+    def __init__(self, emulator: Emulator):
         self.emulator = emulator
         self.engine = emulator.component(Engine)
         self.batcher = emulator.component(EventBatcher)

@@ -21,10 +21,11 @@ import io
 import re
 import time
 import uuid
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from email.utils import formatdate, parsedate_to_datetime
 from functools import lru_cache
-from typing import Any, BinaryIO, Iterator, Mapping
+from typing import Any, BinaryIO
 from urllib.parse import parse_qsl, quote, unquote
 from xml.etree import ElementTree
 

@@ -7,8 +7,8 @@ only with GLUE_EMULATOR_VERIFY_SIGV4=1, before any protocol sees the request (se
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping
 
 from ..config import DEFAULT_ACCOUNT, DEFAULT_REGION
 

@@ -9,9 +9,10 @@ signature `(ctx: RequestContext, req: S3Request) -> S3Reply`; the wire format is
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from functools import lru_cache
 from types import SimpleNamespace
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 from werkzeug.wrappers import Request, Response
 
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("glue_emulator.s3")
 
 
-def attach(emulator: "Emulator") -> None:
+def attach(emulator: Emulator) -> None:
     """Set up S3 for a server: its folder, and its wipe on reset (every bucket and upload goes)."""
     emulator.on_reset(emulator.component(Storage).wipe)
 
@@ -40,7 +41,7 @@ def handlers() -> dict[str, Callable[[RequestContext, s3xml.S3Request], s3xml.S3
     return discover_handlers(SimpleNamespace(operations=operations), ("emulator.s3",))  # type: ignore[arg-type]
 
 
-def handle(emulator: "Emulator", request: Request) -> Response:
+def handle(emulator: Emulator, request: Request) -> Response:
     """Serve one S3 request end to end; never lets an exception escape as a traceback."""
     request_id = s3xml.new_request_id()
     try:

@@ -15,8 +15,9 @@ import binascii
 import hashlib
 import re
 import zlib
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import Any, Callable, Iterable, Mapping, Protocol
+from typing import Any, Protocol
 
 from .errors import BadDigest, InvalidArgument, InvalidDigest, InvalidRequest, XAmzContentSHA256Mismatch
 
@@ -116,7 +117,7 @@ class Expected:
         self.in_trailer = in_trailer
 
     @classmethod
-    def of_request(cls, headers: Mapping[str, str]) -> "Expected":
+    def of_request(cls, headers: Mapping[str, str]) -> Expected:
         """Read x-amz-checksum-<alg>, x-amz-trailer or x-amz-sdk-checksum-algorithm."""
         given = [a for a in ALGORITHMS if header(a) in headers]
         if len(given) > 1:

@@ -32,10 +32,11 @@ import re
 import shutil
 import stat
 import uuid
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, Callable
+from typing import BinaryIO
 
 from ..store import key as store_key
 from .errors import (
@@ -268,7 +269,7 @@ class Layout:
 
     # -- writing ------------------------------------------------------------------------------------
 
-    def staged(self, location: Location) -> "StagedFile":
+    def staged(self, location: Location) -> StagedFile:
         """A new version of an object's file, written beside it."""
         gone = NoSuchBucket(BucketName=location.bucket)
         return StagedFile(self, location.path, self.bucket_dir(location.bucket), location.key, gone)
@@ -278,7 +279,7 @@ class Layout:
             raise ValueError(f"not an upload id: {upload_id!r}")
         return self.uploads / upload_id
 
-    def staged_part(self, upload_id: str, part_number: int) -> "StagedFile":
+    def staged_part(self, upload_id: str, part_number: int) -> StagedFile:
         gone = NoSuchUpload(UploadId=upload_id)
         path = self.part_path(upload_id, part_number)
         return StagedFile(self, path, path.parent, f"part {part_number}", gone)
@@ -371,7 +372,7 @@ class StagedFile:
             self._syncing.result()
             self._syncing = None
 
-    def __enter__(self) -> "StagedFile":
+    def __enter__(self) -> StagedFile:
         target = self.target
         if not self.layout.contained(target):  # checked before any folder is made on the way
             raise AccessDenied(

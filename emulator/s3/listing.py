@@ -13,9 +13,10 @@ import base64
 import binascii
 import os
 import stat
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 from ..context import RequestContext
 from ..protocol.s3xml import S3Reply, S3Request, iso8601, url_encode, xml_reply

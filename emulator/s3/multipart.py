@@ -12,7 +12,8 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 from urllib.parse import quote
 
 from ..clock import now

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import os
 import re
-from typing import Any, BinaryIO, Callable, Mapping
+from collections.abc import Callable, Mapping
+from typing import Any, BinaryIO
 from urllib.parse import parse_qsl, unquote
 from xml.etree import ElementTree
 
 from ..context import RequestContext
+from ..errors import AwsError
 from ..protocol.s3xml import (
     S3Reply,
     S3Request,
@@ -22,7 +24,6 @@ from ..protocol.s3xml import (
     parse_http_date,
     xml_reply,
 )
-from ..errors import AwsError
 from .checksums import (
     FULL_OBJECT,
     BodyDigests,

@@ -18,7 +18,8 @@ import os
 import stat
 import threading
 import time
-from typing import TYPE_CHECKING, Any, BinaryIO, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from ..config import DEFAULT_ACCOUNT, DEFAULT_REGION
 from ..context import RequestContext
@@ -60,7 +61,7 @@ def canonical_id(account: str) -> str:
 class Storage:
     """The emulator's S3 data: one per server (an Emulator component)."""
 
-    def __init__(self, emulator: "Emulator"):
+    def __init__(self, emulator: Emulator):
         self.store = emulator.store
         self.layout = Layout(emulator.settings.data_dir / "s3", emulator.settings.durable)
         # A server killed during uploads leaves their temporary files: clean them in the background.

@@ -9,8 +9,8 @@ canned GetTable response: the ceiling any server can reach with one sequential b
 from __future__ import annotations
 
 import argparse
-import json
 import http.server
+import json
 import tempfile
 import threading
 import time
@@ -18,12 +18,12 @@ from pathlib import Path
 
 import boto3
 from botocore.config import Config
-
-from emulator.testing import EmulatorServer
 from moto_reference import moto_server
 
+from emulator.testing import EmulatorServer
 
-def _glue(endpoint: str):  # noqa: ANN202 - a boto3 client
+
+def _glue(endpoint: str):
     return boto3.client(
         "glue", endpoint_url=endpoint, region_name="us-east-1", aws_access_key_id="testing",
         aws_secret_access_key="testing", config=Config(retries={"max_attempts": 1}),
@@ -59,7 +59,7 @@ def _canned_server(body: bytes) -> http.server.ThreadingHTTPServer:
         disable_nagle_algorithm = True
         wbufsize = -1  # one write per response (flushed by http.server after each request)
 
-        def do_POST(self) -> None:  # noqa: N802 - http.server's naming
+        def do_POST(self) -> None:
             self.rfile.read(int(self.headers.get("Content-Length", 0)))
             self.send_response(200)
             self.send_header("Content-Type", "application/x-amz-json-1.1")

@@ -22,14 +22,15 @@ import subprocess
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import boto3
 from botocore.config import Config
+from moto_reference import moto_server
 
 from emulator.testing import EmulatorServer
-from moto_reference import moto_server
 
 BUCKET = "bench"
 MB = 1024 * 1024
@@ -118,13 +119,13 @@ class _Discard(http.server.BaseHTTPRequestHandler):
         self.send_header("ETag", '"0"')
         self.end_headers()
 
-    def do_PUT(self) -> None:  # noqa: N802 - http.server's naming
+    def do_PUT(self) -> None:
         left = int(self.headers.get("Content-Length", 0))
         while left:
             left -= len(self.rfile.read(min(left, MB)))
         self._answer(0)
 
-    def do_GET(self) -> None:  # noqa: N802
+    def do_GET(self) -> None:
         self._answer(self.size)
         zeros = bytes(MB)
         for _ in range(self.size // MB):
@@ -165,8 +166,7 @@ def main() -> None:
         root = Path(tmp)
         source = root / "source.bin"
         with open(source, "wb") as out:
-            for _ in range(args.mb):
-                out.write(os.urandom(MB))
+            out.writelines(os.urandom(MB) for _ in range(args.mb))
         (root / "cp").mkdir()
         for label, sync in (("cp", False), ("cp + fsync", True)):
             rows.append((label, *cp_figures(source, root / "cp", args.repeat, sync)))

@@ -40,7 +40,7 @@ class CsvOptions:
     serde: str = "None"  # OpenCSVSerDe | LazySimpleSerDe | None (detect: quoted data gets OpenCSVSerDe)
 
     @classmethod
-    def from_classifier(cls, spec: dict) -> "CsvOptions":
+    def from_classifier(cls, spec: dict) -> CsvOptions:
         return cls(
             delimiters=(spec.get("Delimiter") or ",",),
             quote=spec.get("QuoteSymbol") or DEFAULT_QUOTE,

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable, Iterator
 from itertools import islice
-from typing import Any, Callable, Iterator
+from typing import Any
 
 from .sample import MAX_RECORDS, MB, TextSample
 from .schema import NULL, Array, Columns, DataType, FileSchema, Struct, merge_columns, widen

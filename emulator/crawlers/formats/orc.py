@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from .parquet import hive_type
 from .sample import PathArg
 from .schema import FileSchema
@@ -15,7 +14,7 @@ SERDE = "org.apache.hadoop.hive.ql.io.orc.OrcSerde"
 
 def infer(path: PathArg, size: int) -> FileSchema:
     """The file's schema; raises (pyarrow's ArrowInvalid, OSError) when the tail is not ORC's."""
-    import pyarrow.orc as orc
+    from pyarrow import orc
 
     with open(path, "rb") as handle:
         reader = orc.ORCFile(handle)

@@ -15,25 +15,25 @@ from typing import Union
 
 @dataclass(frozen=True)
 class Struct:
-    fields: tuple[tuple[str, "DataType"], ...]
+    fields: tuple[tuple[str, DataType], ...]
 
 
 @dataclass(frozen=True)
 class Array:
-    element: "DataType"
+    element: DataType
 
 
 @dataclass(frozen=True)
 class MapOf:
-    key: "DataType"
-    value: "DataType"
+    key: DataType
+    value: DataType
 
 
 @dataclass(frozen=True)
 class UnionOf:
     """Avro unions of several non-null branches (Hive's uniontype)."""
 
-    members: tuple["DataType", ...]
+    members: tuple[DataType, ...]
 
 
 DataType = Union[str, Struct, Array, MapOf, UnionOf]

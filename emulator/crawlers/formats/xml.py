@@ -13,7 +13,7 @@ classifier takes the first child element of the document's root as the row tag.
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from typing import Iterator
+from collections.abc import Iterator
 
 from .sample import MAX_RECORDS, TextSample, scalar_type
 from .schema import NULL, Array, Columns, DataType, FileSchema, Struct, widen

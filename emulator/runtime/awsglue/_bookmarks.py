@@ -16,8 +16,9 @@ A source without transformation_ctx is never bookmarked.
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
-from typing import Any, Iterable
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import Any
 
 ENABLE, PAUSE, DISABLE = "job-bookmark-enable", "job-bookmark-pause", "job-bookmark-disable"
 STATE_CLASS = "HadoopDataSourceJobBookmarkState"
@@ -33,7 +34,7 @@ class Bookmarks:
         # pause with from/to: files the `from` run had committed count as processed
         self.baseline = committed if baseline is None else baseline
         self.pending: dict[str, dict[str, int]] = {}  # transformation_ctx -> files read by this run
-        self.run_start = datetime.now(timezone.utc)
+        self.run_start = datetime.now(UTC)
 
     @property
     def active(self) -> bool:

@@ -15,11 +15,10 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import quote
 
-from pyspark.sql import functions as F
-
 from awsglue import _columns as C
 from awsglue import _formats, _s3
 from awsglue import gluetypes as G
+from pyspark.sql import functions as F
 
 # SerDe / input-format class fragments -> Glue format names, for tables without a classification.
 _FORMAT_HINTS = (("parquet", "parquet"), ("orc", "orc"), ("avro", "avro"), ("json", "json"), ("csv", "csv"),

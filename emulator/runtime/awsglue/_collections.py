@@ -3,7 +3,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Callable, Iterator
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any
 
 from pyspark.sql import types as T
 
@@ -46,7 +47,7 @@ class DynamicFrameCollection:
         return DynamicFrame(spark.createDataFrame([], T.StructType([])), self._glue_ctx, key)
 
     def map(self, callable: Callable[[DynamicFrame, str], DynamicFrame], transformation_ctx: str = ""
-            ) -> "DynamicFrameCollection":
+            ) -> DynamicFrameCollection:
         from awsglue.dynamicframe import DynamicFrame
 
         result = {}
@@ -58,7 +59,7 @@ class DynamicFrameCollection:
         return DynamicFrameCollection(result, self._glue_ctx)
 
     def flatmap(self, f: Callable[[DynamicFrame, str], Any], transformation_ctx: str = ""
-                ) -> "DynamicFrameCollection":
+                ) -> DynamicFrameCollection:
         from awsglue.dynamicframe import DynamicFrame
 
         result: dict[str, DynamicFrame] = {}

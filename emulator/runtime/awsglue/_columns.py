@@ -11,14 +11,14 @@ step into array elements (`items[].price`).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
+from awsglue import gluetypes as G
 from pyspark.sql import Column
 from pyspark.sql import functions as F
 from pyspark.sql import types as T
-
-from awsglue import gluetypes as G
 
 ARRAY = object()  # the `[]` step of a path
 Segment = Any  # a field name (str) or ARRAY

@@ -10,15 +10,14 @@ import csv
 import io
 import json
 import re
-from typing import Any, Callable
-
-from pyspark.sql import DataFrame
-from pyspark.sql import functions as F
+from collections.abc import Callable
+from typing import Any
 
 from awsglue import _columns as C
-from awsglue import _local_s3
-from awsglue import _s3
+from awsglue import _local_s3, _s3
 from awsglue import gluetypes as G
+from pyspark.sql import DataFrame
+from pyspark.sql import functions as F
 
 # Formats Glue reads or writes through jars this emulator does not have.
 _UNSUPPORTED = {
@@ -115,7 +114,7 @@ def _with_partitions(df: DataFrame, files: list[_s3.InputFile], keys: list[str])
     return df.select(*columns)
 
 
-def _read_json(glue_ctx: Any, files: list[_s3.InputFile], parse: "_JsonParser", keys: list[str], name: str) -> Any:
+def _read_json(glue_ctx: Any, files: list[_s3.InputFile], parse: _JsonParser, keys: list[str], name: str) -> Any:
     """JSON records built in Python: values typed per record; unparsable documents are error records."""
     from awsglue.dynamicframe import frame_from_items
 

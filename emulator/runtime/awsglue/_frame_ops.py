@@ -6,13 +6,13 @@ dynamicframe.py so that it holds the frame's API and this module the rules behin
 
 from __future__ import annotations
 
-from typing import Any, Callable
-
-from pyspark.sql import Column, DataFrame
-from pyspark.sql import functions as F
+from collections.abc import Callable
+from typing import Any
 
 from awsglue import _columns as C
 from awsglue import gluetypes as G
+from pyspark.sql import Column, DataFrame
+from pyspark.sql import functions as F
 
 
 def _one_column_per_name(df: DataFrame) -> DataFrame:

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import datetime
 import decimal
-from typing import Any, Iterable
-
-from pyspark.sql import Row
+from collections.abc import Iterable
+from typing import Any
 
 from awsglue import gluetypes as G
+from pyspark.sql import Row
 
 _INT32 = (-(2 ** 31), 2 ** 31 - 1)
 _INTEGRAL = (G.ByteType, G.ShortType, G.IntegerType, G.LongType)

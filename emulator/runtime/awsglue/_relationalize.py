@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from pyspark.sql import DataFrame, Window
-from pyspark.sql import functions as F
-
 from awsglue import _columns as C
 from awsglue import gluetypes as G
+from pyspark.sql import DataFrame, Window
+from pyspark.sql import functions as F
 
 _ROW_ID = "__glue_row_id"
 

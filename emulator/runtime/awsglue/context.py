@@ -14,9 +14,6 @@ import uuid
 import warnings
 from typing import Any
 
-from pyspark import SparkContext
-from pyspark.sql import DataFrame, SparkSession, SQLContext
-
 from awsglue import _metastore, _s3
 from awsglue import gluetypes as G
 from awsglue.data_sink import DataSink
@@ -24,8 +21,10 @@ from awsglue.data_source import DataSource
 from awsglue.dataframereader import DataFrameReader
 from awsglue.dataframewriter import DataFrameWriter
 from awsglue.dynamicframe import DynamicFrame, DynamicFrameCollection, DynamicFrameReader, DynamicFrameWriter
+from pyspark import SparkContext
+from pyspark.sql import DataFrame, SparkSession, SQLContext
 
-__all__ = ["GlueContext", "DataFrame"]
+__all__ = ["DataFrame", "GlueContext"]
 
 # The folder holding the `awsglue` package: Spark's Python workers need it on their path to unpickle
 # the library's functions and types that map/filter/JSON reading ship to them.

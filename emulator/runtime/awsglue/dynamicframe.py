@@ -10,19 +10,19 @@ from __future__ import annotations
 
 import json
 import traceback
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import reduce
-from typing import Any, Callable, Iterable, Iterator
-
-from pyspark.sql import Column, DataFrame
-from pyspark.sql import functions as F
-from pyspark.sql import types as T
+from typing import Any
 
 from awsglue import _columns as C
 from awsglue import _frame_ops as O
 from awsglue import _records as R
 from awsglue import gluetypes as G
 from awsglue.utils import callsite
+from pyspark.sql import Column, DataFrame
+from pyspark.sql import functions as F
+from pyspark.sql import types as T
 
 __all__ = ["DynamicFrame", "DynamicFrameCollection", "DynamicFrameReader", "DynamicFrameWriter", "ResolveOption"]
 
@@ -74,14 +74,14 @@ class DynamicFrame:
     # -- construction ---------------------------------------------------------------------------------
 
     @classmethod
-    def fromDF(cls, dataframe: DataFrame, glue_ctx: Any, name: str = "") -> "DynamicFrame":
+    def fromDF(cls, dataframe: DataFrame, glue_ctx: Any, name: str = "") -> DynamicFrame:
         """The DataFrame as a DynamicFrame. Columns sharing a name (`select *` over a join) become one
         field, as a record has one value per name: at the first column's place, holding the value of
         the last of them that is not null."""
         return cls(O._one_column_per_name(dataframe), glue_ctx, name)
 
     def _derive(self, df: DataFrame, schema: G.StructType | None, name: str | None = None,
-                errors: DataFrame | None = None, stageThreshold: int = 0, totalThreshold: int = 0) -> "DynamicFrame":
+                errors: DataFrame | None = None, stageThreshold: int = 0, totalThreshold: int = 0) -> DynamicFrame:
         stages = self._stages + ((self._stage,) if self._stage else ())
         stage = _Stage(errors, int(stageThreshold), int(totalThreshold)) if errors is not None else None
         frame = DynamicFrame(df, self.glue_ctx, self.name if name is None else name, schema, stages, stage)
@@ -89,7 +89,7 @@ class DynamicFrame:
             frame._check_thresholds(stageThreshold, totalThreshold)
         return frame
 
-    def _from_nodes(self, nodes: list[C.Node], name: str | None = None, **thresholds: Any) -> "DynamicFrame":
+    def _from_nodes(self, nodes: list[C.Node], name: str | None = None, **thresholds: Any) -> DynamicFrame:
         return self._derive(C.select_nodes(self._df, nodes), C.schema_of(nodes), name, **thresholds)
 
     def _nodes(self) -> list[C.Node]:
@@ -110,7 +110,7 @@ class DynamicFrame:
             self._schema = C.from_spark(self._df.schema)
         return self._schema
 
-    def with_frame_schema(self, schema: G.StructType) -> "DynamicFrame":
+    def with_frame_schema(self, schema: G.StructType) -> DynamicFrame:
         """The frame laid out as `schema` (fields missing from the data are null, others are cast)."""
         current = self.schema()
         nodes = [C.Node(f.name, C.adapt(C.top(f.name), current.getField(f.name).dataType, f.dataType)
@@ -156,7 +156,7 @@ class DynamicFrame:
     def stageErrorsCount(self) -> int:
         return self._stage.errors.count() if self._stage else 0
 
-    def errorsAsDynamicFrame(self) -> "DynamicFrame":
+    def errorsAsDynamicFrame(self) -> DynamicFrame:
         frames = [stage.errors for stage in self._all_stages()]
         df = reduce(DataFrame.unionAll, frames) if frames else self._spark.createDataFrame([], _ERROR_SCHEMA)
         return DynamicFrame(df, self.glue_ctx, self.name + "_errors")
@@ -195,7 +195,7 @@ class DynamicFrame:
     def mapPartitionsWithIndex(self, f: Callable[[int, Iterator[dict]], Iterable[dict]],
                                preservesPartitioning: bool = False, transformation_ctx: str = "", info: str = "",
                                stageThreshold: int = 0, totalThreshold: int = 0,
-                               schema: G.StructType | None = None) -> "DynamicFrame":
+                               schema: G.StructType | None = None) -> DynamicFrame:
         """Run `f` over `{"record": ..., "isError": False}` items per partition, as Glue's map/filter do.
 
         Items that come back with isError set become error records (message in `errorMessage`). The new
@@ -208,12 +208,12 @@ class DynamicFrame:
 
     def mapPartitions(self, f: Callable[[Iterator[dict]], Iterable[dict]], preservesPartitioning: bool = True,
                       transformation_ctx: str = "", info: str = "", stageThreshold: int = 0,
-                      totalThreshold: int = 0) -> "DynamicFrame":
+                      totalThreshold: int = 0) -> DynamicFrame:
         return self.mapPartitionsWithIndex(lambda _, items: f(items), preservesPartitioning, transformation_ctx,
                                            info, stageThreshold, totalThreshold)
 
     def filter(self, f: Callable[[G.DynamicRecord], bool], transformation_ctx: str = "", info: str = "",
-               stageThreshold: int = 0, totalThreshold: int = 0) -> "DynamicFrame":
+               stageThreshold: int = 0, totalThreshold: int = 0) -> DynamicFrame:
         """Keep records for which f is true. KeyError/ValueError/TypeError in f drop the record;
         any other exception makes it an error record. The schema is kept as it was."""
         def keep(item: dict) -> bool:
@@ -230,7 +230,7 @@ class DynamicFrame:
 
     def map(self, f: Callable[[G.DynamicRecord], dict], preservesPartitioning: bool = False,
             transformation_ctx: str = "", info: str = "", stageThreshold: int = 0,
-            totalThreshold: int = 0) -> "DynamicFrame":
+            totalThreshold: int = 0) -> DynamicFrame:
         """Replace each record by f(record); an exception or a falsy result makes an error record."""
         def apply(item: dict) -> dict:
             try:
@@ -251,7 +251,7 @@ class DynamicFrame:
     # -- field transforms ---------------------------------------------------------------------------
 
     def apply_mapping(self, mappings: Any, case_sensitive: bool = False, transformation_ctx: str = "",
-                      info: str = "", stageThreshold: int = 0, totalThreshold: int = 0) -> "DynamicFrame":
+                      info: str = "", stageThreshold: int = 0, totalThreshold: int = 0) -> DynamicFrame:
         """Project and cast: only mapped fields survive, in mapping order, at their (dotted) target paths.
 
         A source path found in no record yields no field. A declared source type that disagrees with
@@ -270,20 +270,20 @@ class DynamicFrame:
             target = C.insert_at(target, C.parse_path(dst), C.Node(dst, col, glue_type))
         return self._from_nodes(target, stageThreshold=stageThreshold, totalThreshold=totalThreshold)
 
-    def applyMapping(self, *args: Any, **kwargs: Any) -> "DynamicFrame":
+    def applyMapping(self, *args: Any, **kwargs: Any) -> DynamicFrame:
         if args and isinstance(args[0], DynamicFrame):
             args = args[1:]
         return self.apply_mapping(*args, **kwargs)
 
     def select_fields(self, paths: Any, transformation_ctx: str = "", info: str = "", stageThreshold: int = 0,
-                      totalThreshold: int = 0) -> "DynamicFrame":
+                      totalThreshold: int = 0) -> DynamicFrame:
         """Keep the named fields (nested paths keep their parent structs), in schema order."""
         paths = [paths] if isinstance(paths, str) else list(paths)
         kept = O._prune(self._nodes(), [C.parse_path(p) for p in paths])
         return self._from_nodes(kept, stageThreshold=stageThreshold, totalThreshold=totalThreshold)
 
     def drop_fields(self, paths: Any, transformation_ctx: str = "", info: str = "", stageThreshold: int = 0,
-                    totalThreshold: int = 0) -> "DynamicFrame":
+                    totalThreshold: int = 0) -> DynamicFrame:
         paths = [paths] if isinstance(paths, str) else list(paths)
         nodes = self._nodes()
         for path in paths:
@@ -291,7 +291,7 @@ class DynamicFrame:
         return self._from_nodes(nodes, stageThreshold=stageThreshold, totalThreshold=totalThreshold)
 
     def rename_field(self, oldName: str, newName: str, transformation_ctx: str = "", info: str = "",
-                     stageThreshold: int = 0, totalThreshold: int = 0) -> "DynamicFrame":
+                     stageThreshold: int = 0, totalThreshold: int = 0) -> DynamicFrame:
         """Rename in place; a new path under another parent moves the field there (at the end)."""
         old, new = C.parse_path(oldName), C.parse_path(newName)
         nodes = self._nodes()
@@ -304,7 +304,7 @@ class DynamicFrame:
         return self._from_nodes(nodes, stageThreshold=stageThreshold, totalThreshold=totalThreshold)
 
     def split_fields(self, paths: Any, name1: str, name2: str, transformation_ctx: str = "", info: str = "",
-                     stageThreshold: int = 0, totalThreshold: int = 0) -> "DynamicFrameCollection":
+                     stageThreshold: int = 0, totalThreshold: int = 0) -> DynamicFrameCollection:
         thresholds = {"stageThreshold": stageThreshold, "totalThreshold": totalThreshold}
         selected = self.select_fields(paths, **thresholds)
         rest = self.drop_fields(paths, **thresholds)
@@ -312,7 +312,7 @@ class DynamicFrame:
         return DynamicFrameCollection({name1: selected, name2: rest}, self.glue_ctx)
 
     def split_rows(self, comparison_dict: dict, name1: str, name2: str, transformation_ctx: str = "",
-                   info: str = "", stageThreshold: int = 0, totalThreshold: int = 0) -> "DynamicFrameCollection":
+                   info: str = "", stageThreshold: int = 0, totalThreshold: int = 0) -> DynamicFrameCollection:
         """{name1: records meeting every comparison, name2: the others}; e.g. {"age": {">": 10, "<": 20}}."""
         nodes = self._nodes()
         conditions = []
@@ -330,12 +330,12 @@ class DynamicFrame:
         return DynamicFrameCollection({name1: first, name2: second}, self.glue_ctx)
 
     def unnest(self, transformation_ctx: str = "", info: str = "", stageThreshold: int = 0,
-               totalThreshold: int = 0) -> "DynamicFrame":
+               totalThreshold: int = 0) -> DynamicFrame:
         """Structs flattened into top-level fields named `parent.child` (arrays and choices stay)."""
         return self._from_nodes(C.flatten(self._nodes()), stageThreshold=stageThreshold, totalThreshold=totalThreshold)
 
-    def join(self, paths1: Any, paths2: Any, frame2: "DynamicFrame", transformation_ctx: str = "", info: str = "",
-             stageThreshold: int = 0, totalThreshold: int = 0) -> "DynamicFrame":
+    def join(self, paths1: Any, paths2: Any, frame2: DynamicFrame, transformation_ctx: str = "", info: str = "",
+             stageThreshold: int = 0, totalThreshold: int = 0) -> DynamicFrame:
         """Inner equi-join; every field of both frames is kept. A field name both frames have keeps
         frame1's field under its name and frame2's as `.name` (a name starting with a dot, to be
         addressed as `` `.name` ``), as current Glue does, keys or not."""
@@ -359,16 +359,16 @@ class DynamicFrame:
         return self._derive(df, C.schema_of(nodes), self.name + frame2.name, stageThreshold=stageThreshold,
                             totalThreshold=totalThreshold)
 
-    def union(self, other_frame: "DynamicFrame", transformation_ctx: str = "", info: str = "",
-              stageThreshold: int = 0, totalThreshold: int = 0) -> "DynamicFrame":
+    def union(self, other_frame: DynamicFrame, transformation_ctx: str = "", info: str = "",
+              stageThreshold: int = 0, totalThreshold: int = 0) -> DynamicFrame:
         """All records of both frames; fields are matched by name and disagreeing types become choices."""
         schema = G.mergeDataTypes(self.schema(), other_frame.schema())
         df = O._laid_out(self, schema).unionAll(O._laid_out(other_frame, schema))
         return self._derive(df, schema, stageThreshold=stageThreshold, totalThreshold=totalThreshold)
 
-    def mergeDynamicFrame(self, stage_dynamic_frame: "DynamicFrame", primary_keys: list[str],
+    def mergeDynamicFrame(self, stage_dynamic_frame: DynamicFrame, primary_keys: list[str],
                           transformation_ctx: str = "", options: dict | None = None, info: str = "",
-                          stageThreshold: int = 0, totalThreshold: int = 0) -> "DynamicFrame":
+                          stageThreshold: int = 0, totalThreshold: int = 0) -> DynamicFrame:
         """Upsert: records of the staging frame replace this frame's records with the same primary keys;
         records without a match on either side are kept; duplicates are not removed."""
         if isinstance(primary_keys, str):
@@ -387,7 +387,7 @@ class DynamicFrame:
     def resolveChoice(self, specs: Any = None, choice: str = "", database: str | None = None,
                       table_name: str | None = None, transformation_ctx: str = "", info: str = "",
                       stageThreshold: int = 0, totalThreshold: int = 0, catalog_id: str | None = None
-                      ) -> "DynamicFrame":
+                      ) -> DynamicFrame:
         """Resolve choice fields: `cast:<type>`, `project:<type>`, `make_cols`, `make_struct`,
         `match_catalog` (the type of the same column in database.table_name)."""
         if not specs and not choice:
@@ -408,7 +408,7 @@ class DynamicFrame:
         return self._derive(frame._df, frame.schema(), stageThreshold=stageThreshold, totalThreshold=totalThreshold)
 
     def _resolve_path(self, segments: list, action: tuple[str, Any], catalog: G.StructType | None
-                      ) -> "DynamicFrame":
+                      ) -> DynamicFrame:
         kind, target = action
         appended: list[C.Node] = []
 
@@ -442,7 +442,7 @@ class DynamicFrame:
 
     def relationalize(self, root_table_name: str, staging_path: str | None, options: dict | None = None,
                       transformation_ctx: str = "", info: str = "", stageThreshold: int = 0,
-                      totalThreshold: int = 0) -> "DynamicFrameCollection":
+                      totalThreshold: int = 0) -> DynamicFrameCollection:
         """Flatten into tables: structs become `a.b` columns; each array becomes its own table
         `<root>_<path>` with `id` (the key left in the parent's column), `index` and `<path>.val...`.
 
@@ -455,7 +455,7 @@ class DynamicFrame:
                                       self.glue_ctx)
 
     def unbox(self, path: str, format: str, transformation_ctx: str = "", info: str = "", stageThreshold: int = 0,
-              totalThreshold: int = 0, **options: Any) -> "DynamicFrame":
+              totalThreshold: int = 0, **options: Any) -> DynamicFrame:
         """Parse a string field holding `json` or `csv` into a structured field."""
         from awsglue._formats import unbox_parser
 
@@ -473,7 +473,7 @@ class DynamicFrame:
                                            True, transformation_ctx, info, stageThreshold, totalThreshold)
 
     def spigot(self, path: str, options: dict | None = None, transformation_ctx: str = "", info: str = "",
-               stageThreshold: int = 0, totalThreshold: int = 0) -> "DynamicFrame":
+               stageThreshold: int = 0, totalThreshold: int = 0) -> DynamicFrame:
         """Write a sample (`topk` records, default 100; each kept with probability `prob`, default 1)
         as JSON to `path`, and pass the frame on unchanged."""
         options = options or {}
@@ -486,24 +486,24 @@ class DynamicFrame:
         return self._derive(self._df, self.schema(), stageThreshold=stageThreshold, totalThreshold=totalThreshold)
 
     def repartition(self, num_partitions: int, transformation_ctx: str = "", info: str = "",
-                    stageThreshold: int = 0, totalThreshold: int = 0) -> "DynamicFrame":
+                    stageThreshold: int = 0, totalThreshold: int = 0) -> DynamicFrame:
         return self._derive(self._df.repartition(num_partitions), self._schema, stageThreshold=stageThreshold,
                             totalThreshold=totalThreshold)
 
     def coalesce(self, num_partitions: int, shuffle: bool = False, transformation_ctx: str = "", info: str = "",
-                 stageThreshold: int = 0, totalThreshold: int = 0) -> "DynamicFrame":
+                 stageThreshold: int = 0, totalThreshold: int = 0) -> DynamicFrame:
         df = self._df.repartition(num_partitions) if shuffle else self._df.coalesce(num_partitions)
         return self._derive(df, self._schema, stageThreshold=stageThreshold, totalThreshold=totalThreshold)
 
     def drop_null_fields(self, transformation_ctx: str = "", info: str = "", stageThreshold: int = 0,
-                         totalThreshold: int = 0) -> "DynamicFrame":
+                         totalThreshold: int = 0) -> DynamicFrame:
         """Drop fields that are null in every record (printed as `null_fields [...]`, as Glue does)."""
         paths = O._all_null_paths(self)
         print("null_fields", [C.format_path(p) for p in paths])
         return self.drop_fields([C.format_path(p) for p in paths], stageThreshold=stageThreshold,
                                 totalThreshold=totalThreshold)
 
-    def simplify_ddb_json(self) -> "DynamicFrame":
+    def simplify_ddb_json(self) -> DynamicFrame:
         """DynamoDB JSON (`{"S": "x"}`, `{"N": "1"}`, `{"M": {...}}`...) as plain values."""
         return self.mapPartitionsWithIndex(
             lambda _, items: ({**i, "record": {k: O._ddb_value(v) for k, v in i["record"].items()}} for i in items))
@@ -511,7 +511,7 @@ class DynamicFrame:
     # -- writing ---------------------------------------------------------------------------------------
 
     def write(self, connection_type: str, connection_options: dict | None = None, format: str | None = None,
-              format_options: dict | None = None, accumulator_size: int = 0) -> "DynamicFrame":
+              format_options: dict | None = None, accumulator_size: int = 0) -> DynamicFrame:
         return self.glue_ctx.write_from_options(frame_or_dfc=self, connection_type=connection_type,
                                                 connection_options=connection_options or {}, format=format,
                                                 format_options=format_options or {},
@@ -562,4 +562,4 @@ def _error_row(item: dict, site: str, info: str) -> tuple:
              (site, info)),)
 
 
-from awsglue._collections import DynamicFrameCollection, DynamicFrameReader, DynamicFrameWriter  # noqa: E402
+from awsglue._collections import DynamicFrameCollection, DynamicFrameReader, DynamicFrameWriter

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 
 class DataType:
@@ -40,7 +41,7 @@ class DataType:
 
 class AtomicType(DataType):
     @classmethod
-    def fromJsonValue(cls, json_value: dict) -> "AtomicType":
+    def fromJsonValue(cls, json_value: dict) -> AtomicType:
         return cls(**{k: v for k, v in json_value.items() if k != "dataType"})
 
 
@@ -145,7 +146,7 @@ class ArrayType(DataType):
         return {**super().jsonValue(), "elementType": self.elementType.jsonValue()}
 
     @classmethod
-    def fromJsonValue(cls, json_value: dict) -> "ArrayType":
+    def fromJsonValue(cls, json_value: dict) -> ArrayType:
         return cls(_deserialize_json_value(json_value["elementType"]), json_value.get("properties", {}))
 
 
@@ -185,7 +186,7 @@ class ChoiceType(DataType):
         return {**super().jsonValue(), "choices": [v.jsonValue() for _, v in self.members()]}
 
     @classmethod
-    def fromJsonValue(cls, json_value: dict) -> "ChoiceType":
+    def fromJsonValue(cls, json_value: dict) -> ChoiceType:
         return cls([_deserialize_json_value(c) for c in json_value["choices"]], json_value.get("properties", {}))
 
 
@@ -205,7 +206,7 @@ class MapType(DataType):
         return {**super().jsonValue(), "valueType": self.valueType.jsonValue()}
 
     @classmethod
-    def fromJsonValue(cls, json_value: dict) -> "MapType":
+    def fromJsonValue(cls, json_value: dict) -> MapType:
         return cls(_deserialize_json_value(json_value["valueType"]), json_value.get("properties", {}))
 
 
@@ -229,7 +230,7 @@ class Field:
         return {"name": self.name, "container": self.dataType.jsonValue(), "properties": self.properties}
 
     @classmethod
-    def fromJsonValue(cls, json_value: dict) -> "Field":
+    def fromJsonValue(cls, json_value: dict) -> Field:
         return cls(json_value["name"], _deserialize_json_value(json_value["container"]),
                    json_value.get("properties", {}))
 
@@ -268,7 +269,7 @@ class StructType(DataType):
         return {**super().jsonValue(), "fields": [f.jsonValue() for f in self.fields]}
 
     @classmethod
-    def fromJsonValue(cls, json_value: dict) -> "StructType":
+    def fromJsonValue(cls, json_value: dict) -> StructType:
         return cls([Field.fromJsonValue(f) for f in json_value["fields"]], json_value.get("properties", {}))
 
     def treeString(self) -> str:

@@ -38,9 +38,8 @@ class Job:
         return ["--enable-data-lineage"]
 
     def __init__(self, glue_context: Any):
-        from pyspark.sql import SparkSession
-
         from awsglue.context import GlueContext
+        from pyspark.sql import SparkSession
 
         if isinstance(glue_context, GlueContext):
             self._glue_context = glue_context

@@ -8,10 +8,19 @@ from __future__ import annotations
 import argparse
 import inspect
 import os
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
-__all__ = ["getResolvedOptions", "GlueArgumentError", "GlueArgumentParser", "makeOptions", "callsite",
-           "iteritems", "iterkeys", "itervalues"]
+__all__ = [
+    "GlueArgumentError",
+    "GlueArgumentParser",
+    "callsite",
+    "getResolvedOptions",
+    "iteritems",
+    "iterkeys",
+    "itervalues",
+    "makeOptions",
+]
 
 # The last resolved arguments: Relationalize falls back to their TempDir when given no staging path.
 _global_args: dict[str, Any] = {}

@@ -11,7 +11,15 @@ from awsglue.transforms.drop_nulls import DropNullFields
 from awsglue.transforms.dynamicframe_filter import Filter
 from awsglue.transforms.dynamicframe_map import Map
 from awsglue.transforms.errors_as_dynamicframe import ErrorsAsDynamicFrame
-from awsglue.transforms.field_transforms import DropFields, Join, RenameField, SelectFields, Spigot, SplitFields, SplitRows
+from awsglue.transforms.field_transforms import (
+    DropFields,
+    Join,
+    RenameField,
+    SelectFields,
+    Spigot,
+    SplitFields,
+    SplitRows,
+)
 from awsglue.transforms.relationalize import Relationalize
 from awsglue.transforms.repartition import Repartition
 from awsglue.transforms.resolve_choice import ResolveChoice
