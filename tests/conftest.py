@@ -11,10 +11,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from support import FAST_ENV
 
 from emulator.config import Settings
 from emulator.context import RequestContext
 from emulator.core import Emulator
+from emulator.testing import EmulatorServer
 
 
 @pytest.fixture(scope="session")
@@ -28,6 +30,17 @@ def spark():
     session.sparkContext.setLogLevel("ERROR")
     yield session
     session.stop()
+
+
+@pytest.fixture(scope="module")
+def glue_context(spark: Any) -> Any:
+    """A GlueContext of our awsglue (emulator/runtime) on the session's SparkSession."""
+    import emulator.runtime
+
+    emulator.runtime.install()
+    from awsglue.context import GlueContext
+
+    return GlueContext(spark.sparkContext)
 
 
 @pytest.fixture
@@ -49,6 +62,23 @@ def emulator(tmp_path: Path, emulator_settings: dict[str, Any]) -> Iterator[Emul
 def ctx(emulator: Emulator) -> RequestContext:
     """A request context of account 123456789012 in us-east-1 on the in-process emulator."""
     return RequestContext("123456789012", "us-east-1", "test", emulator)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Iterator[EmulatorServer]:
+    """A server of the test module's own (for settings the session's `glue_emulator` does not have), started
+    with the module's `SERVER_ENV` (environment variables; support.FAST_ENV when it has none)."""
+    env = getattr(request.module, "SERVER_ENV", FAST_ENV)
+    started = EmulatorServer(tmp_path_factory.mktemp(request.module.__name__) / "data", env=env).start()
+    yield started
+    started.stop()
+
+
+@pytest.fixture
+def glue(server: EmulatorServer) -> Any:
+    """The Glue client of the module's own `server`, emptied (reset) before each test."""
+    server.reset()
+    return server.client("glue")
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ import textwrap
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Any, TypeVar
 
 from emulator.context import RequestContext
@@ -18,6 +19,13 @@ T = TypeVar("T")
 
 ROLE = "arn:aws:iam::123456789012:role/GlueRole"
 FINAL_JOB_STATES = frozenset({"SUCCEEDED", "FAILED", "TIMEOUT", "STOPPED", "ERROR"})
+# The environment of a test module's own server (conftest's `server`): one Glue minute per second, responses
+# checked against the API's shapes, no Spark warmed up (for modules that run no glueetl job).
+FAST_ENV = {
+    "GLUE_EMULATOR_TIME_SCALE": "60",
+    "GLUE_EMULATOR_VALIDATE_RESPONSES": "1",
+    "GLUE_EMULATOR_SPARK_PREWARM": "0",
+}
 
 
 def wait_until(
@@ -101,14 +109,20 @@ def shell_job_in_process(ctx: RequestContext, name: str, code: str | None = None
 
 
 def wait_job_run(
-    glue: Any, job: str, run_id: str, states: frozenset[str] | set[str] = FINAL_JOB_STATES, timeout: float = 30
+    glue: Any,
+    job: str,
+    run_id: str,
+    states: frozenset[str] | set[str] = FINAL_JOB_STATES,
+    timeout: float = 30,
+    interval: float = 0.05,
 ) -> dict[str, Any]:
-    """GetJobRun until the run is in one of `states` (by default, any final state)."""
+    """GetJobRun every `interval` seconds until the run is in one of `states` (by default, any final state)."""
     return wait_until(
         lambda: glue.get_job_run(JobName=job, RunId=run_id)["JobRun"],
         f"job run {job}/{run_id} in {sorted(states)}",
         until=lambda run: run["JobRunState"] in states,
         timeout=timeout,
+        interval=interval,
     )
 
 
@@ -120,6 +134,25 @@ def wait_crawler_ready(glue: Any, name: str, timeout: float = 30) -> dict[str, A
         until=lambda crawler: crawler["State"] == "READY" and "LastCrawl" in crawler,
         timeout=timeout,
     )
+
+
+def alive(pid: int) -> bool:
+    """Whether process `pid` exists and is neither a zombie nor dead (read from /proc, so Linux only)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state not in ("Z", "X")
+
+
+# -- awsglue -------------------------------------------------------------------------------------------
+
+
+def dynamic_frame(glue_context: Any, rows: list[Any], schema: str, name: str = "t") -> Any:
+    """A DynamicFrame of `rows` (tuples) in a Spark DDL `schema` such as "id long, name string"."""
+    from awsglue.dynamicframe import DynamicFrame
+
+    return DynamicFrame.fromDF(glue_context.spark_session.createDataFrame(rows, schema), glue_context, name)
 
 
 # -- triggers and workflows -------------------------------------------------------------------------

@@ -7,60 +7,15 @@ The gluestreaming runs on Spark are in test_jobs_streaming.py.
 
 from __future__ import annotations
 
-import textwrap
 import time
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
+from support import FAST_ENV, FINAL_JOB_STATES, ROLE, put_script, shell_job, wait_job_run, wait_until
 
 from emulator.testing import EmulatorServer
 
-ROLE = "arn:aws:iam::123456789012:role/GlueRole"
-FAST_ENV = {
-    "GLUE_EMULATOR_TIME_SCALE": "60",
-    "GLUE_EMULATOR_VALIDATE_RESPONSES": "1",
-    "GLUE_EMULATOR_SPARK_PREWARM": "0",
-}
-FINAL = {"SUCCEEDED", "FAILED", "TIMEOUT", "STOPPED", "ERROR"}
 SLEEP = "import time; time.sleep({seconds})\nprint('done')\n"
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmulatorServer]:
-    started = EmulatorServer(tmp_path_factory.mktemp("jobs-fidelity") / "data", env=FAST_ENV).start()
-    yield started
-    started.stop()
-
-
-@pytest.fixture
-def glue(server: EmulatorServer) -> Any:
-    server.reset()
-    return server.client("glue")
-
-
-def script(server: EmulatorServer, key: str, code: str) -> str:
-    s3 = server.client("s3")
-    if "scripts" not in {b["Name"] for b in s3.list_buckets()["Buckets"]}:
-        s3.create_bucket(Bucket="scripts")
-    s3.put_object(Bucket="scripts", Key=key, Body=textwrap.dedent(code).encode())
-    return f"s3://scripts/{key}"
-
-
-def shell_job(glue: Any, server: EmulatorServer, name: str, code: str, **extra: Any) -> str:
-    location = script(server, f"{name}.py", code)
-    glue.create_job(Name=name, Role=ROLE, Command={"Name": "pythonshell", "ScriptLocation": location}, **extra)
-    return name
-
-
-def wait_run(glue: Any, job: str, run_id: str, states: set[str] = FINAL, timeout: float = 30) -> dict[str, Any]:
-    deadline = time.monotonic() + timeout
-    while True:
-        run = glue.get_job_run(JobName=job, RunId=run_id)["JobRun"]
-        if run["JobRunState"] in states or time.monotonic() > deadline:
-            return run
-        time.sleep(0.05)
 
 
 # -- 1. any command name; 2. gluestreaming and glueray -------------------------------------------
@@ -104,10 +59,10 @@ def test_streaming_jobs_take_the_streaming_worker_type_and_spark_jobs_do_not(glu
     ],
 )
 def test_a_run_of_a_command_the_emulator_cannot_run_fails_saying_so(glue, server, command, message):
-    location = script(server, "any.py", "print('never runs')\n")
+    location = put_script(server.client("s3"), "any.py", "print('never runs')\n")
     glue.create_job(Name="j", Role=ROLE, Command={"Name": command, "ScriptLocation": location})
     run_id = glue.start_job_run(JobName="j")["JobRunId"]
-    run = wait_run(glue, "j", run_id)
+    run = wait_job_run(glue, "j", run_id)
     assert run["JobRunState"] == "FAILED"
     assert run["ErrorMessage"].startswith(message)
     assert run["ExecutionTime"] == 0
@@ -117,7 +72,7 @@ def test_a_run_of_a_command_the_emulator_cannot_run_fails_saying_so(glue, server
 
 
 def test_a_run_over_the_limit_waits_with_a_reason_and_starts_when_a_slot_frees(glue, server):
-    shell_job(glue, server, "q", SLEEP.format(seconds=1.5), JobRunQueuingEnabled=True)
+    shell_job(glue, server.client("s3"), "q", SLEEP.format(seconds=1.5), JobRunQueuingEnabled=True)
     first = glue.start_job_run(JobName="q")["JobRunId"]
     second = glue.start_job_run(JobName="q")["JobRunId"]
     waiting = glue.get_job_run(JobName="q", RunId=second)["JobRun"]
@@ -125,17 +80,17 @@ def test_a_run_over_the_limit_waits_with_a_reason_and_starts_when_a_slot_frees(g
     assert waiting["JobRunQueuingEnabled"] is True
     assert "MaxConcurrentRuns 1" in waiting["StateDetail"]
     assert glue.get_job_run(JobName="q", RunId=first)["JobRun"]["JobRunState"] in ("STARTING", "RUNNING")
-    assert wait_run(glue, "q", first)["JobRunState"] == "SUCCEEDED"
-    started = wait_run(glue, "q", second, states={"STARTING", "RUNNING"} | FINAL)
+    assert wait_job_run(glue, "q", first)["JobRunState"] == "SUCCEEDED"
+    started = wait_job_run(glue, "q", second, states={"STARTING", "RUNNING"} | FINAL_JOB_STATES)
     assert started["JobRunState"] in ("STARTING", "RUNNING")
     assert "StateDetail" not in started
-    done = wait_run(glue, "q", second)
+    done = wait_job_run(glue, "q", second)
     assert done["JobRunState"] == "SUCCEEDED"
     assert done["CompletedOn"] > glue.get_job_run(JobName="q", RunId=first)["JobRun"]["CompletedOn"]
 
 
 def test_the_run_s_setting_wins_over_the_job_s(glue, server):
-    shell_job(glue, server, "q", SLEEP.format(seconds=1.5))
+    shell_job(glue, server.client("s3"), "q", SLEEP.format(seconds=1.5))
     first = glue.start_job_run(JobName="q")["JobRunId"]
     with pytest.raises(glue.exceptions.ConcurrentRunsExceededException, match="Concurrent runs exceeded for q"):
         glue.start_job_run(JobName="q")
@@ -145,21 +100,21 @@ def test_the_run_s_setting_wins_over_the_job_s(glue, server):
                                             "JobRunQueuingEnabled": True})
     with pytest.raises(glue.exceptions.ConcurrentRunsExceededException):
         glue.start_job_run(JobName="q", JobRunQueuingEnabled=False)
-    assert wait_run(glue, "q", first)["JobRunState"] == "SUCCEEDED"
-    assert wait_run(glue, "q", queued)["JobRunState"] == "SUCCEEDED"
+    assert wait_job_run(glue, "q", first)["JobRunState"] == "SUCCEEDED"
+    assert wait_job_run(glue, "q", queued)["JobRunState"] == "SUCCEEDED"
 
 
 def test_waiting_runs_start_in_the_order_they_were_queued(glue, server):
-    shell_job(glue, server, "q", SLEEP.format(seconds=0.5), JobRunQueuingEnabled=True)
+    shell_job(glue, server.client("s3"), "q", SLEEP.format(seconds=0.5), JobRunQueuingEnabled=True)
     ids = [glue.start_job_run(JobName="q")["JobRunId"] for _ in range(4)]
-    runs = [wait_run(glue, "q", run_id) for run_id in ids]
+    runs = [wait_job_run(glue, "q", run_id) for run_id in ids]
     assert [r["JobRunState"] for r in runs] == ["SUCCEEDED"] * 4
     starts = [r["CompletedOn"] for r in runs]
     assert starts == sorted(starts)
 
 
 def test_stopping_a_waiting_run_stops_it_without_running_it(glue, server):
-    shell_job(glue, server, "q", SLEEP.format(seconds=1.5), JobRunQueuingEnabled=True)
+    shell_job(glue, server.client("s3"), "q", SLEEP.format(seconds=1.5), JobRunQueuingEnabled=True)
     first = glue.start_job_run(JobName="q")["JobRunId"]
     second = glue.start_job_run(JobName="q")["JobRunId"]
     answer = glue.batch_stop_job_run(JobName="q", JobRunIds=[second])
@@ -168,16 +123,16 @@ def test_stopping_a_waiting_run_stops_it_without_running_it(glue, server):
     stopped = glue.get_job_run(JobName="q", RunId=second)["JobRun"]
     assert (stopped["JobRunState"], stopped["ExecutionTime"]) == ("STOPPED", 0)
     assert "StateDetail" not in stopped
-    assert wait_run(glue, "q", first)["JobRunState"] == "SUCCEEDED"
+    assert wait_job_run(glue, "q", first)["JobRunState"] == "SUCCEEDED"
     time.sleep(0.5)
     assert glue.get_job_run(JobName="q", RunId=second)["JobRun"]["JobRunState"] == "STOPPED"
 
 
 def test_time_spent_waiting_counts_toward_the_timeout(glue, server):
-    shell_job(glue, server, "q", SLEEP.format(seconds=4), JobRunQueuingEnabled=True)
+    shell_job(glue, server.client("s3"), "q", SLEEP.format(seconds=4), JobRunQueuingEnabled=True)
     first = glue.start_job_run(JobName="q")["JobRunId"]
     second = glue.start_job_run(JobName="q", Timeout=1)["JobRunId"]  # one real second at 60x
-    run = wait_run(glue, "q", second, timeout=10)
+    run = wait_job_run(glue, "q", second, timeout=10)
     assert (run["JobRunState"], run["ExecutionTime"]) == ("TIMEOUT", 0)
     assert run["ErrorMessage"] == "Job run timed out after 1 minutes"
     assert glue.get_job_run(JobName="q", RunId=first)["JobRun"]["JobRunState"] == "RUNNING"
@@ -185,41 +140,39 @@ def test_time_spent_waiting_counts_toward_the_timeout(glue, server):
 
 
 def test_a_trigger_s_run_over_the_limit_waits_instead_of_failing(glue, server):
-    shell_job(glue, server, "q", SLEEP.format(seconds=1), JobRunQueuingEnabled=True)
+    shell_job(glue, server.client("s3"), "q", SLEEP.format(seconds=1), JobRunQueuingEnabled=True)
     glue.create_trigger(Name="go", Type="ON_DEMAND", Actions=[{"JobName": "q"}])
     glue.start_trigger(Name="go")
     glue.start_trigger(Name="go")
     runs = glue.get_job_runs(JobName="q")["JobRuns"]
     assert sorted(r["JobRunState"] for r in runs) in (["RUNNING", "WAITING"], ["STARTING", "WAITING"])
     assert all(r["TriggerName"] == "go" for r in runs)
-    assert [wait_run(glue, "q", r["Id"])["JobRunState"] for r in runs] == ["SUCCEEDED", "SUCCEEDED"]
+    assert [wait_job_run(glue, "q", r["Id"])["JobRunState"] for r in runs] == ["SUCCEEDED", "SUCCEEDED"]
 
 
 def test_a_workflow_s_run_that_waits_is_counted_waiting_then_succeeds(glue, server):
-    shell_job(glue, server, "q", SLEEP.format(seconds=1.5), JobRunQueuingEnabled=True)
+    shell_job(glue, server.client("s3"), "q", SLEEP.format(seconds=1.5), JobRunQueuingEnabled=True)
     glue.start_job_run(JobName="q")  # holds the job's one slot
     glue.create_workflow(Name="wf")
     glue.create_trigger(Name="start", Type="ON_DEMAND", WorkflowName="wf", Actions=[{"JobName": "q"}])
     run_id = glue.start_workflow_run(Name="wf")["RunId"]
-    deadline = time.monotonic() + 10
-    while glue.get_workflow_run(Name="wf", RunId=run_id)["Run"]["Statistics"]["WaitingActions"] != 1:
-        assert time.monotonic() < deadline
-        time.sleep(0.05)
-    deadline = time.monotonic() + 30
-    while (run := glue.get_workflow_run(Name="wf", RunId=run_id)["Run"])["Status"] != "COMPLETED":
-        assert time.monotonic() < deadline, run
-        time.sleep(0.1)
+    def workflow_run() -> dict:
+        return glue.get_workflow_run(Name="wf", RunId=run_id)["Run"]
+
+    wait_until(workflow_run, "one waiting action", until=lambda run: run["Statistics"]["WaitingActions"] == 1,
+               timeout=10)
+    run = wait_until(workflow_run, "the workflow run COMPLETED", until=lambda run: run["Status"] == "COMPLETED")
     assert (run["Statistics"]["SucceededActions"], run["Statistics"]["WaitingActions"]) == (1, 0)
 
 
 def test_deleting_a_job_drops_its_waiting_runs(glue, server):
-    shell_job(glue, server, "q", SLEEP.format(seconds=30), JobRunQueuingEnabled=True)
+    shell_job(glue, server.client("s3"), "q", SLEEP.format(seconds=30), JobRunQueuingEnabled=True)
     glue.start_job_run(JobName="q")
     glue.start_job_run(JobName="q")
     glue.delete_job(JobName="q")
-    shell_job(glue, server, "q", "print('fresh')\n", JobRunQueuingEnabled=True)
+    shell_job(glue, server.client("s3"), "q", "print('fresh')\n", JobRunQueuingEnabled=True)
     assert glue.get_job_runs(JobName="q")["JobRuns"] == []
-    assert wait_run(glue, "q", glue.start_job_run(JobName="q")["JobRunId"])["JobRunState"] == "SUCCEEDED"
+    assert wait_job_run(glue, "q", glue.start_job_run(JobName="q")["JobRunId"])["JobRunState"] == "SUCCEEDED"
 
 
 def test_a_waiting_run_survives_a_restart_and_starts_on_the_next_server(tmp_path: Path):
@@ -227,9 +180,9 @@ def test_a_waiting_run_survives_a_restart_and_starts_on_the_next_server(tmp_path
     server = EmulatorServer(tmp_path / "data", env=env).start()
     try:
         glue = server.client("glue")
-        shell_job(glue, server, "q", SLEEP.format(seconds=60), JobRunQueuingEnabled=True)
+        shell_job(glue, server.client("s3"), "q", SLEEP.format(seconds=60), JobRunQueuingEnabled=True)
         first = glue.start_job_run(JobName="q")["JobRunId"]
-        wait_run(glue, "q", first, states={"RUNNING"})
+        wait_job_run(glue, "q", first, states={"RUNNING"})
         second = glue.start_job_run(JobName="q", Arguments={"--x": "1"})["JobRunId"]
         assert glue.get_job_run(JobName="q", RunId=second)["JobRun"]["JobRunState"] == "WAITING"
     finally:
@@ -239,8 +192,8 @@ def test_a_waiting_run_survives_a_restart_and_starts_on_the_next_server(tmp_path
         glue = server.client("glue")
         assert glue.get_job_run(JobName="q", RunId=first)["JobRun"]["JobRunState"] == "FAILED"
         # the next server runs it: its script (still a 60 s sleep) is replaced so the test is short
-        script(server, "q.py", "print('after the restart')\n")
-        run = wait_run(glue, "q", second, timeout=30)
+        put_script(server.client("s3"), "q.py", "print('after the restart')\n")
+        run = wait_job_run(glue, "q", second, timeout=30)
         assert run["JobRunState"] == "SUCCEEDED"
         assert run["Arguments"] == {"--x": "1"}
     finally:

@@ -8,33 +8,12 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
-from support import FINAL_JOB_STATES, ROLE, Glue, put_script, shell_job, wait_job_run, wait_until
+from support import FAST_ENV, FINAL_JOB_STATES, ROLE, Glue, alive, put_script, shell_job, wait_job_run, wait_until
 
 from emulator.testing import EmulatorServer
-
-FAST_ENV = {
-    "GLUE_EMULATOR_TIME_SCALE": "60",
-    "GLUE_EMULATOR_VALIDATE_RESPONSES": "1",
-    "GLUE_EMULATOR_SPARK_PREWARM": "0",
-}
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmulatorServer]:
-    started = EmulatorServer(tmp_path_factory.mktemp("jobs") / "data", env=FAST_ENV).start()
-    yield started
-    started.stop()
-
-
-@pytest.fixture
-def glue(server: EmulatorServer) -> Any:
-    server.reset()
-    return server.client("glue")
 
 
 @pytest.fixture
@@ -394,7 +373,7 @@ def test_runs_in_progress_when_the_server_dies_end_failed_after_restart(tmp_path
         assert run["JobRunState"] == "FAILED"
         assert run["ErrorMessage"] == "The emulator restarted while the run was in progress"
         assert run["CompletedOn"] >= run["StartedOn"]
-        wait_until(lambda: process_alive(pid), f"the orphaned script (pid {pid}) to be killed",
+        wait_until(lambda: alive(pid), f"the orphaned script (pid {pid}) to be killed",
                    until=lambda alive: not alive)
         assert output_of(restarted.client("logs"), run_id) == ["alive"]  # what it printed is kept
         second = glue.start_job_run(JobName="survivor")["JobRunId"]  # its concurrency slot is free again
@@ -419,11 +398,3 @@ def test_a_detached_child_holding_the_output_does_not_keep_the_run_open(glue, se
     finally:
         release.touch()
 
-
-def process_alive(pid: int) -> bool:
-    """Whether process `pid` exists and is not a zombie (killed and waiting to be reaped)."""
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except FileNotFoundError:
-        return False
-    return stat.rsplit(")", 1)[1].split()[0] not in ("Z", "X")

@@ -140,26 +140,21 @@ class RunManager:
             attempt = previous["Attempt"] + 1
             if arguments is None:
                 arguments = previous.get("Arguments")
-        return self._start(
-            ctx, job, new_run_id(), attempt, previous_run_id, arguments, overrides or {}, limit=True, **context
-        )
+        run = new_run(job, new_run_id(), attempt, previous_run_id, arguments, overrides or {}, trigger_name, predecessors)
+        return self._start(ctx, job, run, limit=True, **context)
 
     def _start(
         self,
         ctx: RequestContext,
         job: dict[str, Any],
-        run_id: str,
-        attempt: int,
-        previous_run_id: str | None,
-        arguments: dict[str, str] | None,
-        overrides: dict[str, Any],
+        run: dict[str, Any],
         *,
         limit: bool,
         trigger_name: str | None,
         workflow: WorkflowRef | None,
         predecessors: list[dict[str, str]] | None,
     ) -> dict[str, Any]:
-        run = new_run(job, run_id, attempt, previous_run_id, arguments, overrides, trigger_name, predecessors)
+        """Store and launch `run` (a new_run record of `job`), or queue it, or refuse it over MaxConcurrentRuns."""
         name, most = job["Name"], job["ExecutionProperty"]["MaxConcurrentRuns"]
         with self._lock:
             full = limit and self._busy(ctx.scope, name) >= most
@@ -370,14 +365,14 @@ class RunManager:
         overrides["Timeout"] = run["Timeout"]
         overrides.update({m: run[m] for m in COPIED_FROM_JOB if m in run})
         try:
+            retry = new_run(
+                job, retry_id, attempt, run["Id"], run.get("Arguments"), overrides, active.trigger_name,
+                run["PredecessorRuns"],
+            )
             self._start(
                 ctx,
                 job,
-                retry_id,
-                attempt,
-                run["Id"],
-                run.get("Arguments"),
-                overrides,
+                retry,
                 limit=False,
                 trigger_name=active.trigger_name,
                 workflow=active.workflow,

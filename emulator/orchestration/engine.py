@@ -356,7 +356,7 @@ class Engine:
             if started is None:
                 continue
             action_ref, crawl = started
-            node_type, name = split_key(key)
+            _, name = split_key(key)
             if crawl is not None:
                 doc["Crawls"].setdefault(name, []).append(crawl)
                 if crawl["State"] == "ERROR":

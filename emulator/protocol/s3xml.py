@@ -285,7 +285,7 @@ class S3Reply:
 def iso8601(epoch: float) -> str:
     """S3's XML timestamps: UTC with milliseconds."""
     seconds = int(epoch)
-    millis = int(round((epoch - seconds) * 1000))
+    millis = round((epoch - seconds) * 1000)
     if millis == 1000:
         seconds, millis = seconds + 1, 0
     return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(seconds)) + f".{millis:03d}Z"

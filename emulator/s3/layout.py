@@ -36,7 +36,7 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, Self
 
 from ..store import key as store_key
 from .errors import (
@@ -259,7 +259,7 @@ class Layout:
         if not self.contained(path):
             return None
         try:
-            file = open(path, "rb")
+            file = open(path, "rb")  # noqa: SIM115 -- the caller gets the open file and closes it
         except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
             return None
         if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
@@ -372,7 +372,7 @@ class StagedFile:
             self._syncing.result()
             self._syncing = None
 
-    def __enter__(self) -> StagedFile:
+    def __enter__(self) -> Self:
         target = self.target
         if not self.layout.contained(target):  # checked before any folder is made on the way
             raise AccessDenied(

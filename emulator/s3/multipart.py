@@ -13,6 +13,7 @@ import hashlib
 import os
 import re
 from collections.abc import Callable
+from itertools import pairwise
 from typing import Any
 from urllib.parse import quote
 
@@ -205,7 +206,7 @@ def _chosen_parts(store: Storage, req: S3Request, upload_id: str) -> list[dict[s
     """The stored parts the request names, checked as S3 checks them (order, ETags, sizes)."""
     requested = _requested_parts(req)
     numbers = [number for number, _, _ in requested]
-    if any(b <= a for a, b in zip(numbers, numbers[1:])):
+    if any(b <= a for a, b in pairwise(numbers)):
         raise InvalidPartOrder(UploadId=upload_id)
     stored = dict(store.store.list(SCOPE, PART, _parts_parent(req.bucket or "", upload_id)))
     chosen = []

@@ -360,7 +360,9 @@ def delete_objects(ctx: RequestContext, req: S3Request) -> S3Reply:
     store = storage(ctx)
     bucket = req.bucket or ""
     store.require_bucket(bucket)
-    if "Content-MD5" not in req.headers and not any(h.lower().startswith("x-amz-checksum-") for h in req.headers.keys()):
+    # .keys(): werkzeug's Headers iterate as (name, value) pairs, not as names.
+    names = req.headers.keys()
+    if "Content-MD5" not in req.headers and not any(h.lower().startswith("x-amz-checksum-") for h in names):
         raise InvalidRequest("Missing required header for this request: Content-MD5")
     document = req.read_xml("Delete")
     objects = document.findall("Object")

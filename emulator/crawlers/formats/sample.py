@@ -64,7 +64,7 @@ class TextSample:
 
 
 def _open(path: PathArg, compression: str) -> tuple[BinaryIO, BinaryIO]:
-    raw = open(path, "rb")
+    raw = open(path, "rb")  # noqa: SIM115 -- returned open; the caller closes it
     if compression == "gzip":
         return raw, gzip.GzipFile(fileobj=raw)  # type: ignore[return-value]
     if compression == "bzip2":

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Union
 
 
 @dataclass(frozen=True)
@@ -36,7 +35,7 @@ class UnionOf:
     members: tuple[DataType, ...]
 
 
-DataType = Union[str, Struct, Array, MapOf, UnionOf]
+DataType = str | Struct | Array | MapOf | UnionOf
 Columns = list[tuple[str, DataType]]
 
 NULL = "null"
