@@ -58,7 +58,12 @@ def load_table(client: Any, database: str, table_name: str, catalog_id: str | No
             options["separator"] = separator
         if serde_params.get("quoteChar"):
             options["quoteChar"] = serde_params["quoteChar"]
-        if serde_params.get("escapeChar"):
+        if "opencsvserde" in (serde.get("SerializationLibrary") or "").lower():
+            # OpenCSVSerde (opencsv) reads a doubled quote inside a quoted field as one quote whatever its
+            # escapeChar, and crawlers give every such table escapeChar '\\' whatever the data holds. Spark's
+            # reader takes one escape character: the doubled quote, as CSV writers (ours included) produce.
+            options["escaper"] = options.get("quoteChar", '"')
+        elif serde_params.get("escapeChar"):
             options["escaper"] = serde_params["escapeChar"]
         if str(params.get("skip.header.line.count", "0")).strip() not in ("", "0"):
             options["skipFirst"] = True
