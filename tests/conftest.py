@@ -6,6 +6,8 @@ pure helpers (waits, jobs from code, workflow vocabulary) are in support.py.
 
 from __future__ import annotations
 
+import os
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -24,6 +26,9 @@ def spark():
     """One local SparkSession for the whole test session (starting a JVM costs seconds)."""
     from pyspark.sql import SparkSession
 
+    # Spark's Python workers must be this interpreter: from a venv that is not activated, Spark would
+    # otherwise start whichever `python3` PATH finds first (another version: PYTHON_VERSION_MISMATCH).
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     session = (SparkSession.builder.master("local[2]").appName("glue-emulator-tests")
                .config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false")
                .config("spark.sql.shuffle.partitions", "2").getOrCreate())
