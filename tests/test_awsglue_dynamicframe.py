@@ -3,6 +3,7 @@
 import json
 
 import pytest
+from support import dynamic_frame as frame
 
 import emulator.runtime
 
@@ -10,18 +11,14 @@ emulator.runtime.install()
 
 from awsglue import gluetypes as G
 from awsglue.context import GlueContext
-from awsglue.dynamicframe import DynamicFrame, DynamicFrameCollection, DynamicFrameReader, ResolveOption
+from awsglue.dynamicframe import DynamicFrameCollection, DynamicFrameReader, ResolveOption
 from awsglue.job import Job
 from awsglue.transforms import *
 
 
 @pytest.fixture(scope="module")
-def glue(spark):
-    return GlueContext(spark.sparkContext)
-
-
-def frame(glue, rows, schema, name="t"):
-    return DynamicFrame.fromDF(glue.spark_session.createDataFrame(rows, schema), glue, name)
+def glue(glue_context):
+    return glue_context
 
 
 @pytest.fixture(scope="module")

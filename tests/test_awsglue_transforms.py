@@ -9,24 +9,20 @@ import json
 import os
 
 import pytest
+from support import dynamic_frame as frame
 
 import emulator.runtime
 
 emulator.runtime.install()
 
 from awsglue import gluetypes as G
-from awsglue.context import GlueContext
-from awsglue.dynamicframe import DynamicFrame, DynamicFrameCollection
+from awsglue.dynamicframe import DynamicFrameCollection
 from awsglue.transforms import FlatMap, Relationalize, ResolveChoice, SelectFields, Spigot, Unbox
 
 
 @pytest.fixture(scope="module")
-def glue(spark):
-    return GlueContext(spark.sparkContext)
-
-
-def frame(glue, rows, schema, name="t"):
-    return DynamicFrame.fromDF(glue.spark_session.createDataFrame(rows, schema), glue, name)
+def glue(glue_context):
+    return glue_context
 
 
 def records(dyf):

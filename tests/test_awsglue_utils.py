@@ -85,7 +85,7 @@ def test_dynamic_record_reads_keys_as_attributes():
     rec = G._create_dynamic_record({"a": 1, "b": {"c": 2}})
     assert (rec.a, rec.b.c) == (1, 2)
     with pytest.raises(AttributeError):
-        rec.missing
+        _ = rec.missing
 
 
 def test_transforms_star_import_gives_the_22_transform_classes():

@@ -13,15 +13,13 @@ import shutil
 import subprocess
 import sys
 import textwrap
-import time
 import urllib.request
 from pathlib import Path
-from typing import Any
 
 import boto3
 import pytest
+from support import wait_job_run
 
-FINAL = {"SUCCEEDED", "FAILED", "TIMEOUT", "STOPPED", "ERROR"}
 # A cold Spark driver on 2 busy cores has taken over a minute to start.
 RUN_TIMEOUT_SECONDS = 400.0
 
@@ -32,15 +30,6 @@ def _console_script() -> str:
     if found is None:
         pytest.skip("the glue-emulator console script is not installed")
     return found
-
-
-def _wait_final(glue: Any, job: str, run_id: str) -> dict[str, Any]:
-    deadline = time.monotonic() + RUN_TIMEOUT_SECONDS
-    while True:
-        run = glue.get_job_run(JobName=job, RunId=run_id)["JobRun"]
-        if run["JobRunState"] in FINAL or time.monotonic() > deadline:
-            return run
-        time.sleep(0.2)
 
 
 def test_the_readme_serve_command_runs_a_glueetl_job_with_its_output_in_logs(tmp_path: Path):
@@ -71,7 +60,7 @@ def test_the_readme_serve_command_runs_a_glueetl_job_with_its_output_in_logs(tmp
         glue.create_job(Name="hello", Role="arn:aws:iam::123456789012:role/Glue",
                         Command={"Name": "glueetl", "ScriptLocation": "s3://scripts/hello.py"})
         run_id = glue.start_job_run(JobName="hello")["JobRunId"]
-        run = _wait_final(glue, "hello", run_id)
+        run = wait_job_run(glue, "hello", run_id, timeout=RUN_TIMEOUT_SECONDS, interval=0.2)
         assert run["JobRunState"] == "SUCCEEDED", run.get("ErrorMessage")
 
         def messages(group: str) -> list[str]:

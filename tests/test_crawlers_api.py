@@ -317,8 +317,8 @@ def test_first_crawl_creates_the_table_its_partitions_and_an_index(lake: Emulato
     prefix = f"[{history['CrawlId']}] "
     assert log_lines(lake) == [prefix + line for line in (
         "BENCHMARK : Running Start Crawl for Crawler cr",
-        'INFO : Crawler configured with Configuration {} and SchemaChangePolicy '
-        '{"UpdateBehavior":"UPDATE_IN_DATABASE","DeleteBehavior":"DEPRECATE_IN_DATABASE"}.',
+        ('INFO : Crawler configured with Configuration {} and SchemaChangePolicy '
+        '{"UpdateBehavior":"UPDATE_IN_DATABASE","DeleteBehavior":"DEPRECATE_IN_DATABASE"}.'),
         "BENCHMARK : Classification complete, writing results to database db",
         "INFO : Created table sales in database db",
         "INFO : Added partitions [[2023], [2024]] to table sales in database db",
@@ -494,14 +494,14 @@ def test_bad_files_are_logged_and_the_rest_catalogued(lake: EmulatorHandle) -> N
     ("setup", "message"),
     [
         ("no_database", "Database db not found."),
-        ("jdbc", "glue-emulator cannot crawl JdbcTargets, DynamoDBTargets yet; it crawls S3Targets, IcebergTargets "
-                 "and CatalogTargets"),
-        ("event_mode", "glue-emulator does not support RecrawlBehavior CRAWL_EVENT_MODE (S3 event notifications "
-                       "through SQS); use CRAWL_EVERYTHING or CRAWL_NEW_FOLDERS_ONLY"),
+        ("jdbc", ("glue-emulator cannot crawl JdbcTargets, DynamoDBTargets yet; it crawls S3Targets, IcebergTargets "
+                 "and CatalogTargets")),
+        ("event_mode", ("glue-emulator does not support RecrawlBehavior CRAWL_EVENT_MODE (S3 event notifications "
+                       "through SQS); use CRAWL_EVERYTHING or CRAWL_NEW_FOLDERS_ONLY")),
         ("no_targets", "The crawler has no targets to crawl"),
         ("deleted_classifier", "Classifier with name gone does not exist"),
-        ("threshold", "The number of tables detected by crawler: 2 is greater than the table threshold value "
-                      "provided: 1"),
+        ("threshold", ("The number of tables detected by crawler: 2 is greater than the table threshold value "
+                      "provided: 1")),
     ],
 )
 def test_failed_crawls(glue_emulator: EmulatorHandle, setup: str, message: str) -> None:

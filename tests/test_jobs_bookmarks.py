@@ -93,7 +93,7 @@ def test_bookmarks_read_only_new_and_changed_files_and_save_on_commit(glue_emula
     rewound = glue.reset_job_bookmark(JobName="incremental", RunId=run1["Id"])["JobBookmarkEntry"]
     assert (rewound["Version"], rewound["Run"], rewound["RunId"]) == (3, 2, run2["Id"])
     assert rewound["JobBookmark"] == _entry(glue, RunId=run1["Id"])["JobBookmark"]
-    run6, report = _run(glue_emulator)
+    _run6, report = _run(glue_emulator)
     assert report["new"] == ["4", "5"]
     assert (_entry(glue)["Version"], _entry(glue)["Run"]) == (4, 3)
 

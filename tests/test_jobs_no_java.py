@@ -4,12 +4,12 @@ saying that Java 17 is missing and how to install it (instead of PySpark's bare 
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
+
+from support import run_to_end
 
 from emulator.testing.server import EmulatorServer
 
-FINAL = {"SUCCEEDED", "FAILED", "TIMEOUT", "STOPPED", "ERROR"}
 MISSING = "Java 17 is missing: JAVA_HOME is not set and there is no java on PATH"
 
 
@@ -32,11 +32,7 @@ def test_health_and_runs_say_java_17_is_missing_and_how_to_install_it(tmp_path: 
         s3.put_object(Bucket="scripts", Key="job.py", Body=b"print('never')\n")
         glue.create_job(Name="spark", Role="arn:aws:iam::123456789012:role/Glue",
                         Command={"Name": "glueetl", "ScriptLocation": "s3://scripts/job.py"})
-        run_id = glue.start_job_run(JobName="spark")["JobRunId"]
-        deadline = time.monotonic() + 60
-        while (run := glue.get_job_run(JobName="spark", RunId=run_id)["JobRun"])["JobRunState"] not in FINAL:
-            assert time.monotonic() < deadline, run
-            time.sleep(0.05)
+        run = run_to_end(glue, "spark", timeout=60)
         assert run["JobRunState"] == "FAILED"
         message = run["ErrorMessage"]
         assert message.startswith(f"The Spark driver could not start: {MISSING}. Install Java 17 (")
@@ -45,11 +41,7 @@ def test_health_and_runs_say_java_17_is_missing_and_how_to_install_it(tmp_path: 
         # Python shell jobs need no Java: they still run.
         glue.create_job(Name="shell", Role="arn:aws:iam::123456789012:role/Glue",
                         Command={"Name": "pythonshell", "ScriptLocation": "s3://scripts/job.py"})
-        run_id = glue.start_job_run(JobName="shell")["JobRunId"]
-        deadline = time.monotonic() + 60
-        while (run := glue.get_job_run(JobName="shell", RunId=run_id)["JobRun"])["JobRunState"] not in FINAL:
-            assert time.monotonic() < deadline, run
-            time.sleep(0.05)
+        run = run_to_end(glue, "shell", timeout=60)
         assert run["JobRunState"] == "SUCCEEDED", run.get("ErrorMessage")
     finally:
         server.stop()

@@ -5,48 +5,20 @@ One server with a pool of one warm driver (a JVM): the runs share it, as warm ru
 
 from __future__ import annotations
 
-import textwrap
-import time
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
-import pytest
+from support import alive, run_to_end, spark_job, wait_until
 
 from emulator.testing import EmulatorServer
 
-ROLE = "arn:aws:iam::123456789012:role/GlueRole"
-FINAL = {"SUCCEEDED", "FAILED", "TIMEOUT", "STOPPED", "ERROR"}
+# A pool of one warm driver on one core (the machine running the tests is small).
+SERVER_ENV = {"GLUE_EMULATOR_SPARK_POOL_SIZE": "1", "GLUE_EMULATOR_SPARK_MASTER": "local[1]"}
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmulatorServer]:
-    env = {"GLUE_EMULATOR_SPARK_POOL_SIZE": "1", "GLUE_EMULATOR_SPARK_MASTER": "local[1]"}
-    started = EmulatorServer(tmp_path_factory.mktemp("spark-resources") / "data", env=env).start()
-    started.client("s3").create_bucket(Bucket="scripts")
-    yield started
-    started.stop()
-
-
-def run_spark(server: EmulatorServer, name: str, code: str, timeout: float = 300) -> dict[str, Any]:
+def run_spark(server: EmulatorServer, name: str, code: str) -> dict[str, Any]:
+    """A glueetl job running `code`, run to its end on the module's server: the JobRun."""
     glue = server.client("glue")
-    server.client("s3").put_object(Bucket="scripts", Key=f"{name}.py", Body=textwrap.dedent(code).encode())
-    glue.create_job(Name=name, Role=ROLE, Command={"Name": "glueetl", "ScriptLocation": f"s3://scripts/{name}.py"})
-    run_id = glue.start_job_run(JobName=name)["JobRunId"]
-    deadline = time.monotonic() + timeout
-    while True:
-        run = glue.get_job_run(JobName=name, RunId=run_id)["JobRun"]
-        if run["JobRunState"] in FINAL or time.monotonic() > deadline:
-            return run
-        time.sleep(0.1)
-
-
-def alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return False
-    return state != "Z"
+    return run_to_end(glue, spark_job(glue, server.client("s3"), name, code), timeout=300)
 
 
 def test_a_runs_detached_processes_end_with_it_on_a_warm_worker(server, tmp_path):
@@ -63,10 +35,8 @@ def test_a_runs_detached_processes_end_with_it_on_a_warm_worker(server, tmp_path
     """)
     assert run["JobRunState"] == "SUCCEEDED", run.get("ErrorMessage")
     pids = [int(pid) for pid in pids_file.read_text().split()]
-    deadline = time.monotonic() + 10
-    while any(alive(pid) for pid in pids) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert not any(alive(pid) for pid in pids)
+    wait_until(lambda: [pid for pid in pids if alive(pid)], f"the run's processes {pids} to end",
+               until=lambda left: not left, timeout=10)
     # The worker itself (its JVM, PySpark's daemon) stays warm for the next run.
     assert run_spark(server, "after", """
         from pyspark.sql import SparkSession

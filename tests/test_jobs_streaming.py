@@ -9,24 +9,22 @@ whose time runs 2x faster: a Timeout of 1 minute is 30 real seconds.
 from __future__ import annotations
 
 import json
-import textwrap
-import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from support import FINAL_JOB_STATES, ROLE, put_script, run_to_end, wait_job_run, wait_until
 
 from emulator.testing import EmulatorServer
 
-ROLE = "arn:aws:iam::123456789012:role/GlueRole"
-ENV = {
+SERVER_ENV = {
     "GLUE_EMULATOR_TIME_SCALE": "2",
     "GLUE_EMULATOR_VALIDATE_RESPONSES": "1",
     "GLUE_EMULATOR_SPARK_POOL_SIZE": "1",
     "GLUE_EMULATOR_SPARK_PREWARM": "1",
 }
-FINAL = {"SUCCEEDED", "FAILED", "TIMEOUT", "STOPPED", "ERROR"}
+# How long a streaming run, or rows it writes, may take on a loaded machine (seconds).
+RUN_SECONDS = 300
 HEADER = """
     import sys
     from awsglue.context import GlueContext
@@ -70,45 +68,29 @@ KINESIS = HEADER + """
 """
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmulatorServer]:
-    started = EmulatorServer(tmp_path_factory.mktemp("streaming") / "data", env=ENV).start()
-    yield started
-    started.stop()
-
-
 @pytest.fixture
-def glue(server: EmulatorServer) -> Any:
-    server.reset()
+def glue(glue: Any, server: EmulatorServer) -> Any:
+    """conftest's Glue client of the module's server (reset), with the bucket the streams use."""
     server.client("s3").create_bucket(Bucket="stream")
-    return server.client("glue")
+    return glue
 
 
 def streaming_job(glue: Any, server: EmulatorServer, name: str, code: str, **extra: Any) -> str:
-    server.client("s3").put_object(Bucket="stream", Key=f"scripts/{name}.py", Body=textwrap.dedent(code).encode())
-    command = {"Name": "gluestreaming", "ScriptLocation": f"s3://stream/scripts/{name}.py"}
-    glue.create_job(Name=name, Role=ROLE, Command=command, GlueVersion="5.0", **extra)
+    location = put_script(server.client("s3"), f"scripts/{name}.py", code, bucket="stream")
+    glue.create_job(Name=name, Role=ROLE, Command={"Name": "gluestreaming", "ScriptLocation": location},
+                    GlueVersion="5.0", **extra)
     return name
 
 
-def wait_run(glue: Any, job: str, run_id: str, states: set[str] = FINAL, timeout: float = 300) -> dict[str, Any]:
-    deadline = time.monotonic() + timeout
-    while True:
-        run = glue.get_job_run(JobName=job, RunId=run_id)["JobRun"]
-        if run["JobRunState"] in states or time.monotonic() > deadline:
-            return run
-        time.sleep(0.1)
-
-
-def rows_written(server: EmulatorServer, folder: str, expected: int, timeout: float = 300) -> set[str]:
+def rows_written(server: EmulatorServer, folder: str, expected: int) -> set[str]:
     """The ids the streaming query wrote under s3://stream/<folder>/ (read from the disk), once all arrived."""
     root = Path(server.data_dir) / "s3" / "stream" / folder
-    deadline = time.monotonic() + timeout
-    while True:
-        ids = {json.loads(line)["id"] for part in root.glob("**/part-*") for line in part.read_text().splitlines()}
-        if len(ids) >= expected or time.monotonic() > deadline:
-            return ids
-        time.sleep(0.25)
+
+    def ids() -> set[str]:
+        return {json.loads(line)["id"] for part in root.glob("**/part-*") for line in part.read_text().splitlines()}
+
+    return wait_until(ids, f"{expected} rows under s3://stream/{folder}/", until=lambda seen: len(seen) >= expected,
+                      timeout=RUN_SECONDS, interval=0.25)
 
 
 def send(server: EmulatorServer, key: str, ids: list[str]) -> None:
@@ -118,24 +100,23 @@ def send(server: EmulatorServer, key: str, ids: list[str]) -> None:
 
 def run_after(glue: Any, server: EmulatorServer) -> dict[str, Any]:
     """A trivial glueetl run on the pool's one worker, to its end."""
-    server.client("s3").put_object(Bucket="stream", Key="scripts/after.py", Body=b"print('the worker is free')\n")
-    command = {"Name": "glueetl", "ScriptLocation": "s3://stream/scripts/after.py"}
-    glue.create_job(Name="after", Role=ROLE, Command=command)
-    return wait_run(glue, "after", glue.start_job_run(JobName="after")["JobRunId"])
+    location = put_script(server.client("s3"), "scripts/after.py", "print('the worker is free')\n", bucket="stream")
+    glue.create_job(Name="after", Role=ROLE, Command={"Name": "glueetl", "ScriptLocation": location})
+    return run_to_end(glue, "after", timeout=RUN_SECONDS)
 
 
 def test_a_streaming_query_over_s3_files_runs_until_stopped_and_frees_its_worker(glue, server):
     streaming_job(glue, server, "stream", FILE_STREAM)
     send(server, "a.json", ["1", "2"])
     run_id = glue.start_job_run(JobName="stream")["JobRunId"]
-    assert wait_run(glue, "stream", run_id, {"RUNNING"} | FINAL)["JobRunState"] == "RUNNING"
+    assert wait_job_run(glue, "stream", run_id, {"RUNNING"} | FINAL_JOB_STATES, RUN_SECONDS)["JobRunState"] == "RUNNING"
     assert rows_written(server, "out", 2) == {"1", "2"}
     send(server, "b.json", ["3"])  # a file arriving later is picked up by the running query
     assert rows_written(server, "out", 3) == {"1", "2", "3"}
     assert glue.get_job_run(JobName="stream", RunId=run_id)["JobRun"]["JobRunState"] == "RUNNING"
     stopped = glue.batch_stop_job_run(JobName="stream", JobRunIds=[run_id])
     assert stopped["SuccessfulSubmissions"] == [{"JobName": "stream", "JobRunId": run_id}]
-    run = wait_run(glue, "stream", run_id)
+    run = wait_job_run(glue, "stream", run_id, timeout=RUN_SECONDS)
     assert run["JobRunState"] == "STOPPED"
     assert run["LogGroupName"] == "/aws-glue/jobs"
     after = run_after(glue, server)
@@ -147,7 +128,7 @@ def test_glue_for_each_batch_processes_micro_batches_until_the_timeout(glue, ser
     send(server, "c.json", ["7", "8"])
     run_id = glue.start_job_run(JobName="glue_stream")["JobRunId"]
     assert rows_written(server, "glue-out", 2) == {"7", "8"}
-    run = wait_run(glue, "glue_stream", run_id)
+    run = wait_job_run(glue, "glue_stream", run_id, timeout=RUN_SECONDS)
     assert (run["JobRunState"], run["ErrorMessage"]) == ("TIMEOUT", "Job run timed out after 1 minutes")
     after = run_after(glue, server)
     assert after["JobRunState"] == "SUCCEEDED", after
@@ -159,6 +140,6 @@ def test_glue_for_each_batch_processes_micro_batches_until_the_timeout(glue, ser
 )
 def test_kafka_and_kinesis_sources_fail_the_run_saying_why(glue, server, code, reason):
     streaming_job(glue, server, "remote", code)
-    run = wait_run(glue, "remote", glue.start_job_run(JobName="remote")["JobRunId"])
+    run = wait_job_run(glue, "remote", glue.start_job_run(JobName="remote")["JobRunId"], timeout=RUN_SECONDS)
     assert run["JobRunState"] == "FAILED"
     assert reason in run["ErrorMessage"]

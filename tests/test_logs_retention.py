@@ -8,6 +8,7 @@ import tracemalloc
 from types import SimpleNamespace
 
 import pytest
+from support import wait_until
 
 from emulator.config import Settings
 from emulator.logs.store import LogStore
@@ -19,15 +20,6 @@ GROUP, STREAM = "/test/retention", "s"
 
 def _now_ms() -> int:
     return int(time.time() * 1000)
-
-
-def _wait_for(condition, timeout: float = 15.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.1)
-    return condition()
 
 
 def _stored(logs, group: str = GROUP) -> int:
@@ -57,7 +49,8 @@ def test_retention_hides_expired_events_at_once_and_deletes_them(glue_emulator):
     filtered = logs.filter_log_events(logGroupName=GROUP, startTime=0)["events"]
     assert [e["message"] for e in filtered] == ["fresh"]
     data_dir = glue_emulator.server.data_dir
-    assert _wait_for(lambda: _rows(data_dir) == 1)  # deleted from disk, not only hidden
+    wait_until(lambda: _rows(data_dir), "one event left on disk", until=lambda rows: rows == 1, timeout=15,
+               interval=0.1)  # deleted from disk, not only hidden
     assert _stored(logs) == len("fresh")
     stream = logs.describe_log_streams(logGroupName=GROUP)["logStreams"][0]
     assert stream["firstEventTimestamp"] == now
@@ -87,7 +80,8 @@ def test_retention_of_one_group_leaves_the_others_alone(glue_emulator):
         logs.put_log_events(logGroupName=group, logStreamName=STREAM,
                             logEvents=[{"timestamp": now - 5 * DAY_MS, "message": "old"}])
     logs.put_retention_policy(logGroupName="/trimmed", retentionInDays=3)
-    assert _wait_for(lambda: _rows(glue_emulator.server.data_dir, "/trimmed") == 0)
+    wait_until(lambda: _rows(glue_emulator.server.data_dir, "/trimmed"), "no /trimmed event left on disk",
+               until=lambda rows: rows == 0, timeout=15, interval=0.1)
     assert [e["message"] for e in logs.filter_log_events(logGroupName="/kept")["events"]] == ["old"]
     assert logs.filter_log_events(logGroupName="/trimmed")["events"] == []
 
@@ -109,7 +103,8 @@ def test_a_total_cap_drops_the_oldest_events_first(tmp_path):
         def total() -> int:
             return sum(g["storedBytes"] for g in logs.describe_log_groups()["logGroups"])
 
-        assert _wait_for(lambda: total() <= cap), total()
+        wait_until(total, f"the stored events under the cap of {cap} bytes", until=lambda size: size <= cap,
+                   timeout=15, interval=0.1)
         kept = [e["message"][:6] for g in ("/a", "/b") for e in logs.filter_log_events(logGroupName=g)["events"]]
         assert f"09-{49:03d}" in kept and "09-000" in kept  # the newest batch is whole
         assert not any(m.startswith(("00-", "01-", "02-")) for m in kept)  # the oldest went first

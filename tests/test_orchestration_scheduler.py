@@ -23,7 +23,6 @@ from emulator.orchestration.scheduler import Schedule, Scheduler
 from emulator.testing import EmulatorServer
 
 
-
 def job_runs(ctx: RequestContext, job: str) -> list[dict[str, Any]]:
     return [run for _, run in ctx.store.list(ctx.scope, JOB_RUN, job)]
 

@@ -15,7 +15,7 @@ QUIET_SERVER_ENV = {"GLUE_EMULATOR_SPARK_PREWARM": "0"}
 
 
 def test_health_reports_version_and_services(glue_emulator):
-    status, headers, body = glue_emulator.server.request("GET", "/_emulator/health")
+    status, _headers, body = glue_emulator.server.request("GET", "/_emulator/health")
     health = json.loads(body)
     assert status == 200
     assert health["status"] == "running"
@@ -47,18 +47,18 @@ def test_missing_required_member_is_named(glue_emulator):
 @pytest.mark.parametrize(
     "operation, body, expected",
     [
-        ("GetTables", {"DatabaseName": "d", "MaxResults": 101}, "at 'maxResults' failed to satisfy constraint: "
-         "Member must have value less than or equal to 100"),
-        ("GetDatabase", {"Name": ""}, "Value '' at 'name' failed to satisfy constraint: "
-         "Member must have length greater than or equal to 1"),
+        ("GetTables", {"DatabaseName": "d", "MaxResults": 101}, ("at 'maxResults' failed to satisfy constraint: "
+         "Member must have value less than or equal to 100")),
+        ("GetDatabase", {"Name": ""}, ("Value '' at 'name' failed to satisfy constraint: "
+         "Member must have length greater than or equal to 1")),
         ("GetDatabase", {"Name": "x" * 256}, "Member must have length less than or equal to 255"),
         ("GetDatabase", {"Name": 5}, "Value '5' at 'name' failed to satisfy constraint: Member must be of type string"),
-        ("GetDatabases", {"ResourceShareType": "MINE"}, "Value 'MINE' at 'resourceShareType' failed to satisfy "
-         "constraint: Member must satisfy enum value set: [FOREIGN, ALL, FEDERATED]"),
-        ("CreateDatabase", {"DatabaseInput": {"Name": "bad\u0007name"}}, "at 'databaseInput.name' failed to "
-         "satisfy constraint: Member must satisfy regular expression pattern"),
-        ("BatchStopJobRun", {"JobName": "j", "JobRunIds": ["a"] * 26}, "at 'jobRunIds' failed to satisfy constraint: "
-         "Member must have length less than or equal to 25"),
+        ("GetDatabases", {"ResourceShareType": "MINE"}, ("Value 'MINE' at 'resourceShareType' failed to satisfy "
+         "constraint: Member must satisfy enum value set: [FOREIGN, ALL, FEDERATED]")),
+        ("CreateDatabase", {"DatabaseInput": {"Name": "bad\u0007name"}}, ("at 'databaseInput.name' failed to "
+         "satisfy constraint: Member must satisfy regular expression pattern")),
+        ("BatchStopJobRun", {"JobName": "j", "JobRunIds": ["a"] * 26}, ("at 'jobRunIds' failed to satisfy constraint: "
+         "Member must have length less than or equal to 25")),
         ("CreateTable", {"DatabaseName": "d", "TableInput": {"Name": "t", "StorageDescriptor": {
             "Columns": [{"Name": "c", "Type": 3}]}}},
          "at 'tableInput.storageDescriptor.columns.1.member.type' failed to satisfy constraint"),

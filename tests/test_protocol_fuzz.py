@@ -21,13 +21,11 @@ import time
 from typing import Any
 
 import botocore.exceptions
-import pytest
 from botocore import xform_name
 from botocore.parsers import ResponseParserError
 
 from emulator.services import load_json_services
 from emulator.shapes import ServiceShapes
-from emulator.testing import EmulatorServer
 
 SEED = 20261201
 SERVICES = {"glue": "AWSGlue", "logs": "Logs_20140328"}
@@ -299,12 +297,8 @@ def _make_state(glue: Any, logs: Any) -> None:
     logs.create_log_group(logGroupName="keep-group")
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory):
-    env = {"GLUE_EMULATOR_SPARK_PREWARM": "0", "GLUE_EMULATOR_DURABLE": "0"}
-    emulator = EmulatorServer(tmp_path_factory.mktemp("fuzz") / "data", env=env).start()
-    yield emulator
-    emulator.stop()
+# The environment of conftest's `server`, this module's own.
+SERVER_ENV = {"GLUE_EMULATOR_SPARK_PREWARM": "0", "GLUE_EMULATOR_DURABLE": "0"}
 
 
 def test_no_request_gets_a_5xx_and_state_survives(server):

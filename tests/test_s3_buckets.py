@@ -89,8 +89,8 @@ def test_region_rules_of_create_bucket(glue_emulator):
     assert error_of(caught)[:2] == (400, "InvalidLocationConstraint")
     with pytest.raises(botocore.exceptions.ClientError) as caught:
         west.create_bucket(Bucket="mismatch", CreateBucketConfiguration={"LocationConstraint": "eu-central-1"})
-    assert error_of(caught) == (400, "IllegalLocationConstraintException", "The eu-central-1 location constraint is "
-                                "incompatible for the region specific endpoint this request was sent to.")
+    assert error_of(caught) == (400, "IllegalLocationConstraintException", ("The eu-central-1 location constraint is "
+                                "incompatible for the region specific endpoint this request was sent to."))
     west.create_bucket(Bucket="in-west", CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
     assert east.get_bucket_location(Bucket="in-west")["LocationConstraint"] == "eu-west-1"
     assert east.head_bucket(Bucket="in-west")["BucketRegion"] == "eu-west-1"
@@ -163,8 +163,8 @@ def test_unimplemented_operation_is_named(glue_emulator):
     s3.create_bucket(Bucket="policy")
     with pytest.raises(botocore.exceptions.ClientError) as caught:
         s3.get_bucket_policy(Bucket="policy")
-    assert error_of(caught) == (501, "NotImplemented", "glue-emulator does not implement the S3 operation "
-                                "GetBucketPolicy yet")
+    assert error_of(caught) == (501, "NotImplemented", ("glue-emulator does not implement the S3 operation "
+                                "GetBucketPolicy yet"))
 
 
 def test_method_without_operation_is_method_not_allowed(glue_emulator):

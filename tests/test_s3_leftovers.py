@@ -9,6 +9,7 @@ from xml.etree import ElementTree
 
 import botocore.exceptions
 import pytest
+from support import wait_until
 
 from emulator.testing.server import EmulatorServer
 
@@ -128,7 +129,8 @@ def test_temporary_files_of_uploads_a_crash_interrupted_are_removed_at_start(tmp
             os.utime(path, (time.time() - 60, time.time() - 60))
         os.utime(fresh, (time.time() + 3600, time.time() + 3600))
         server.start()
-        assert _wait_for(lambda: _temps(data / "s3") == [str(fresh)]), _temps(data / "s3")
+        wait_until(lambda: _temps(data / "s3"), "only the fresh temporary file left",
+                   until=lambda temps: temps == [str(fresh)], timeout=15)
         assert not (bucket / "deep").exists()  # the folders the interrupted write made went too
         s3 = server.client("s3")
         assert s3.get_object(Bucket=BUCKET, Key="kept/object")["Body"].read() == b"kept"
@@ -136,12 +138,3 @@ def test_temporary_files_of_uploads_a_crash_interrupted_are_removed_at_start(tmp
         assert s3.list_multipart_uploads(Bucket=BUCKET)["Uploads"][0]["UploadId"] == upload
     finally:
         server.stop()
-
-
-def _wait_for(condition, timeout: float = 15.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.05)
-    return condition()

@@ -141,10 +141,12 @@ def test_url_encoding_of_listed_keys(s3, glue_emulator):
     assert [p["Prefix"] for p in s3.list_objects_v2(Bucket=BUCKET, Delimiter="/")["CommonPrefixes"]] == [
         "dir with space/"]
     status, _, body = glue_emulator.server.request("GET", f"/{BUCKET}?list-type=2&encoding-type=url")
+    assert status == 200
     ns = {"s3": "http://s3.amazonaws.com/doc/2006-03-01/"}
     document = ElementTree.fromstring(body)
     assert document.findtext("s3:Contents/s3:Key", namespaces=ns) == quote(key, safe="/")
     status, _, body = glue_emulator.server.request("GET", f"/{BUCKET}?list-type=2")
+    assert status == 200
     assert ElementTree.fromstring(body).findtext("s3:Contents/s3:Key", namespaces=ns) == key  # XML-escaped only
 
 

@@ -139,7 +139,7 @@ def test_replacing_a_part_and_listing_parts_in_pages(s3):
     assert ([p["PartNumber"] for p in first["Parts"]], first["IsTruncated"], first["NextPartNumberMarker"]) == (
         [1, 2], True, 2)
     rest = s3.list_parts(Bucket=BUCKET, Key="pages", UploadId=upload, PartNumberMarker=2)
-    assert [(p["PartNumber"], p["ETag"]) for p in rest["Parts"]][0] == (3, replaced)
+    assert next((p["PartNumber"], p["ETag"]) for p in rest["Parts"]) == (3, replaced)
     assert [p["PartNumber"] for p in rest["Parts"]] == [3, 4, 5]
 
 

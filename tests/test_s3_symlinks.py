@@ -8,10 +8,10 @@ or deleted. Job scripts follow the same rule.
 from __future__ import annotations
 
 import os
-import time
 
 import botocore.exceptions
 import pytest
+from support import run_to_end
 
 BUCKET = "links"
 
@@ -130,14 +130,7 @@ def test_a_listing_does_not_loop_through_links_to_folders_it_is_inside(s3, bucke
 def _run(glue, job: str, script: str) -> dict:
     glue.create_job(Name=job, Role="r", Command={"Name": "pythonshell", "ScriptLocation": script,
                                                  "PythonVersion": "3.9"}, MaxCapacity=0.0625)
-    run_id = glue.start_job_run(JobName=job)["JobRunId"]
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        run = glue.get_job_run(JobName=job, RunId=run_id)["JobRun"]
-        if run["JobRunState"] in ("SUCCEEDED", "FAILED", "ERROR", "STOPPED", "TIMEOUT"):
-            return run
-        time.sleep(0.2)
-    raise AssertionError("the run did not end")
+    return run_to_end(glue, job, timeout=120)
 
 
 def test_job_scripts_follow_the_same_rule(glue_emulator, s3, bucket_dir, outside):

@@ -13,6 +13,7 @@ environment, argv and working directory, and the Python modules it imported are 
 from __future__ import annotations
 
 import builtins
+import contextlib
 import gc
 import json
 import logging
@@ -30,6 +31,11 @@ from pathlib import Path
 from queue import Queue
 from typing import Any
 
+# The S3 schemes Glue scripts use, mounted the same way in job runs and in users' own sessions;
+# TARGET_SCHEME is the private scheme of the mount targets (a RawLocalFileSystem, no .crc side files).
+from ..runtime.awsglue._local_s3 import SCHEMES as S3_SCHEMES
+from ..runtime.awsglue._local_s3 import TARGET_SCHEME as LOCAL_TARGET_SCHEME
+from ..runtime.awsglue._local_s3 import mount_key, mount_target
 from .processes import become_subreaper, descendants, kill_tree, reap
 
 # Written into the run's stdout and stderr after the script ends: the pump that copies the pipes to
@@ -38,11 +44,6 @@ from .processes import become_subreaper, descendants, kill_tree, reap
 END_OF_RUN = b"\x1e\x1dglue-emulator:end-of-run\x1d\x1e"
 # Glue shows the failure's class and message; long Java messages are cut to stay readable.
 MAX_ERROR_MESSAGE = 2048
-# Schemes that Glue scripts use for S3 and that resolve to the local S3 folders.
-S3_SCHEMES = ("s3", "s3a", "s3n")
-# The private scheme of the mount targets: a RawLocalFileSystem (no .crc side files) that is not
-# one of the overloaded schemes, so Hadoop looks it up by `fs.<scheme>.impl`.
-LOCAL_TARGET_SCHEME = "gluelocal"
 # Thread-local job properties a script may set (runs all execute on the worker's main thread).
 RUN_LOCAL_PROPERTIES = ("spark.scheduler.pool", "spark.job.description", "spark.jobGroup.id",
                         "spark.job.interruptOnCancel", "spark.job.tags")
@@ -89,15 +90,6 @@ def spark_settings(master: str, scratch: Path) -> dict[str, str]:
         # folder existed would keep a file system without its mount for the life of the JVM.
         settings[f"spark.hadoop.fs.{scheme}.impl.disable.cache"] = "true"
     return settings
-
-
-def mount_key(bucket: str) -> str:
-    return f"fs.viewfs.mounttable.{bucket}.linkFallback"
-
-
-def mount_target(folder: Path) -> str:
-    """`gluelocal:///...` for a bucket folder (percent-encoded, as Hadoop parses it as a URI)."""
-    return LOCAL_TARGET_SCHEME + folder.resolve().as_uri()[len("file") :]
 
 
 def describe_failure(exc: BaseException) -> str:
@@ -385,10 +377,8 @@ class WarmDriver:
         shutil.rmtree(self.scratch / "warm-up", ignore_errors=True)
         for name in ("pyspark.sql.functions", "pyspark.sql.types", "boto3", "awsglue.context", "awsglue.job",
                      "awsglue.transforms", "awsglue.utils"):
-            try:
+            with contextlib.suppress(Exception):  # optional: only saves the first run that imports it some time
                 __import__(name)
-            except Exception:
-                pass  # optional: only saves the first run that imports it some time
 
     def refresh_mounts(self) -> None:
         """Mount every bucket folder that exists now (buckets are created at any time)."""

@@ -53,7 +53,7 @@ def warm_pool(workdir: Path, runs: int) -> tuple[float, list[float]]:
             spec = RunSpec(run_id=f"jr_{index:064x}", job_name="bench", command="glueetl", script=script,
                            argv=[str(script)], env={}, timeout_seconds=300, log_dir=workdir / "logs" / str(index))
             begin = time.perf_counter()
-            pool.submit(spec, lambda outcome: (outcomes.append(outcome), done.set()))
+            pool.submit(spec, lambda outcome, outcomes=outcomes, done=done: (outcomes.append(outcome), done.set()))
             done.wait(300)
             timings.append(time.perf_counter() - begin)
             if outcomes != [RunOutcome("SUCCEEDED")]:

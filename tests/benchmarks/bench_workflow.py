@@ -21,6 +21,7 @@ last poll), so "per edge" is both overhead / 5 hops and the measured handoff alo
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import statistics
 import sys
@@ -50,7 +51,7 @@ def define(glue: Any, s3: Any, sleep: float) -> None:
         glue.create_job(Name=job, Role=ROLE, Command=command)
     glue.create_workflow(Name=WORKFLOW)
     glue.create_trigger(Name="start", WorkflowName=WORKFLOW, Type="ON_DEMAND", Actions=[{"JobName": JOBS[0]}])
-    for before, after in zip(JOBS, JOBS[1:]):
+    for before, after in itertools.pairwise(JOBS):
         glue.create_trigger(
             Name=f"after_{before}", WorkflowName=WORKFLOW, Type="CONDITIONAL", StartOnCreation=True,
             Predicate={"Conditions": [{"LogicalOperator": "EQUALS", "JobName": before, "State": "SUCCEEDED"}]},

@@ -103,7 +103,7 @@ def _fits(value: Any, glue_type: G.DataType) -> bool:
     if isinstance(value, bool):
         return isinstance(glue_type, G.BooleanType)
     if isinstance(value, int):
-        return isinstance(glue_type, _INTEGRAL) or isinstance(glue_type, G.DecimalType)
+        return isinstance(glue_type, (*_INTEGRAL, G.DecimalType))
     if isinstance(value, float):
         return isinstance(glue_type, _FRACTIONAL)
     if isinstance(value, str):

@@ -46,7 +46,7 @@ def _fs_path(spark: Any, path: str) -> tuple[Any, Any]:
 
 def _hidden(name: str) -> bool:
     """Hadoop's rule, which Glue follows too: `_SUCCESS`, `.crc`, `_temporary` are not data."""
-    return name.startswith("_") or name.startswith(".")
+    return name.startswith(("_", "."))
 
 
 def normalized(path: str) -> str:
@@ -253,9 +253,8 @@ def purge(spark: Any, path: str, retention_hours: float, manifest: str | None = 
     cutoff = (time.time() - retention_hours * 3600) * 1000
     deleted = []
     for status in _walk(fs, fs.getFileStatus(p), recurse=True, top=True):
-        if status.isFile() and status.getModificationTime() <= cutoff:
-            if fs.delete(status.getPath(), False):
-                deleted.append(status.getPath().toString())
+        if status.isFile() and status.getModificationTime() <= cutoff and fs.delete(status.getPath(), False):
+            deleted.append(status.getPath().toString())
     if manifest:
         write_bytes(spark, manifest.rstrip("/") + "/Success.csv", "".join(d + "\n" for d in deleted).encode())
     return deleted

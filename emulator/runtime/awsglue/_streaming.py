@@ -25,9 +25,9 @@ def for_each_batch(frame: DataFrame, batch_function: Callable[[DataFrame, int], 
     """Run `batch_function` over each micro-batch of the streaming `frame` until the query ends."""
     window, checkpoint = options.get("windowSize"), options.get("checkpointLocation")
     if window is None:
-        raise Exception("Missing windowSize argument")  # noqa: TRY002 - what Glue raises
+        raise Exception("Missing windowSize argument")
     if checkpoint is None:
-        raise Exception("Missing checkpointLocation argument")  # noqa: TRY002 - what Glue raises
+        raise Exception("Missing checkpointLocation argument")
     retries = int(options.get("batchMaxRetries", 3))
     if not 0 <= retries <= _MAX_RETRIES:
         raise ValueError(f"batchMaxRetries must be between 0 and {_MAX_RETRIES}, not {retries}")

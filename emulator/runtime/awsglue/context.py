@@ -12,7 +12,7 @@ import sys
 import time
 import uuid
 import warnings
-from typing import Any
+from typing import Any, ClassVar
 
 from awsglue import _metastore, _s3
 from awsglue import gluetypes as G
@@ -55,7 +55,7 @@ class GlueLogger:
 
 
 class GlueContext(SQLContext):
-    Spark_SQL_Formats = {"parquet", "orc"}
+    Spark_SQL_Formats: ClassVar[set[str]] = {"parquet", "orc"}
 
     def __init__(self, sparkContext: Any = None, **options: Any):
         if isinstance(sparkContext, SparkSession):
