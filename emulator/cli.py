@@ -17,7 +17,18 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .config import Settings
+from .config import PORTS, Settings
+
+
+def _port(text: str) -> int:
+    """--port's type: argparse reports a bad value in one line (a port past 65535 would otherwise wrap)."""
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid port: {text!r}") from None
+    if port not in PORTS:
+        raise argparse.ArgumentTypeError(f"a port is between 0 and 65535 (0 picks a free one), not {port}")
+    return port
 
 
 def _parser(defaults: Settings) -> argparse.ArgumentParser:
@@ -29,7 +40,7 @@ def _parser(defaults: Settings) -> argparse.ArgumentParser:
     for command in (serve, doctor):
         command.add_argument("--host", default=defaults.host, help="address to bind (env GLUE_EMULATOR_HOST)")
         command.add_argument(
-            "--port", type=int, default=defaults.port, help="port; 0 picks a free one (env GLUE_EMULATOR_PORT)"
+            "--port", type=_port, default=defaults.port, help="port; 0 picks a free one (env GLUE_EMULATOR_PORT)"
         )
         command.add_argument(
             "--data-dir", type=Path, default=defaults.data_dir,
@@ -123,7 +134,10 @@ def doctor(settings: Settings, spark: bool) -> int:
 
 
 def main(argv: list[str] | None = None) -> None:
-    defaults = Settings.from_env()
+    try:
+        defaults = Settings.from_env()
+    except ValueError as exc:  # a GLUE_EMULATOR_* variable that is not a valid value: one line, not a traceback
+        raise SystemExit(f"glue-emulator: {exc}") from None
     args = _parser(defaults).parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s", stream=sys.stderr)
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)

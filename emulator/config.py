@@ -6,6 +6,7 @@ import os
 import secrets
 from dataclasses import dataclass, field, fields
 from pathlib import Path
+from typing import Any
 
 DEFAULT_ACCOUNT = "123456789012"
 DEFAULT_REGION = "us-east-1"
@@ -13,6 +14,26 @@ DEFAULT_REGION = "us-east-1"
 
 def _env(name: str, default: str) -> str:
     return os.environ.get(f"GLUE_EMULATOR_{name}", default)
+
+
+def _env_number(name: str, default: str, kind: type[int | float] = int) -> Any:
+    """An integer (or float) setting; ValueError naming the variable when it is not one."""
+    value = _env(name, default)
+    try:
+        return kind(value)
+    except ValueError:
+        what = "an integer" if kind is int else "a number"
+        raise ValueError(f"GLUE_EMULATOR_{name} must be {what}, not {value!r}") from None
+
+
+PORTS = range(65536)  # 0 asks the system for a free port
+
+
+def _env_port() -> int:
+    port = _env_number("PORT", "4566")
+    if port not in PORTS:
+        raise ValueError(f"GLUE_EMULATOR_PORT must be between 0 and 65535 (0 picks a free port), not {port}")
+    return port
 
 
 def _env_bool(name: str, default: bool) -> bool:
@@ -89,21 +110,21 @@ class Settings:
     def from_env(cls) -> Settings:
         return cls(
             host=_env("HOST", "127.0.0.1"),
-            port=int(_env("PORT", "4566")),
+            port=_env_port(),
             data_dir=Path(_env("DATA_DIR", ".glue-emulator")),
-            threads=int(_env("THREADS", "16")),
+            threads=_env_number("THREADS", "16"),
             durable=_env_bool("DURABLE", True),
             validate_responses=_env_bool("VALIDATE_RESPONSES", False),
-            max_json_body=int(_env("MAX_JSON_BODY", str(10 * 1024 * 1024))),
-            time_scale=float(_env("TIME_SCALE", "1.0")),
+            max_json_body=_env_number("MAX_JSON_BODY", str(10 * 1024 * 1024)),
+            time_scale=_env_number("TIME_SCALE", "1.0", float),
             spark_master=_env("SPARK_MASTER", "local[*]"),
-            spark_pool_size=int(_env("SPARK_POOL_SIZE", "2")),
+            spark_pool_size=_env_number("SPARK_POOL_SIZE", "2"),
             spark_prewarm=_env_bool("SPARK_PREWARM", True),
             allowed_hosts=_env_list("ALLOWED_HOSTS"),
             verify_sigv4=_env_bool("VERIFY_SIGV4", False),
             credentials=Credentials.parse(_env("CREDENTIALS", "")),
             passthrough_services=_env_list("PASSTHROUGH_SERVICES") or None,
-            logs_max_bytes=int(_env("LOGS_MAX_BYTES", str(256 * 1024**2))),
+            logs_max_bytes=_env_number("LOGS_MAX_BYTES", str(256 * 1024**2)),
         )
 
     @property

@@ -35,6 +35,7 @@ from ..orchestration import cron
 from ..pagination import paginate
 from ..s3.layout import valid_bucket_name
 from ..s3.storage import storage
+from . import planner
 from .classifiers import CLASSIFIER
 from .incremental import check_target_change
 from .runner import CRAWL, CRAWLER, CrawlRunner, crawler_arn, require_crawler
@@ -132,6 +133,12 @@ def _targets(ctx: RequestContext, spec: dict[str, Any]) -> dict[str, Any]:
         size = target.get("SampleSize")
         if size is not None and not _SAMPLE_SIZE[0] <= size <= _SAMPLE_SIZE[1]:
             raise InvalidInputException(f"SampleSize must be between {_SAMPLE_SIZE[0]} and {_SAMPLE_SIZE[1]}")
+    for kind in ("S3Targets", "IcebergTargets"):  # the targets whose Exclusions the planner compiles
+        for pattern in (p for target in targets[kind] for p in target.get("Exclusions") or []):
+            try:
+                planner.glob_to_regex(pattern.lstrip("/"))
+            except ValueError as exc:
+                raise InvalidInputException(str(exc)) from None
     for kind in ("S3Targets", "JdbcTargets"):
         for target in targets[kind]:
             target.setdefault("Exclusions", [])

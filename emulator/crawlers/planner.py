@@ -121,8 +121,14 @@ def skipped_name(name: str) -> bool:
 
 
 def glob_to_regex(pattern: str) -> re.Pattern[str]:
-    """Glue's exclude globs: `*` within a folder, `**` across folders, `?`, `[a-z]`/`[!a-z]`, `{a,b}`, `\\`."""
-    return re.compile(_glob(pattern, allow_braces=True), re.DOTALL)
+    """Glue's exclude globs: `*` within a folder, `**` across folders, `?`, `[a-z]`/`[!a-z]`, `{a,b}`, `\\`.
+
+    Raises ValueError naming the pattern when it cannot be a glob (a reversed range such as `[z-a]`).
+    """
+    try:
+        return re.compile(_glob(pattern, allow_braces=True), re.DOTALL)
+    except re.error as exc:
+        raise ValueError(f"Invalid exclude pattern '{pattern}': {exc.msg}") from None
 
 
 def _glob(pattern: str, allow_braces: bool) -> str:

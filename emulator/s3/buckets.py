@@ -83,7 +83,7 @@ def list_buckets(ctx: RequestContext, req: S3Request) -> S3Reply:
     after = ""
     if query.get("continuation-token"):
         try:
-            after = base64.urlsafe_b64decode(query["continuation-token"].encode()).decode()
+            after = base64.b64decode(query["continuation-token"].encode(), altchars=b"-_", validate=True).decode()
         except (binascii.Error, UnicodeError, ValueError):
             raise InvalidArgument("The continuation token provided is incorrect", ArgumentName="continuation-token",
                                   ArgumentValue=query["continuation-token"]) from None

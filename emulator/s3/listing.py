@@ -263,7 +263,8 @@ def _token(last: str) -> str:
 
 def _after_token(token: str) -> str:
     try:
-        return base64.urlsafe_b64decode(token.encode("ascii")).decode("utf-8")
+        # validate=True: without it base64 skips characters outside its alphabet, so junk decodes to a key.
+        return base64.b64decode(token.encode("ascii"), altchars=b"-_", validate=True).decode("utf-8")
     except (binascii.Error, UnicodeError, ValueError):
         raise InvalidArgument("The continuation token provided is incorrect", ArgumentName="continuation-token",
                               ArgumentValue=token) from None
