@@ -26,7 +26,8 @@ JSON_SERVICES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     (
         "glue",
         "AWSGlue",
-        ("emulator.catalog", "emulator.tagging", "emulator.jobs", "emulator.orchestration", "emulator.crawlers"),
+        ("emulator.catalog", "emulator.tagging", "emulator.jobs", "emulator.orchestration", "emulator.crawlers",
+         "emulator.dataquality", "emulator.sessions"),
     ),
     ("logs", "Logs_20140328", ("emulator.logs",)),
 )

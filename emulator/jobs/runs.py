@@ -29,6 +29,7 @@ from .definitions import JOB, RAY_COMMAND, RUNNABLE_COMMANDS, SPARK_COMMANDS, re
 from .executor import Executor, RunHandle, RunOutcome, RunSpec
 from .processes import memory_limit
 from .run_record import COPIED_FROM_JOB, new_run, new_run_id
+from .spark_tasks import aws_environment
 
 if TYPE_CHECKING:
     from ..core import Emulator
@@ -258,14 +259,7 @@ class RunManager:
         args.check_python_modules(arguments)
         args.check_datalake_formats(job["Command"]["Name"], arguments)
         # boto3 inside the script reaches this emulator, as the caller's account and region, unchanged.
-        env = {
-            "AWS_ENDPOINT_URL": self.settings.endpoint,
-            "AWS_REGION": ctx.region,
-            "AWS_DEFAULT_REGION": ctx.region,
-            "AWS_ACCESS_KEY_ID": ctx.account,
-            "AWS_SECRET_ACCESS_KEY": self.settings.run_secret,  # accepted when SigV4 is verified
-            "AWS_EC2_METADATA_DISABLED": "true",
-        }
+        env = aws_environment(self.settings, ctx.account, ctx.region)
         return RunSpec(
             run_id=active.run_id,
             job_name=active.job_name,
