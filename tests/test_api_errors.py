@@ -183,6 +183,7 @@ EMPTY_LISTS: dict[str, dict[str, Any]] = {
     "BatchDeletePartition": {**TABLE, "PartitionsToDelete": [{"Values": ["a"]}]},
     "GetUserDefinedFunctions": {"DatabaseName": "db", "Pattern": "zzz"}, "GetConnections": {},
     "BatchDeleteConnection": {"ConnectionNameList": ["nope"]},
+    "ListColumnStatisticsTaskRuns": {},
 }
 _SHAPES = ServiceShapes("glue")
 
