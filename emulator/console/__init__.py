@@ -51,10 +51,10 @@ def blueprint(emulator: Emulator) -> Blueprint:
 
     def page(template: str, title: str, section: str, **values: Any) -> str:
         """A page; only its content block when console.js refreshes it (X-Console-Partial)."""
-        current = ctx()
-        return render_template(f"console/{template}", title=title, section=section, token=token,
-                               partial=request.headers.get("X-Console-Partial") == "1", scope=current.scope,
-                               scopes=scopes_in_use(emulator), state_class=views.state_class,
+        partial = request.headers.get("X-Console-Partial") == "1"
+        return render_template(f"console/{template}", title=title, section=section, token=token, partial=partial,
+                               scope=ctx().scope, scopes=[] if partial else scopes_in_use(emulator),
+                               state_class=views.state_class,
                                summary=views.trigger_summary, definition_link=_definition_link, run_link=_run_link,
                                **values)
 
@@ -198,23 +198,19 @@ def register(app: Any, emulator: Emulator) -> None:
     app.register_blueprint(blueprint(emulator))
     app.jinja_env.filters.setdefault("when", _when)
     app.jinja_env.filters.setdefault("seconds", _seconds)
-    app.jinja_env.filters.setdefault("pretty", _pretty)
 
 
 def _when(value: Any) -> str:
-    """An epoch number or datetime as `YYYY-MM-DD HH:MM:SS` UTC; '' for None."""
-    if value in (None, ""):
-        return ""
+    """An epoch number or datetime as `YYYY-MM-DD HH:MM:SS` UTC; '' when absent."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, datetime)):
+        return "" if not value else str(value)  # absent (None, or a member the shape leaves out)
     moment = value if isinstance(value, datetime) else datetime.fromtimestamp(float(value), UTC)
     return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
 
 
 def _seconds(value: float | None) -> str:
-    if value is None:
+    """A duration in seconds, as `12.3 s` or `4 min 5 s`; '' when unknown."""
+    if not isinstance(value, (int, float)):
         return ""
     return f"{value:.1f} s" if value < 120 else f"{int(value // 60)} min {int(value % 60)} s"
-
-
-def _pretty(value: Any) -> str:
-    return json.dumps(value, indent=2, sort_keys=True, default=str)
 
