@@ -64,15 +64,16 @@ def workflows(ctx: RequestContext) -> list[dict[str, Any]]:
     return sorted(found, key=lambda w: w["Name"])
 
 
+def latest_run(node: dict[str, Any]) -> dict[str, Any] | None:
+    """A run graph node's latest job run or crawl in that run; None if it did not run."""
+    runs = node.get("JobDetails", {}).get("JobRuns") or node.get("CrawlerDetails", {}).get("Crawls") or []
+    return max(runs, key=lambda r: r.get("StartedOn") or 0) if runs else None
+
+
 def node_state(node: dict[str, Any]) -> str | None:
     """A run graph node's state in that run: its latest job run's or crawl's; None if it did not run."""
-    runs = node.get("JobDetails", {}).get("JobRuns") or []
-    if runs:
-        return max(runs, key=lambda r: r.get("StartedOn") or 0).get("JobRunState")
-    crawls = node.get("CrawlerDetails", {}).get("Crawls") or []
-    if crawls:
-        return max(crawls, key=lambda c: c.get("StartedOn") or 0).get("State")
-    return None
+    latest = latest_run(node)
+    return None if latest is None else latest.get("JobRunState") or latest.get("State")
 
 
 def drawn_graph(graph: dict[str, Any], in_run: bool) -> Drawing:
@@ -90,6 +91,8 @@ def drawn_graph(graph: dict[str, Any], in_run: bool) -> Drawing:
             state = states[node["UniqueId"]]
             node["_state"] = (state or "not run") if in_run else node["Type"].lower()
             node["_css"] = state_class(state) if in_run else "definition"
+            latest = latest_run(node)
+            node["_seconds"] = seconds_between(latest.get("StartedOn"), latest.get("CompletedOn")) if latest else None
     return drawing
 
 
