@@ -87,3 +87,24 @@ def _server_message(error: Exception) -> str:
     if "M" in fields:
         return f"{fields.get('S', 'ERROR')}: {fields['M']}"
     return str(error)
+
+
+def secret_reader(endpoint: str, account: str, region: str, run_secret: str) -> SecretReader:
+    """Reads SecretString from the Secrets Manager this emulator serves (moto pass-through on `endpoint`), signed
+    as the caller's account the way job runs sign their calls."""
+
+    def read(secret_id: str) -> str:
+        import boto3
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        client = boto3.client("secretsmanager", endpoint_url=endpoint, region_name=region,
+                              aws_access_key_id=account, aws_secret_access_key=run_secret)
+        try:
+            return str(client.get_secret_value(SecretId=secret_id)["SecretString"])
+        except ClientError as error:
+            raise ConnectFailed(f"Secrets Manager: {error.response['Error'].get('Message', error)} "
+                                f"({secret_id})") from None
+        except (BotoCoreError, KeyError) as error:
+            raise ConnectFailed(f"Secrets Manager could not be read for {secret_id}: {error}") from None
+
+    return read
