@@ -8,9 +8,7 @@ import socket
 
 import pytest
 from botocore.exceptions import ClientError
-
-from tests.jdbc_postgres import Postgres
-from tests.jdbc_postgres import postgres as postgres_fixture  # noqa: F401 (registers the `postgres` fixture)
+from jdbc_postgres import Postgres
 
 
 def _free_port() -> int:
