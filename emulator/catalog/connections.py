@@ -66,7 +66,7 @@ def _connection(
     return doc
 
 
-def _require_connection(ctx: RequestContext, catalog: str, name: str) -> dict[str, Any]:
+def require_connection(ctx: RequestContext, catalog: str, name: str) -> dict[str, Any]:
     doc = ctx.store.get(ctx.scope, CONNECTION, catalog, name)
     if doc is None:
         raise EntityNotFoundException(f"Connection {name} not found.")
@@ -97,7 +97,7 @@ def create_connection(ctx: RequestContext, params: dict[str, Any]) -> dict[str, 
 def get_connection(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     """ApplyOverrideForComputeEnvironment is accepted and ignored: the per-environment properties
     are returned as stored, next to ConnectionProperties."""
-    doc = _require_connection(ctx, catalog_id(ctx, params), params["Name"])
+    doc = require_connection(ctx, catalog_id(ctx, params), params["Name"])
     return {"Connection": _shown(doc, params.get("HidePassword", False))}
 
 
@@ -131,7 +131,7 @@ def update_connection(ctx: RequestContext, params: dict[str, Any]) -> dict[str, 
     """
     catalog = catalog_id(ctx, params)
     with ctx.store.transaction():
-        current = _require_connection(ctx, catalog, params["Name"])
+        current = require_connection(ctx, catalog, params["Name"])
         updated = _connection(ctx, current["Name"], params["ConnectionInput"], current["CreationTime"], now())
         ctx.store.put(ctx.scope, CONNECTION, catalog, current["Name"], updated)
     return {}
@@ -182,7 +182,7 @@ def test_connection(ctx: RequestContext, params: dict[str, Any]) -> dict[str, An
     if ("ConnectionName" in params) == ("TestConnectionInput" in params):
         raise InvalidInputException("Exactly one of ConnectionName or TestConnectionInput must be provided.")
     if "ConnectionName" in params:
-        doc = _require_connection(ctx, catalog_id(ctx, params), params["ConnectionName"])
+        doc = require_connection(ctx, catalog_id(ctx, params), params["ConnectionName"])
     else:
         doc = params["TestConnectionInput"]
     if doc.get("ConnectionType") != "JDBC":
