@@ -183,6 +183,10 @@ EMPTY_LISTS: dict[str, dict[str, Any]] = {
     "BatchDeletePartition": {**TABLE, "PartitionsToDelete": [{"Values": ["a"]}]},
     "GetUserDefinedFunctions": {"DatabaseName": "db", "Pattern": "zzz"}, "GetConnections": {},
     "BatchDeleteConnection": {"ConnectionNameList": ["nope"]},
+    "ListDataQualityRulesets": {}, "ListDataQualityResults": {}, "BatchGetDataQualityResult": {"ResultIds": ["no"]},
+    "ListDataQualityRulesetEvaluationRuns": {}, "ListDataQualityRuleRecommendationRuns": {},
+    "ListDataQualityStatistics": {"ProfileId": "p"}, "ListDataQualityStatisticAnnotations": {"ProfileId": "p"},
+    "BatchPutDataQualityStatisticAnnotation": {"InclusionAnnotations": [{"ProfileId": "p", "StatisticId": "s"}]},
 }
 _SHAPES = ServiceShapes("glue")
 
