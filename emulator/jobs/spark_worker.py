@@ -34,6 +34,7 @@ from typing import Any
 # The S3 schemes Glue scripts use, mounted the same way in job runs and in users' own sessions;
 # TARGET_SCHEME is the private scheme of the mount targets (a RawLocalFileSystem, no .crc side files).
 from ..runtime.awsglue._local_s3 import SCHEMES as S3_SCHEMES
+from ..runtime.awsglue._local_s3 import SQL_SETTINGS as S3_SQL_SETTINGS
 from ..runtime.awsglue._local_s3 import TARGET_SCHEME as LOCAL_TARGET_SCHEME
 from ..runtime.awsglue._local_s3 import mount_key, mount_target
 from .processes import become_subreaper, descendants, kill_tree, reap
@@ -89,6 +90,7 @@ def spark_settings(master: str, scratch: Path) -> dict[str, str]:
         # FileSystem instances are cached per bucket: without this, a bucket touched before its
         # folder existed would keep a file system without its mount for the life of the JVM.
         settings[f"spark.hadoop.fs.{scheme}.impl.disable.cache"] = "true"
+    settings.update(S3_SQL_SETTINGS)  # listings that survive files renamed during them (S3 uploads)
     return settings
 
 
