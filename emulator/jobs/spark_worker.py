@@ -33,6 +33,7 @@ from typing import Any
 
 # The S3 schemes Glue scripts use, mounted the same way in job runs and in users' own sessions;
 # TARGET_SCHEME is the private scheme of the mount targets (a RawLocalFileSystem, no .crc side files).
+from ..jdbc import drivers as jdbc_drivers
 from ..runtime.awsglue._local_s3 import SCHEMES as S3_SCHEMES
 from ..runtime.awsglue._local_s3 import TARGET_SCHEME as LOCAL_TARGET_SCHEME
 from ..runtime.awsglue._local_s3 import mount_key, mount_target
@@ -81,6 +82,9 @@ def spark_settings(master: str, scratch: Path) -> dict[str, str]:
         "spark.sql.catalogImplementation": "in-memory",
         f"spark.hadoop.fs.{LOCAL_TARGET_SCHEME}.impl": "org.apache.hadoop.fs.RawLocalFileSystem",
     }
+    jars = jdbc_drivers.classpath()  # JDBC sources and sinks of job scripts (emulator/jdbc/drivers.py)
+    if jars:
+        settings["spark.jars"] = ",".join(jars)
     if master.startswith("local"):
         settings["spark.driver.host"] = "127.0.0.1"
         settings["spark.driver.bindAddress"] = "127.0.0.1"
