@@ -4,9 +4,10 @@ ListDataQualityRulesetEvaluationRuns, CancelDataQualityRulesetEvaluationRun.
 A run evaluates 1-10 rulesets on one catalog table (DataSource GlueTable, or DataQualityGlueTable with a
 PreProcessingQuery) with the DQDL evaluator on the warm Spark pool (tasks.evaluate_rulesets). Its
 AdditionalDataSources are the references rules such as ReferentialIntegrity and DatasetMatch name by alias.
-AdditionalRunOptions: CompositeRuleEvaluationMethod (COLUMN, the default, or ROW) decides how `and`/`or` rules
-combine; ResultsS3Prefix also writes each result as JSON under that S3 prefix; CloudWatchMetricsEnabled and
-CustomLogGroupPrefix are kept as given. Dynamic rules (`last(k)`, ...) see the metrics of earlier results of the
+AdditionalRunOptions are kept as given; ResultsS3Prefix also writes each result as JSON under that S3 prefix.
+CompositeRuleEvaluationMethod is recorded, but composites are always combined as COLUMN (AWS's default: each
+operand's outcome over the whole table) because the evaluator has no row-wise mode yet; CloudWatchMetricsEnabled
+and CustomLogGroupPrefix have nothing to act on (no CloudWatch metrics here). Dynamic rules (`last(k)`, ...) see the metrics of earlier results of the
 same ruleset on the same table. A run that succeeds stores one result per ruleset (results.py), all of one
 profile, and lists their ids in ResultIds, in the order of RulesetNames.
 Errors as AWS documents them (API reference, StartDataQualityRulesetEvaluationRun): EntityNotFoundException for
@@ -72,7 +73,6 @@ def start_data_quality_ruleset_evaluation_run(ctx: RequestContext, params: dict[
     payload = {
         "source": params["DataSource"],
         "references": params.get("AdditionalDataSources") or {},
-        "composite": options.get("CompositeRuleEvaluationMethod"),
         "rulesets": [{"name": name, "text": text, "history": history(ctx, history_key(params["DataSource"], name))}
                      for name, text in zip(names, texts, strict=True)],
         "results_s3_prefix": prefix,

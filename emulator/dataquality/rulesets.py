@@ -12,16 +12,14 @@ ListDataQualityRulesets shows each ruleset's RuleCount, the number of top-level 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .. import tagging
 from ..clock import now
 from ..context import RequestContext
 from ..errors import AlreadyExistsException, EntityNotFoundException, InvalidInputException
 from ..pagination import paginate
-
-if TYPE_CHECKING:
-    from .dqdl import Ruleset
+from .dqdl import DqdlError, Ruleset, parse
 
 RULESET = "dq_ruleset"
 _PAGE_CAP = 1000
@@ -34,8 +32,6 @@ def ruleset_arn(ctx: RequestContext, name: str) -> str:
 
 def parse_ruleset(text: str) -> Ruleset:
     """The parsed DQDL of a ruleset; InvalidInputException with the parser's message when it is not valid."""
-    from .dqdl import DqdlError, parse  # imported on use: the parser lands in its own branch
-
     try:
         return parse(text)
     except DqdlError as exc:

@@ -8,7 +8,8 @@ ListDataQualityStatistics with a StatisticId shows that metric's history. Metric
 level and columns: "Dataset.*.RowCount" (Dataset), "Column.price.Mean" (Column, [price]),
 "Multicolumn.a,b.Uniqueness" (Multicolumn, [a, b]); a Dataset metric of a reference ("Dataset.ref.RowCount")
 lists it in ReferencedDatasets. Annotations (INCLUDE/EXCLUDE) mark statistics for anomaly detection's
-training; they are kept on the statistic (kind "dq_statistic", parent = ProfileId, name = StatisticId).
+training; they are kept on the statistic (kind "dq_statistic", name = ProfileId and StatisticId joined by the
+store's KEY_SEP).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from ..clock import now
 from ..context import RequestContext
 from ..errors import EntityNotFoundException
 from ..pagination import paginate
+from ..store import key
 
 STATISTIC = "dq_statistic"
 _PAGE_CAP = 1000
@@ -61,22 +63,22 @@ def record_statistics(ctx: RequestContext, result: dict[str, Any], metrics: dict
                "StatisticName": name, "DoubleValue": float(value), "EvaluationLevel": level,
                "ColumnsReferenced": columns, "ReferencedDatasets": references, "StatisticProperties": {},
                "RecordedOn": result.get("CompletedOn", result["StartedOn"])}
-        ctx.store.put(ctx.scope, STATISTIC, result["ProfileId"], statistic_id, doc)
+        ctx.store.put(ctx.scope, STATISTIC, "", key(result["ProfileId"], statistic_id), doc)
 
 
 def _selected(ctx: RequestContext, params: dict[str, Any]) -> list[dict[str, Any]]:
     """Statistics of ProfileId and/or StatisticId, within TimestampFilter, newest first."""
     profile, statistic = params.get("ProfileId"), params.get("StatisticId")
-    if profile:
-        docs = [doc for _, doc in ctx.store.list(ctx.scope, STATISTIC, profile)]
-    else:
-        docs = [doc for _, _, doc in ctx.store.list_under(ctx.scope, STATISTIC, "")]
     window = params.get("TimestampFilter") or {}
-    docs = [doc for doc in docs
-            if (not statistic or doc["StatisticId"] == statistic)
+    docs = [doc for doc in _statistics(ctx)
+            if (not profile or doc["ProfileId"] == profile) and (not statistic or doc["StatisticId"] == statistic)
             and (window.get("RecordedBefore") is None or doc["RecordedOn"] < window["RecordedBefore"])
             and (window.get("RecordedAfter") is None or doc["RecordedOn"] > window["RecordedAfter"])]
     return sorted(docs, key=_order)
+
+
+def _statistics(ctx: RequestContext) -> list[dict[str, Any]]:
+    return [doc for _, doc in ctx.store.list(ctx.scope, STATISTIC, "")]
 
 
 def _order(doc: dict[str, Any]) -> list[Any]:
@@ -107,7 +109,7 @@ def list_data_quality_statistic_annotations(ctx: RequestContext, params: dict[st
 
 def _annotate(ctx: RequestContext, doc: dict[str, Any], value: str) -> None:
     doc["InclusionAnnotation"] = {"Value": value, "LastModifiedOn": now()}
-    ctx.store.put(ctx.scope, STATISTIC, doc["ProfileId"], doc["StatisticId"], doc)
+    ctx.store.put(ctx.scope, STATISTIC, "", key(doc["ProfileId"], doc["StatisticId"]), doc)
 
 
 def batch_put_data_quality_statistic_annotation(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
@@ -116,7 +118,7 @@ def batch_put_data_quality_statistic_annotation(ctx: RequestContext, params: dic
     with ctx.store.transaction():
         for item in params["InclusionAnnotations"]:
             profile, statistic = item.get("ProfileId"), item.get("StatisticId")
-            doc = ctx.store.get(ctx.scope, STATISTIC, profile, statistic) if profile and statistic else None
+            doc = ctx.store.get(ctx.scope, STATISTIC, "", key(profile, statistic)) if profile and statistic else None
             if doc is None or "InclusionAnnotation" not in item:
                 failed.append({"ProfileId": profile or "", "StatisticId": statistic or "",
                                "FailureReason": "Statistic not found" if doc is None else "No annotation given"})
@@ -128,7 +130,7 @@ def batch_put_data_quality_statistic_annotation(ctx: RequestContext, params: dic
 def put_data_quality_profile_annotation(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     """Annotate every statistic of a profile; EntityNotFoundException for a profile with none."""
     with ctx.store.transaction():
-        docs = [doc for _, doc in ctx.store.list(ctx.scope, STATISTIC, params["ProfileId"])]
+        docs = [doc for doc in _statistics(ctx) if doc["ProfileId"] == params["ProfileId"]]
         if not docs:
             raise EntityNotFoundException(f"Cannot find Data Quality profile {params['ProfileId']}")
         for doc in docs:
@@ -139,9 +141,9 @@ def put_data_quality_profile_annotation(ctx: RequestContext, params: dict[str, A
 def require_profile_statistic(ctx: RequestContext, profile_id: str, statistic_id: str | None) -> None:
     """EntityNotFoundException unless the profile (and the statistic in it, when given) exists."""
     if statistic_id is not None:
-        found = ctx.store.get(ctx.scope, STATISTIC, profile_id, statistic_id) is not None
+        found = ctx.store.get(ctx.scope, STATISTIC, "", key(profile_id, statistic_id)) is not None
     else:
-        found = bool(ctx.store.list(ctx.scope, STATISTIC, profile_id, limit=1))
+        found = any(doc["ProfileId"] == profile_id for doc in _statistics(ctx))
     if not found:
         what = f"statistic {statistic_id} in profile {profile_id}" if statistic_id else f"profile {profile_id}"
         raise EntityNotFoundException(f"Cannot find Data Quality {what}")

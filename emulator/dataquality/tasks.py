@@ -5,7 +5,7 @@ SerDe from GetTable through the emulator's API, as a job's `create_dynamic_frame
 DQDL evaluator or the recommender, and return plain JSON. The server builds and stores the results.
 
 evaluate_rulesets payload:
-    {"source": DataSource, "references": {alias: DataSource}, "composite": "COLUMN" | "ROW" | null,
+    {"source": DataSource, "references": {alias: DataSource},
      "rulesets": [{"name": str, "text": str, "history": {metric: [values, newest first]}}],
      "results_s3_prefix": "s3://bucket/prefix" | null, "result_ids": [one per ruleset]}
 returns {"rulesets": [{"rule_results", "analyzer_results", "observations", "score", "metrics", "rows"}]}.
@@ -41,15 +41,12 @@ def read_source(spark: Any, source: dict[str, Any]) -> Any:
     return frame
 
 
-def _evaluate_one(spark: Any, frame: Any, text: str, references: dict[str, Any], earlier: dict[str, list[float]],
-                  composite: str | None) -> dict[str, Any]:
+def _evaluate_one(spark: Any, frame: Any, text: str, references: dict[str, Any], earlier: dict[str, list[float]]
+                  ) -> dict[str, Any]:
     from emulator.dataquality.dqdl import parse
     from emulator.dataquality.evaluation import evaluate
 
-    ruleset = parse(text)
-    if composite:
-        ruleset.composite_rule_evaluation_method = composite
-    evaluation = evaluate(spark, frame, ruleset, references=references,
+    evaluation = evaluate(spark, frame, parse(text), references=references,
                           history=lambda metric, k: earlier.get(metric, [])[:k], row_level=False)
     metrics = evaluation.metrics()
     return {"rule_results": evaluation.rule_results, "analyzer_results": evaluation.analyzer_results,
@@ -63,8 +60,7 @@ def evaluate_rulesets(spark: Any, payload: dict[str, Any]) -> dict[str, Any]:
     references = {alias: read_source(spark, source) for alias, source in (payload.get("references") or {}).items()}
     answers = []
     for ruleset in payload["rulesets"]:
-        answer = _evaluate_one(spark, frame, ruleset["text"], references, ruleset.get("history") or {},
-                               payload.get("composite"))
+        answer = _evaluate_one(spark, frame, ruleset["text"], references, ruleset.get("history") or {})
         answers.append({**answer, "rows": rows})
     frame.unpersist()
     prefix = payload.get("results_s3_prefix")
