@@ -25,7 +25,8 @@ from typing import TYPE_CHECKING, NamedTuple
 from ..dataquality import column_statistics_settings
 from . import cron
 from .common import TRIGGER, Clock, context_for
-from .engine import Engine, crawl_runner, crawler_kind
+from .crawls import crawl_runner, crawler_kind
+from .engine import Engine
 from .events import EventBatcher
 
 if TYPE_CHECKING:
