@@ -134,3 +134,15 @@ def test_runs_are_listed_newest_first_page_by_page(ctx: Any) -> None:
     rest = list_column_statistics_task_runs(ctx, {"NextToken": first["NextToken"]})
     assert first["ColumnStatisticsTaskRunIds"] + rest["ColumnStatisticsTaskRunIds"] == ["run3", "run2", "run1", "run0"]
     assert "NextToken" not in rest
+
+
+def test_runs_a_previous_server_left_running_end_failed(ctx: Any) -> None:
+    """Unit: the task runs component ends the runs no process is computing any more (after a restart)."""
+    from emulator.dataquality.column_statistics_tasks import TASK_RUN, get_column_statistics_task_run
+
+    ctx.store.put(ctx.scope, TASK_RUN, "", "orphan", {
+        "ColumnStatisticsTaskRunId": "orphan", "DatabaseName": "sales", "TableName": "orders",
+        "CatalogID": ctx.account, "Status": "RUNNING", "CreationTime": 1000.0, "StartTime": 1000.0})
+    run = get_column_statistics_task_run(ctx, {"ColumnStatisticsTaskRunId": "orphan"})["ColumnStatisticsTaskRun"]
+    assert (run["Status"], run["ErrorMessage"]) == ("FAILED", "The emulator stopped during the run.")
+    assert run["EndTime"] >= run["StartTime"]
