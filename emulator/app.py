@@ -25,6 +25,7 @@ from werkzeug.wrappers import Request
 from . import console, s3
 from .config import Settings
 from .core import Emulator
+from .dataquality import publishing as dq_publishing
 from .errors import AwsError
 from .jobs import bookmarks as job_bookmarks
 from .orchestration import events as orchestration_events
@@ -135,6 +136,15 @@ def create_app(settings: Settings, emulator: Emulator | None = None) -> Flask:
         return job_bookmarks.handle_http(emulator, request, name)
 
     console.register(app, emulator)
+    @app.post("/_emulator/dataquality/history")
+    def data_quality_history() -> Response:
+        # A job's EvaluateDataQuality reading earlier metrics for dynamic rules (see dataquality/publishing.py).
+        return dq_publishing.handle_http(emulator, request, dq_publishing.job_history)
+
+    @app.post("/_emulator/dataquality/results")
+    def data_quality_results() -> Response:
+        # A job's EvaluateDataQuality publishing its result (see dataquality/publishing.py).
+        return dq_publishing.handle_http(emulator, request, dq_publishing.publish)
 
     # awsJson requests skip Flask's routing and request context: they are the hot path
     # (Spark's metastore client and boto3 loops call GetTable/GetPartitions thousands of times).

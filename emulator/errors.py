@@ -35,6 +35,7 @@ ResourceNumberLimitExceededException = _error("ResourceNumberLimitExceededExcept
 OperationNotSupportedException = _error("OperationNotSupportedException")
 AccessDeniedException = _error("AccessDeniedException")
 IllegalWorkflowStateException = _error("IllegalWorkflowStateException")
+IllegalSessionStateException = _error("IllegalSessionStateException")
 CrawlerRunningException = _error("CrawlerRunningException")
 CrawlerNotRunningException = _error("CrawlerNotRunningException")
 CrawlerStoppingException = _error("CrawlerStoppingException")

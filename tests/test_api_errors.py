@@ -183,6 +183,11 @@ EMPTY_LISTS: dict[str, dict[str, Any]] = {
     "BatchDeletePartition": {**TABLE, "PartitionsToDelete": [{"Values": ["a"]}]},
     "GetUserDefinedFunctions": {"DatabaseName": "db", "Pattern": "zzz"}, "GetConnections": {},
     "BatchDeleteConnection": {"ConnectionNameList": ["nope"]},
+    "ListColumnStatisticsTaskRuns": {},
+    "ListDataQualityRulesets": {}, "ListDataQualityResults": {}, "BatchGetDataQualityResult": {"ResultIds": ["no"]},
+    "ListDataQualityRulesetEvaluationRuns": {}, "ListDataQualityRuleRecommendationRuns": {},
+    "ListDataQualityStatistics": {"ProfileId": "p"}, "ListDataQualityStatisticAnnotations": {"ProfileId": "p"},
+    "BatchPutDataQualityStatisticAnnotation": {"InclusionAnnotations": [{"ProfileId": "p", "StatisticId": "s"}]},
 }
 _SHAPES = ServiceShapes("glue")
 

@@ -59,6 +59,7 @@ class _Run:
     worker: _Worker | None = None
     timer: threading.Timer | None = None
     finished: bool = False
+    lent: bool = False  # holds a driver of its own, added to the pool for as long as it lasts (see lend)
 
 
 @dataclass(eq=False)
@@ -116,13 +117,25 @@ class SparkPool:
     # -- Executor ---------------------------------------------------------------------------------
 
     def submit(self, spec: RunSpec, on_done: Callable[[RunOutcome], None]) -> SparkRunHandle:
-        run = _Run(spec, on_done)
+        return self._submit(_Run(spec, on_done))
+
+    def lend(self, spec: RunSpec, on_done: Callable[[RunOutcome], None]) -> SparkRunHandle:
+        """Submit a run that keeps its driver until it is stopped (an interactive session's).
+
+        The pool grows by one driver while the run lasts, so job runs never queue behind a session; the extra
+        driver goes when the run ends. Raises as submit does.
+        """
+        return self._submit(_Run(spec, on_done, lent=True))
+
+    def _submit(self, run: _Run) -> SparkRunHandle:
         with self._lock:
             if self._closed:
                 raise RuntimeError("the Spark pool is shut down")
             problem = self._java_problem()
             if problem is not None:
                 raise RunSetupError(f"The Spark driver could not start: {problem}")
+            if run.lent:
+                self._size += 1
             self._queue.append(run)
             self._fill()
             self._dispatch()
@@ -312,15 +325,28 @@ class SparkPool:
             victim = run.worker if run.worker is not None and run.worker.run is run else None
             if victim is not None:
                 self._retire(victim)
+            surplus = self._shrink() if run.lent else []
+            if victim is not None:
                 self._fill()
         if run.timer is not None:
             run.timer.cancel()
-        if victim is not None:
-            self._kill(victim)
+        for worker in ([victim] if victim is not None else []) + surplus:
+            self._kill(worker)
         try:
             run.on_done(outcome)
         except Exception:
             log.exception("run %s: the outcome callback failed", run.spec.run_id)
+
+    def _shrink(self) -> list[_Worker]:
+        """Give back a lent run's extra driver: retire workers beyond the size, starting then idle ones first
+        (lock held); the caller kills them."""
+        self._size -= 1
+        order = {"starting": 0, "idle": 1}
+        spare = sorted((w for w in self._workers if w.state in order), key=lambda w: order[w.state])
+        surplus = spare[: max(0, len(self._workers) - self._size)]
+        for worker in surplus:
+            self._retire(worker)
+        return surplus
 
     def _retire(self, worker: _Worker) -> None:
         """Take a worker out of the pool before killing it, so its exit reports nothing (lock held)."""

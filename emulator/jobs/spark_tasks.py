@@ -70,12 +70,15 @@ def run_spark_task(
     log_dir: Path,
     timeout_seconds: float,
     on_done: Callable[[TaskOutcome], None],
+    dedicated: bool = False,
 ) -> RunHandle:
     """Run `target` ("package.module:function") on a warm Spark driver; `on_done` is called exactly once.
 
     Returns at once with a handle whose `stop()` ends the task STOPPED. `payload` must be JSON-able; the task
     function's return value arrives as `TaskOutcome.result`. A task that raises ends FAILED with the exception as
     its error message (the traceback is in `log_dir/error`). `timeout_seconds` is in real seconds.
+    A `dedicated` task (an interactive session, which lives until stopped) gets a driver added to the pool for
+    its lifetime instead of taking one from job runs (SparkPool.lend).
     Raises RunSetupError (jobs/arguments.py) when Spark cannot run at all (no Java, the pool cannot load).
     """
     from .spark_pool import SparkPool
@@ -108,7 +111,8 @@ def run_spark_task(
         timeout_seconds=timeout_seconds,
         log_dir=log_dir,
     )
-    return emulator.component(SparkPool).submit(spec, ended)
+    pool = emulator.component(SparkPool)
+    return (pool.lend if dedicated else pool.submit)(spec, ended)
 
 
 def _tasks_dir(emulator: Emulator) -> Path:
