@@ -8,7 +8,10 @@ whose time runs 2x faster: a Timeout of 1 minute is 30 real seconds.
 
 from __future__ import annotations
 
+import itertools
 import json
+import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -25,8 +28,10 @@ SERVER_ENV = {
 }
 # How long a streaming run, or rows it writes, may take on a loaded machine (seconds).
 RUN_SECONDS = 300
-# Files put one after another while a query runs.
-LATER_FILES = 20
+# Files put while a query runs, by several uploaders at once (as producers do), for this long (seconds): the
+# query lists the folder many times meanwhile.
+UPLOAD_SECONDS = 15
+UPLOADERS = 4
 HEADER = """
     import sys
     from awsglue.context import GlueContext
@@ -103,9 +108,9 @@ def rows_written(server: EmulatorServer, folder: str, expected: int, running: tu
                       timeout=RUN_SECONDS, interval=0.25)
 
 
-def send(server: EmulatorServer, key: str, ids: list[str]) -> None:
+def send(server: EmulatorServer, key: str, ids: list[str], s3: Any = None) -> None:
     body = "\n".join(json.dumps({"id": i}) for i in ids).encode()
-    server.client("s3").put_object(Bucket="stream", Key=f"in/{key}", Body=body)
+    (s3 or server.client("s3")).put_object(Bucket="stream", Key=f"in/{key}", Body=body)
 
 
 def run_after(glue: Any, server: EmulatorServer) -> dict[str, Any]:
@@ -139,12 +144,21 @@ def test_files_arriving_while_the_query_runs_are_all_picked_up(glue, server):
     run_id = glue.start_job_run(JobName="later")["JobRunId"]
     assert wait_job_run(glue, "later", run_id, {"RUNNING"} | FINAL_JOB_STATES, RUN_SECONDS)["JobRunState"] == "RUNNING"
     running = (glue, "later", run_id)
-    later = [str(n) for n in range(3, 3 + LATER_FILES)]
+    ids = itertools.count(3)  # shared by the uploaders: next() holds the GIL, so each id goes once
+    sent: list[str] = []
+
+    def upload(s3: Any) -> None:
+        deadline = time.monotonic() + UPLOAD_SECONDS
+        while time.monotonic() < deadline:
+            n = str(next(ids))
+            send(server, f"later-{n}.json", [n], s3)
+            sent.append(n)
+
     try:
         assert rows_written(server, "out", 2, running) == {"1", "2"}
-        for n in later:
-            send(server, f"later-{n}.json", [n])
-        assert rows_written(server, "out", 2 + LATER_FILES, running) == {"1", "2", *later}
+        with ThreadPoolExecutor(max_workers=UPLOADERS) as pool:
+            list(pool.map(upload, [server.client("s3") for _ in range(UPLOADERS)]))
+        assert rows_written(server, "out", 2 + len(sent), running) == {"1", "2", *sent}
     finally:
         glue.batch_stop_job_run(JobName="later", JobRunIds=[run_id])
         wait_job_run(glue, "later", run_id, timeout=RUN_SECONDS)
