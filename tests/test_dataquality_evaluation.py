@@ -372,3 +372,12 @@ def test_published_example_ruleset(spark: Any) -> None:
         "RowCount between 1 and 50",
     ])
     assert [o["Result"] for o in outcomes] == ["PASS"] * 8, outcomes
+
+
+def test_row_level_results_survive_a_broken_where_clause(spark: Any, people: Any) -> None:
+    evaluation = evaluate(spark, people, 'Rules = [ IsComplete "id" where "nope > 1", IsComplete "id" ]',
+                          row_level=True)
+    assert evaluation.rule_results[0]["Result"] == "ERROR"
+    first = evaluation.row_level.collect()[0]
+    assert first["DataQualityRulesSkip"] == ['IsComplete "id" where "nope > 1"']
+    assert first["DataQualityRulesPass"] == ['IsComplete "id"']
