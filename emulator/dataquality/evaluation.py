@@ -105,7 +105,8 @@ def evaluate(spark: SparkSession, frame: DataFrame, ruleset: str | Ruleset, *,
 
     passed = sum(1 for r in rule_results if r["Result"] == "PASS")
     score = passed / len(rule_results) if rule_results else 1.0
-    rows = _row_level(frame, parsed, rule_plans) if row_level else None
+    broken = {where for where, lookup in lookups.items() if isinstance(lookup, RuleError)}
+    rows = _row_level(frame, parsed, rule_plans, broken) if row_level else None
     return Evaluation(rule_results, analyzer_results, _observations(all_metrics, history), score, rows, all_metrics)
 
 
@@ -236,10 +237,10 @@ def _combine(rule: Rule, outcomes: dict[int, Outcome]) -> Outcome:
     return Outcome(result, metrics, "; ".join(messages) if result != "PASS" else None)
 
 
-def _row_predicate(rule: Rule, plans: dict[int, Plan | RuleError]) -> Column | None:
+def _row_predicate(rule: Rule, plans: dict[int, Plan | RuleError], broken: set[str | None]) -> Column | None:
     """Whether each row passes the rule (null: skipped, e.g. outside its where clause); None: no row-level result."""
     if rule.is_composite:
-        parts = [_row_predicate(child, plans) for child in rule.children]
+        parts = [_row_predicate(child, plans, broken) for child in rule.children]
         if any(p is None for p in parts):
             return None
         combined = parts[0]
@@ -247,13 +248,14 @@ def _row_predicate(rule: Rule, plans: dict[int, Plan | RuleError]) -> Column | N
             combined = (combined & part) if rule.operator == "AND" else (combined | part)
         return combined
     plan = plans[id(rule)]
-    if not isinstance(plan, Plan) or plan.row is None:
-        return None
+    if not isinstance(plan, Plan) or plan.row is None or rule.where in broken:
+        return None  # no row-level result, or one Spark cannot compute (the rule's Result is ERROR)
     return plan.row if rule.where is None else F.when(F.expr(rule.where), plan.row)
 
 
-def _row_level(frame: DataFrame, ruleset: Ruleset, plans: dict[int, Plan | RuleError]) -> DataFrame:
-    predicates = [(rule.text(), _row_predicate(rule, plans)) for rule in ruleset.rules]
+def _row_level(frame: DataFrame, ruleset: Ruleset, plans: dict[int, Plan | RuleError],
+               broken: set[str | None]) -> DataFrame:
+    predicates = [(rule.text(), _row_predicate(rule, plans, broken)) for rule in ruleset.rules]
     row_rules = [(text, p) for text, p in predicates if p is not None]
     skipped = [F.lit(text) for text, p in predicates if p is None]
     empty = F.array().cast("array<string>")
