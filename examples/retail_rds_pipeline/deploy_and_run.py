@@ -146,8 +146,8 @@ def report(found: dict[str, Any], pg: dict[str, Any], s3: Any) -> bool:
             crawls = node.get("CrawlerDetails", {}).get("Crawls", [])
             print(f"  CRAWLER  {node['Name']:<24} {crawls[0]['State'] if crawls else 'not run'}")
     keys = [o["Key"] for o in s3.list_objects_v2(Bucket=LAKE, Prefix="orders_by_customer/").get("Contents", [])]
-    print(f"Lake: {len([k for k in keys if k.endswith('.parquet')])} Parquet files under s3://{LAKE}/orders_by_customer/"
-          f" ({', '.join(sorted({k.split('/')[1] for k in keys if '=' in k}))})")
+    folders = sorted({k.split("/")[1] for k in keys if "=" in k and k.endswith(".parquet")})
+    print(f"Lake: Parquet under s3://{LAKE}/orders_by_customer/ ({', '.join(folders)})")
     with pg8000.dbapi.connect(**pg) as session:
         cursor = session.cursor()
         cursor.execute("SELECT to_regclass('analytics.orders_by_customer') IS NOT NULL")
