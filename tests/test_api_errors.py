@@ -183,6 +183,7 @@ EMPTY_LISTS: dict[str, dict[str, Any]] = {
     "BatchDeletePartition": {**TABLE, "PartitionsToDelete": [{"Values": ["a"]}]},
     "GetUserDefinedFunctions": {"DatabaseName": "db", "Pattern": "zzz"}, "GetConnections": {},
     "BatchDeleteConnection": {"ConnectionNameList": ["nope"]},
+    "ListSessions": {},  # ListStatements needs a live session (a Spark driver): tests/test_sessions_api.py
 }
 _SHAPES = ServiceShapes("glue")
 
