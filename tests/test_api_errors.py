@@ -188,6 +188,7 @@ EMPTY_LISTS: dict[str, dict[str, Any]] = {
     "ListDataQualityRulesetEvaluationRuns": {}, "ListDataQualityRuleRecommendationRuns": {},
     "ListDataQualityStatistics": {"ProfileId": "p"}, "ListDataQualityStatisticAnnotations": {"ProfileId": "p"},
     "BatchPutDataQualityStatisticAnnotation": {"InclusionAnnotations": [{"ProfileId": "p", "StatisticId": "s"}]},
+    "ListSessions": {},  # ListStatements needs a live session (a Spark driver): tests/test_sessions_api.py
 }
 _SHAPES = ServiceShapes("glue")
 

@@ -11,6 +11,7 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +42,14 @@ CELLS = [
     "%status",
     "%stop_session",
 ]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmulatorServer]:
+    """The module's server; started with a long timeout, as 8 JVMs on 2 cores can make start-up take minutes."""
+    started = EmulatorServer(tmp_path_factory.mktemp("sessions") / "data", env=SERVER_ENV).start(timeout=600)
+    yield started
+    started.stop()
 
 
 def _stream(cell: dict[str, Any], name: str = "stdout") -> str:
