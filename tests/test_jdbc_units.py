@@ -4,11 +4,15 @@ rewriting for Spark, and the type mapping's edge cases."""
 from __future__ import annotations
 
 import pytest
-from awsglue._jdbc import spark_url
 
+import emulator.runtime
 from emulator.crawlers.jdbc_targets import covers, split_path
 from emulator.crawlers.writer import CrawlFailed
 from emulator.jdbc.types import glue_type
+
+emulator.runtime.install()  # awsglue is importable as job scripts import it
+
+from awsglue._jdbc import spark_url
 
 
 @pytest.mark.parametrize(("path", "parts"), [
