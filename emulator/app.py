@@ -1,6 +1,7 @@
 """The Flask application: one port, requests routed to a protocol by what they are.
 
-- `/_emulator/...` (and `POST /moto-api/reset`): the emulator's own endpoints (health, reset, events);
+- `/_emulator/...` (and `POST /moto-api/reset`): the emulator's own endpoints (health, reset, events, and the
+  web console under `/_emulator/console/`, see console/);
 - a request with `X-Amz-Target` of an emulated service: an awsJson service (Glue, Logs), see protocol/awsjson.py;
 - a request signed for another AWS service (STS, IAM, Secrets Manager, ...): moto, see passthrough.py;
 - anything else: S3's REST protocol, see s3/.
@@ -21,9 +22,10 @@ from flask import Flask, Response, jsonify, request
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Request
 
-from . import s3
+from . import console, s3
 from .config import Settings
 from .core import Emulator
+from .dataquality import publishing as dq_publishing
 from .errors import AwsError
 from .jobs import bookmarks as job_bookmarks
 from .orchestration import events as orchestration_events
@@ -115,7 +117,7 @@ def create_app(settings: Settings, emulator: Emulator | None = None) -> Flask:
 
     @app.get("/_emulator/health")
     def health() -> Response:
-        return jsonify(emulator.health())
+        return jsonify({**emulator.health(), "console": console.URL_PREFIX + "/"})
 
     @app.post("/_emulator/reset")
     @app.post("/moto-api/reset")
@@ -132,6 +134,17 @@ def create_app(settings: Settings, emulator: Emulator | None = None) -> Flask:
     def job_bookmark(name: str) -> Response:
         # A job run's job.commit() saving its bookmark state (see jobs/bookmarks.py).
         return job_bookmarks.handle_http(emulator, request, name)
+
+    console.register(app, emulator)
+    @app.post("/_emulator/dataquality/history")
+    def data_quality_history() -> Response:
+        # A job's EvaluateDataQuality reading earlier metrics for dynamic rules (see dataquality/publishing.py).
+        return dq_publishing.handle_http(emulator, request, dq_publishing.job_history)
+
+    @app.post("/_emulator/dataquality/results")
+    def data_quality_results() -> Response:
+        # A job's EvaluateDataQuality publishing its result (see dataquality/publishing.py).
+        return dq_publishing.handle_http(emulator, request, dq_publishing.publish)
 
     # awsJson requests skip Flask's routing and request context: they are the hot path
     # (Spark's metastore client and boto3 loops call GetTable/GetPartitions thousands of times).

@@ -17,7 +17,15 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .config import PORTS, Settings
+from .config import DEFAULT_ACCOUNT, DEFAULT_REGION, PORTS, Settings
+
+
+def console_url(host: str, port: int) -> str:
+    """The web console's address for a server bound to `host` (any address: open it on loopback)."""
+    shown = "127.0.0.1" if host in ("0.0.0.0", "") else "[::1]" if host == "::" else host
+    if ":" in shown and not shown.startswith("["):
+        shown = f"[{shown}]"
+    return f"http://{shown}:{port}/_emulator/console/"
 
 
 def _port(text: str) -> int:
@@ -116,6 +124,8 @@ def serve(settings: Settings) -> None:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     # The fixture and scripts read this line to learn the port (useful with --port 0).
     print(f"glue-emulator {__version__} listening on http://{settings.host}:{server.effective_port}", flush=True)
+    print(f"console: {console_url(settings.host, server.effective_port)} (account {DEFAULT_ACCOUNT}, region "
+          f"{DEFAULT_REGION}; pick others there)", flush=True)
     try:
         server.run()
     except KeyboardInterrupt:

@@ -100,6 +100,9 @@ class Settings:
     run_secret: str = field(default_factory=lambda: secrets.token_urlsafe(24), repr=False)
     # Total bytes of log event messages kept (all groups); past it the oldest events are dropped. 0: no cap.
     logs_max_bytes: int = 256 * 1024**2
+    # JDBC driver jars (files or folders, comma-separated) besides those found in /usr/share/java; the
+    # Spark workers read GLUE_EMULATOR_JDBC_DRIVERS themselves when they start (emulator/jdbc/drivers.py).
+    jdbc_drivers: str = ""
 
     def __post_init__(self) -> None:
         # Absolute from the start: the Spark workers and job runs work in their own folders, where a
@@ -125,6 +128,7 @@ class Settings:
             credentials=Credentials.parse(_env("CREDENTIALS", "")),
             passthrough_services=_env_list("PASSTHROUGH_SERVICES") or None,
             logs_max_bytes=_env_number("LOGS_MAX_BYTES", str(256 * 1024**2)),
+            jdbc_drivers=_env("JDBC_DRIVERS", ""),
         )
 
     @property

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from . import __version__
 from .config import Settings
+from .jdbc import drivers
 from .jobs.java import INSTALL_HELP, find_java
 
 # Glue 5.0 and 5.1 run job scripts on Python 3.11 and Spark on Java 17.
@@ -36,18 +37,6 @@ _SPARK_PROBE = (
     "assert spark.range(3).count() == 3\n"
     "spark.stop()\n"
 )
-# File name starts of the JDBC drivers Glue ships for its connection types.
-JDBC_DRIVERS = {
-    "postgresql": "PostgreSQL",
-    "mysql-connector": "MySQL",
-    "mariadb-java-client": "MariaDB",
-    "mssql-jdbc": "SQL Server",
-    "ojdbc": "Oracle",
-    "redshift-jdbc": "Redshift",
-    "snowflake-jdbc": "Snowflake",
-}
-
-
 @dataclass(frozen=True)
 class Check:
     """One finding: `status` is ok, warn, fail or optional; `fix` says what to do when it is not ok."""
@@ -167,19 +156,15 @@ def _emulator_version(host: str, port: int) -> str | None:
         return None
 
 
-def check_jdbc_drivers() -> Check:
-    """JDBC driver jars where Spark finds them (PySpark's jars folder): only scripts reading databases need one."""
-    try:
-        import pyspark
-    except ImportError:
-        return Check("jdbc drivers", "optional", "PySpark is missing, so no JDBC drivers either")
-    jars = Path(pyspark.__file__).parent / "jars"
-    names = sorted(p.name for p in jars.glob("*.jar")) if jars.is_dir() else []
-    found = sorted({label for prefix, label in JDBC_DRIVERS.items() for name in names if name.startswith(prefix)})
+def check_jdbc_drivers(setting: str | None = None) -> Check:
+    """JDBC driver jars the Spark workers put on their classpath (emulator/jdbc/drivers.py): only scripts
+    reading or writing databases need one."""
+    found = drivers.find_drivers(setting)
     if found:
-        return Check("jdbc drivers", "ok", f"{', '.join(found)} in {jars}")
+        return Check("jdbc drivers", "ok", ", ".join(f"{d.database or 'jar'} ({d.path})" for d in found))
     return Check("jdbc drivers", "optional", "none (needed only by scripts that read or write databases over JDBC)",
-                 f"copy the database's JDBC driver jar into {jars}")
+                 f"install the database's driver package (Debian: libpostgresql-jdbc-java) or point "
+                 f"{drivers.SETTING} at its jar")
 
 
 def run_checks(settings: Settings, spark: bool = True) -> list[Check]:
@@ -189,7 +174,8 @@ def run_checks(settings: Settings, spark: bool = True) -> list[Check]:
         checks.append(check_spark_start())
     elif spark:
         checks.append(Check("spark", "fail", "not tried: Java or PySpark is missing", "fix the checks above"))
-    checks += [check_data_dir(settings.data_dir), check_port(settings.host, settings.port), check_jdbc_drivers()]
+    checks += [check_data_dir(settings.data_dir), check_port(settings.host, settings.port),
+               check_jdbc_drivers(settings.jdbc_drivers)]
     return checks
 
 

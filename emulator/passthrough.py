@@ -12,6 +12,7 @@ moto keeps its state in memory: it is wiped by reset and does not survive a rest
 
 from __future__ import annotations
 
+import io
 import re
 import threading
 from collections.abc import Callable, Iterable
@@ -19,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from werkzeug.wrappers import Request
 
-from .protocol import refusals
+from .protocol import passthrough_checks, refusals
 
 if TYPE_CHECKING:
     from .core import Emulator
@@ -79,6 +80,13 @@ class MotoServices:
                 f"glue-emulator does not serve {backend or 'this service'} (moto backend {backend!r}); the services "
                 f"answered besides Glue, S3 and Logs are {', '.join(sorted(self.allowed)) or 'none'} ({SETTING}).",
             )(environ, start_response)
+        # moto answers 500 to what AWS refuses with a 400 (a missing parameter, an unknown action): refuse it first.
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        body = environ["wsgi.input"].read(length) if length > 0 else b""
+        environ["wsgi.input"] = io.BytesIO(body)
+        refused = passthrough_checks.check(backend, environ, body)
+        if refused is not None:
+            return refused(environ, start_response)
         return app(environ, start_response)
 
     def reset(self) -> None:

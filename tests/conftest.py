@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from jdbc_postgres import postgres  # noqa: F401 (the throwaway PostgreSQL of the JDBC tests)
 from support import FAST_ENV
 
 from emulator.config import Settings

@@ -494,7 +494,7 @@ def test_bad_files_are_logged_and_the_rest_catalogued(lake: EmulatorHandle) -> N
     ("setup", "message"),
     [
         ("no_database", "Database db not found."),
-        ("jdbc", ("glue-emulator cannot crawl JdbcTargets, DynamoDBTargets yet; it crawls S3Targets, IcebergTargets "
+        ("jdbc", ("glue-emulator cannot crawl DynamoDBTargets yet; it crawls S3Targets, IcebergTargets, JdbcTargets "
                  "and CatalogTargets")),
         ("event_mode", ("glue-emulator does not support RecrawlBehavior CRAWL_EVENT_MODE (S3 event notifications "
                        "through SQS); use CRAWL_EVERYTHING or CRAWL_NEW_FOLDERS_ONLY")),

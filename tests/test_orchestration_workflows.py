@@ -477,7 +477,7 @@ def sales_crawler(glue: Glue) -> str:
 def test_crawler_nodes_run_and_fire_their_conditions(glue):
     sales_crawler(glue)
     jdbc = {"JdbcTargets": [{"ConnectionName": "nowhere", "Path": "db/%"}]}
-    glue.api.create_crawler(Name="broken", Role=ROLE, DatabaseName="db", Targets=jdbc)  # it cannot crawl JDBC
+    glue.api.create_crawler(Name="broken", Role=ROLE, DatabaseName="db", Targets=jdbc)  # no such connection
     glue.job("a")
     glue.job("b")
     glue.job("on_fail")
@@ -490,7 +490,7 @@ def test_crawler_nodes_run_and_fire_their_conditions(glue):
     assert run["Statistics"] == statistics(Total=5, Succeeded=4, Failed=1)
     nodes = nodes_by_name(run)
     (failed,) = nodes["broken"]["CrawlerDetails"]["Crawls"]
-    assert failed["State"] == "FAILED" and "JdbcTargets" in failed["ErrorMessage"]
+    assert failed["State"] == "FAILED" and "Connection nowhere not found." in failed["ErrorMessage"]
     assert job_runs_of(nodes["on_fail"])[0]["TriggerName"] == "crawl_failed"
     assert nodes["sales"]["Type"] == "CRAWLER"
     (crawl,) = nodes["sales"]["CrawlerDetails"]["Crawls"]

@@ -15,6 +15,10 @@ TABLE_VERSION = "table_version"
 PARTITION = "partition"
 FUNCTION = "function"
 CONNECTION = "connection"
+# Column statistics (dataquality/column_statistics.py), kept here so that deleting a table or partition
+# deletes them: a table's under partition_parent(...), a partition's under key(partition_parent(...), *values).
+TABLE_COLUMN_STATISTICS = "table_column_statistics"
+PARTITION_COLUMN_STATISTICS = "partition_column_statistics"
 
 _FORBIDDEN_IN_NAMES = ("/", "\\")
 

@@ -1,9 +1,11 @@
 """Connections of the Data Catalog: CreateConnection, GetConnection, GetConnections, UpdateConnection,
-DeleteConnection, BatchDeleteConnection.
+DeleteConnection, BatchDeleteConnection, TestConnection.
 
-Connection names are kept as given (case-sensitive), unlike database and table names. The emulator
-never reaches the data store a connection describes, so every connection is READY at once and
-ValidateCredentials / ValidateForComputeEnvironments are accepted without effect.
+Connection names are kept as given (case-sensitive), unlike database and table names. Every connection
+is READY at once and ValidateCredentials / ValidateForComputeEnvironments are accepted without effect.
+TestConnection really connects to the database of a JDBC connection (PostgreSQL, and Redshift served by
+PostgreSQL: emulator/jdbc/connect.py), with its USERNAME/PASSWORD or the Secrets Manager secret it names;
+the data stores of other connection types are not reached and test as successful.
 """
 
 from __future__ import annotations
@@ -13,7 +15,8 @@ from typing import Any
 from .. import tagging
 from ..clock import now
 from ..context import RequestContext
-from ..errors import AlreadyExistsException, EntityNotFoundException
+from ..errors import AlreadyExistsException, EntityNotFoundException, InvalidInputException
+from ..jdbc import connect
 from ..pagination import paginate
 from .common import CONNECTION, arn, catalog_id
 
@@ -63,7 +66,7 @@ def _connection(
     return doc
 
 
-def _require_connection(ctx: RequestContext, catalog: str, name: str) -> dict[str, Any]:
+def require_connection(ctx: RequestContext, catalog: str, name: str) -> dict[str, Any]:
     doc = ctx.store.get(ctx.scope, CONNECTION, catalog, name)
     if doc is None:
         raise EntityNotFoundException(f"Connection {name} not found.")
@@ -94,7 +97,7 @@ def create_connection(ctx: RequestContext, params: dict[str, Any]) -> dict[str, 
 def get_connection(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     """ApplyOverrideForComputeEnvironment is accepted and ignored: the per-environment properties
     are returned as stored, next to ConnectionProperties."""
-    doc = _require_connection(ctx, catalog_id(ctx, params), params["Name"])
+    doc = require_connection(ctx, catalog_id(ctx, params), params["Name"])
     return {"Connection": _shown(doc, params.get("HidePassword", False))}
 
 
@@ -128,7 +131,7 @@ def update_connection(ctx: RequestContext, params: dict[str, Any]) -> dict[str, 
     """
     catalog = catalog_id(ctx, params)
     with ctx.store.transaction():
-        current = _require_connection(ctx, catalog, params["Name"])
+        current = require_connection(ctx, catalog, params["Name"])
         updated = _connection(ctx, current["Name"], params["ConnectionInput"], current["CreationTime"], now())
         ctx.store.put(ctx.scope, CONNECTION, catalog, current["Name"], updated)
     return {}
@@ -160,3 +163,32 @@ def batch_delete_connection(ctx: RequestContext, params: dict[str, Any]) -> dict
         else:
             succeeded.append(name)
     return {"Succeeded": succeeded, "Errors": errors}
+
+
+def connection_target(ctx: RequestContext, doc: dict[str, Any]) -> connect.Target:
+    """Where a JDBC connection's database is and how to log in (its secret read from the emulator's Secrets
+    Manager); ConnectFailed for a missing or bad URL or secret."""
+    reader = connect.secret_reader(ctx.settings.endpoint, ctx.account, ctx.region, ctx.settings.run_secret)
+    return connect.target(doc.get("ConnectionProperties", {}), doc.get("AuthenticationConfiguration"), reader)
+
+
+def test_connection(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    """Log in to the database of a stored connection (ConnectionName) or of TestConnectionInput, then log out.
+
+    Errors: InvalidInputException when both or neither are given, and when the database cannot be reached or
+    refuses the login (the message carries the driver's reason, e.g. `FATAL: password authentication failed
+    for user "etl"`); EntityNotFoundException for an unknown ConnectionName.
+    """
+    if ("ConnectionName" in params) == ("TestConnectionInput" in params):
+        raise InvalidInputException("Exactly one of ConnectionName or TestConnectionInput must be provided.")
+    if "ConnectionName" in params:
+        doc = require_connection(ctx, catalog_id(ctx, params), params["ConnectionName"])
+    else:
+        doc = params["TestConnectionInput"]
+    if doc.get("ConnectionType") != "JDBC":
+        return {}
+    try:
+        connect.open_session(connection_target(ctx, doc)).close()
+    except connect.ConnectFailed as error:
+        raise InvalidInputException(f"Unable to connect to the database: {error}") from None
+    return {}

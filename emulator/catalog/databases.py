@@ -15,7 +15,9 @@ from .common import (
     DATABASE,
     FUNCTION,
     PARTITION,
+    PARTITION_COLUMN_STATISTICS,
     TABLE,
+    TABLE_COLUMN_STATISTICS,
     TABLE_VERSION,
     arn,
     catalog_id,
@@ -91,7 +93,8 @@ def delete_database(ctx: RequestContext, params: dict[str, Any]) -> dict[str, An
         for kind, resource_type in ((TABLE, "table"), (FUNCTION, "userDefinedFunction")):
             for _, child, _doc in ctx.store.list_under(ctx.scope, kind, parent):
                 tagging.drop_tags(ctx, arn(ctx, catalog, f"{resource_type}/{name}/{child}"))
-        for kind in (TABLE, TABLE_VERSION, PARTITION, PARTITION_INDEX, FUNCTION):
+        for kind in (TABLE, TABLE_VERSION, PARTITION, PARTITION_INDEX, FUNCTION, TABLE_COLUMN_STATISTICS,
+                     PARTITION_COLUMN_STATISTICS):
             ctx.store.delete_under(ctx.scope, kind, parent)
         tagging.drop_tags(ctx, arn(ctx, catalog, f"database/{name}"))
     return {}

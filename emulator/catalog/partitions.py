@@ -18,7 +18,7 @@ from ..context import RequestContext
 from ..errors import AlreadyExistsException, AwsError, EntityNotFoundException, InvalidInputException
 from ..pagination import paginate
 from ..store import KEY_SEP, key
-from .common import PARTITION, catalog_id, partition_parent, require_table
+from .common import PARTITION, PARTITION_COLUMN_STATISTICS, catalog_id, partition_parent, require_table
 from .expression import compile_expression
 from .partition_indexes import check_indexed_values
 
@@ -105,8 +105,11 @@ class _Table:
             store.delete(scope, PARTITION, self.parent, old_name)
 
     def delete(self, values: Sequence[str]) -> None:
-        if not self.ctx.store.delete(self.ctx.scope, PARTITION, self.parent, self.name_of(values)):
-            raise EntityNotFoundException(_NOT_FOUND)
+        name = self.name_of(values)
+        with self.ctx.store.transaction():
+            if not self.ctx.store.delete(self.ctx.scope, PARTITION, self.parent, name):
+                raise EntityNotFoundException(_NOT_FOUND)
+            self.ctx.store.delete_under(self.ctx.scope, PARTITION_COLUMN_STATISTICS, key(self.parent, name))
 
 
 def _table(ctx: RequestContext, params: dict[str, Any]) -> _Table:

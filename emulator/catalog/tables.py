@@ -30,7 +30,9 @@ from ..errors import (
 from ..pagination import paginate
 from .common import (
     PARTITION,
+    PARTITION_COLUMN_STATISTICS,
     TABLE,
+    TABLE_COLUMN_STATISTICS,
     TABLE_VERSION,
     arn,
     catalog_id,
@@ -226,7 +228,7 @@ def _delete_table(ctx: RequestContext, catalog: str, database: str, name: str) -
         if not ctx.store.delete(ctx.scope, TABLE, table_parent(catalog, database), table):
             raise EntityNotFoundException(f"Table {name} not found.")
         parent = partition_parent(catalog, database, table)
-        for kind in (TABLE_VERSION, PARTITION, PARTITION_INDEX):
+        for kind in (TABLE_VERSION, PARTITION, PARTITION_INDEX, TABLE_COLUMN_STATISTICS, PARTITION_COLUMN_STATISTICS):
             ctx.store.delete_under(ctx.scope, kind, parent)
         tagging.drop_tags(ctx, table_arn(ctx, catalog, database, table))
 

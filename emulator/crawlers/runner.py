@@ -49,7 +49,7 @@ LOG_GROUP = "/aws-glue/crawlers"
 ACTIVE_STATES = ("RUNNING", "STOPPING")
 # Targets the emulator cannot crawl: such a crawl FAILS saying so (the definition itself is valid AWS
 # input, so CreateCrawler accepts it: infrastructure code that defines these crawlers still deploys).
-UNSUPPORTED_TARGETS = ("JdbcTargets", "MongoDBTargets", "DynamoDBTargets", "DeltaTargets", "HudiTargets")
+UNSUPPORTED_TARGETS = ("MongoDBTargets", "DynamoDBTargets", "DeltaTargets", "HudiTargets")
 RESTART_MESSAGE = "The emulator restarted while the crawl was in progress"
 SHUTDOWN_MESSAGE = "The emulator shut down while the crawl was in progress"
 # LastCrawl.Status -> CrawlerHistory.State
@@ -229,11 +229,11 @@ class CrawlRunner:
         unsupported = [kind for kind in UNSUPPORTED_TARGETS if targets.get(kind)]
         if unsupported:
             raise CrawlFailed(f"glue-emulator cannot crawl {', '.join(unsupported)} yet; it crawls S3Targets, "
-                              "IcebergTargets and CatalogTargets")
+                              "IcebergTargets, JdbcTargets and CatalogTargets")
         if crawler["RecrawlPolicy"]["RecrawlBehavior"] == "CRAWL_EVENT_MODE":
             raise CrawlFailed("glue-emulator does not support RecrawlBehavior CRAWL_EVENT_MODE (S3 event "
                               "notifications through SQS); use CRAWL_EVERYTHING or CRAWL_NEW_FOLDERS_ONLY")
-        if not any(targets.get(kind) for kind in ("S3Targets", "IcebergTargets", "CatalogTargets")):
+        if not any(targets.get(kind) for kind in ("S3Targets", "IcebergTargets", "JdbcTargets", "CatalogTargets")):
             raise CrawlFailed("The crawler has no targets to crawl")
         classifiers = [self._classifier(ctx, name) for name in crawler.get("Classifiers", [])]
         configuration = json.loads(crawler.get("Configuration") or "{}")
@@ -264,6 +264,13 @@ class CrawlRunner:
                 for plan in iceberg_targets.plan_iceberg_target(data_dir, target, path, crawler.get("TablePrefix", ""),
                                                                crawl_log.warn):
                     outputs.append(Output(database, plan))
+        for target in targets.get("JdbcTargets", []):
+            from . import jdbc_targets
+
+            self._checkpoint(crawl)
+            database = self._output_database(ctx, crawler)
+            outputs += [Output(database, plan) for plan in jdbc_targets.plan_jdbc_target(
+                ctx, target, crawler.get("TablePrefix", ""), crawl_log)]
         # Catalog targets re-crawl each table's location as one table (grouping forced to
         # CombineCompatibleSchemas, as AWS does for them) and never create tables.
         combined = {**configuration, "Grouping": {**configuration.get("Grouping", {}),

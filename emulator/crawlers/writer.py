@@ -329,10 +329,13 @@ class CatalogWriter:
     # -- tables whose data is gone -----------------------------------------------------------------
 
     def _retire_missing_tables(self) -> None:
-        """Tables this crawler made under its S3 targets that this crawl did not find again."""
+        """Tables this crawler made under its S3 and JDBC targets that this crawl did not find again."""
+        from .jdbc_targets import covers  # it imports this module
+
         paths = [s3_prefix(t["Path"]) for t in self.crawler["Targets"].get("S3Targets", []) if t.get("Path")]
+        jdbc = self.crawler["Targets"].get("JdbcTargets", [])
         database = self.crawler.get("DatabaseName") or DEFAULT_DATABASE
-        if not paths:
+        if not paths and not jdbc:
             return
         parent = table_parent(self.catalog, database.lower())
         for name, table in self.ctx.store.list(self.ctx.scope, TABLE, parent):
@@ -342,6 +345,8 @@ class CatalogWriter:
                 continue
             if any(s3_prefix(_location(table)).startswith(path) for path in paths):
                 self._retire_table(table, "its data is no longer in S3")
+            elif covers(jdbc, table):
+                self._retire_table(table, "it is no longer in its database")
 
     def _retire_table(self, table: dict[str, Any], why: str) -> None:
         database, name = table["DatabaseName"], table["Name"]

@@ -56,6 +56,8 @@ from .common import (
     require_workflow,
     workflow_triggers,
 )
+from .conditions import satisfied
+from .crawls import crawl_runner, stored_crawler
 from .graph import action_key, condition_key, split_key, structure
 
 if TYPE_CHECKING:
@@ -69,70 +71,9 @@ _ACTION_OVERRIDES = ("Timeout", "SecurityConfiguration", "NotificationProperty")
 _OVER = object()  # the dispatcher's stop signal
 
 
-def crawl_runner(emulator: Emulator) -> Any | None:
-    """The crawler component, or None while the crawlers package is not there."""
-    try:
-        from ..crawlers.runner import CrawlRunner
-    except ImportError:
-        return None
-    return emulator.component(CrawlRunner)
-
-
-def crawler_kind() -> str | None:
-    """The store kind of crawler definitions, or None while the crawlers package is not there."""
-    try:
-        from ..crawlers.runner import CRAWLER
-    except ImportError:
-        return None
-    return CRAWLER
-
-
-def stored_crawler(store: Any, scope: str, name: str) -> dict[str, Any] | None:
-    kind = crawler_kind()
-    return None if kind is None else store.get(scope, kind, "", name)
-
-
-def crawler_exists(ctx: RequestContext, name: str) -> bool:
-    return stored_crawler(ctx.store, ctx.scope, name) is not None
-
-
 def concurrency_message(workflow: str) -> str:
     """The one ErrorMessage AWS documents for workflow runs."""
     return f"Concurrent runs exceeded for workflow: {workflow}"
-
-
-def satisfied(
-    trigger: dict[str, Any], outcomes: dict[str, dict[str, Any]], ended: str
-) -> list[dict[str, str]] | None:
-    """Whether the end of node `ended` makes a conditional trigger fire; if so, its PredecessorRuns.
-
-    ANY: a condition on the ended node holds. AND (also the default of a single condition): every
-    condition holds on the latest outcome of its node. Conditions are EQUALS on the end state.
-    """
-    predicate = trigger.get("Predicate") or {}
-    conditions = predicate.get("Conditions") or []
-    if not any(condition_key(c) == ended for c in conditions):
-        return None
-
-    def holds(condition: dict[str, Any]) -> bool:
-        outcome = outcomes.get(condition_key(condition))
-        wanted = condition.get("State") if condition.get("JobName") is not None else condition.get("CrawlState")
-        return outcome is not None and outcome["State"] == wanted
-
-    if predicate.get("Logical") == "ANY":
-        met = [c for c in conditions if condition_key(c) == ended and holds(c)]
-    else:
-        met = conditions if all(holds(c) for c in conditions) else []
-    if not met:
-        return None
-    predecessors = []
-    for condition in met:
-        outcome = outcomes[condition_key(condition)]
-        if condition.get("JobName") is not None and outcome.get("RunId"):
-            entry = {"JobName": condition["JobName"], "RunId": outcome["RunId"]}
-            if entry not in predecessors:
-                predecessors.append(entry)
-    return predecessors
 
 
 class Engine:

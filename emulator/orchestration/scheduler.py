@@ -1,10 +1,10 @@
-"""The scheduler: a thread that fires SCHEDULED triggers and crawler schedules at their cron times.
+"""The scheduler: a thread that fires SCHEDULED triggers, crawler and column statistics schedules on time.
 
-What is scheduled is read from the store on every pass (ACTIVATED SCHEDULED triggers; crawlers
-whose Schedule.State is SCHEDULED), so schedules survive a restart and changes apply at once. Each
-schedule's next time is computed from the moment it is first seen (after a restart: the server's
-start), so times missed while the server was down are not made up for; a schedule fires once
-however many of its times a late pass finds behind it.
+What is scheduled is read from the store on every pass (ACTIVATED SCHEDULED triggers; crawlers and
+column statistics task settings whose Schedule.State is SCHEDULED), so schedules survive a restart
+and changes apply at once. Each schedule's next time is computed from the moment it is first seen
+(after a restart: the server's start), so times missed while the server was down are not made up
+for; a schedule fires once however many of its times a late pass finds behind it.
 
 Time is the orchestration Clock (common.py): with GLUE_EMULATOR_TIME_SCALE a test sees a 5-minute
 schedule fire within a second. `fire_due(at)` runs one pass at a given moment, for tests that
@@ -22,9 +22,11 @@ import time
 from datetime import datetime
 from typing import TYPE_CHECKING, NamedTuple
 
+from ..dataquality import column_statistics_settings
 from . import cron
 from .common import TRIGGER, Clock, context_for
-from .engine import Engine, crawl_runner, crawler_kind
+from .crawls import crawl_runner, crawler_kind
+from .engine import Engine
 from .events import EventBatcher
 
 if TYPE_CHECKING:
@@ -38,7 +40,7 @@ _SWEEP_EVERY = 5.0
 
 class Schedule(NamedTuple):
     scope: str
-    kind: str  # "trigger" or "crawler"
+    kind: str  # "trigger", "crawler" or "column statistics" (task settings, named key(database, table))
     name: str
     expression: str
 
@@ -70,6 +72,8 @@ class Scheduler:
                 schedule = crawler.get("Schedule") or {}
                 if schedule.get("State") == "SCHEDULED" and schedule.get("ScheduleExpression"):
                     found.append(Schedule(scope, "crawler", name, schedule["ScheduleExpression"]))
+        for scope, name, expression in column_statistics_settings.scheduled_settings(store):
+            found.append(Schedule(scope, "column statistics", name, expression))
         return found
 
     def fire_due(self, at: datetime) -> list[Schedule]:
@@ -107,6 +111,8 @@ class Scheduler:
                 trigger = ctx.store.get(ctx.scope, TRIGGER, "", schedule.name)
                 if trigger is not None and trigger["State"] == "ACTIVATED":
                     self.engine.fire_scheduled(ctx, trigger)
+            elif schedule.kind == "column statistics":
+                column_statistics_settings.fire_schedule(self.emulator, ctx, schedule.name)
             else:
                 runner = crawl_runner(self.emulator)
                 if runner is not None:

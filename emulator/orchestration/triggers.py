@@ -26,7 +26,8 @@ from .common import (
     trigger_arn,
     workflow_triggers,
 )
-from .engine import Engine, crawler_exists
+from .crawls import crawler_exists
+from .engine import Engine
 
 # The only end states a condition may watch (the model's documentation of Condition).
 WATCHABLE_JOB_STATES = ("SUCCEEDED", "STOPPED", "FAILED", "TIMEOUT")

@@ -133,12 +133,12 @@ def refusal(
                                     request, request_id)
     if family == QUERY:
         code, status = _QUERY_CODES.get(reason, _QUERY_CODES["host"])
-        return _query_error(code, status, message, request_id)
+        return query_error(code, status, message, request_id)
     code, status = _JSON_CODES.get(reason, _JSON_CODES["host"])
     return awsjson.error_response(AwsError(_JSON_MESSAGES.get(reason, message), code, status), request_id)
 
 
-def _query_error(code: str, status: int, message: str, request_id: str) -> Response:
+def query_error(code: str, status: int, message: str, request_id: str) -> Response:
     root = ElementTree.Element("ErrorResponse")
     error = ElementTree.SubElement(root, "Error")
     ElementTree.SubElement(error, "Type").text = "Sender"

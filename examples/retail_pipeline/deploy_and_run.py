@@ -1,20 +1,25 @@
 """Deploy the retail pipeline to a running glue-emulator and run it once.
 
     python examples/retail_pipeline/deploy_and_run.py [--endpoint http://127.0.0.1:4566] [--fail-cleaning]
+                                                      [--strict-quality]
 
 What it builds (names start with `retail-`):
 
     retail-daily-start   SCHEDULED cron(0 6 * * ? *)   -> crawl sales (CSV, date=... partitions) and
                                                           customers (JSON) in parallel
     retail-after-crawls  both crawls SUCCEEDED         -> retail-clean-orders        (Spark)
-    retail-after-clean   cleaning SUCCEEDED            -> retail-aggregate-revenue   (Spark)
-    retail-on-clean-fail cleaning FAILED               -> retail-handle-errors       (Python shell)
+    retail-after-clean   cleaning SUCCEEDED            -> retail-check-quality       (Spark, Glue Data Quality)
+    retail-after-quality quality check SUCCEEDED       -> retail-aggregate-revenue   (Spark)
+    retail-on-clean-fail cleaning or quality FAILED    -> retail-handle-errors       (Python shell)
     retail-after-either  ANY of the two above SUCCEEDED -> retail-load-warehouse     (Python shell)
     retail-after-load    load SUCCEEDED                -> retail-update-dashboard    (Python shell)
 
 The schedule fires daily at 06:00 UTC; this script also starts a run at once (StartWorkflowRun), waits
 for it and prints what GetWorkflowRun reports. `--fail-cleaning` sets the run property that makes the
-cleaning job fail, to see the error branch. Re-running the script replaces the previous deployment.
+cleaning job fail, to see the error branch. The quality check evaluates the data-quality ruleset
+`retail-clean-orders-rules` (TargetTable retail.clean_orders) on the cleaned orders; `--strict-quality` deploys it
+with one more rule the sample data breaks, so the check fails and the run takes the error branch too.
+Re-running the script replaces the previous deployment.
 """
 
 from __future__ import annotations
@@ -33,6 +38,15 @@ from botocore.exceptions import ClientError
 HERE = Path(__file__).resolve().parent
 RAW, SCRIPTS, LAKE = "retail-raw", "retail-scripts", "retail-lake"
 DATABASE, WORKFLOW = "retail", "retail-daily"
+RULESET = "retail-clean-orders-rules"
+QUALITY_RULES = [
+    "RowCount > 0",
+    'IsUnique "order_id"',
+    'ColumnValues "amount" > 0',
+    'IsComplete "country"',
+    'ColumnValues "segment" in ["retail", "business"]',
+]
+STRICT_RULE = 'ColumnValues "amount" <= 100'  # one order is of 120.50
 ROLE = "arn:aws:iam::123456789012:role/RetailGlueRole"
 CRAWLERS = {"retail-sales-crawler": f"s3://{RAW}/sales/", "retail-customers-crawler": f"s3://{RAW}/customers/"}
 # job name -> (script, command, arguments)
@@ -41,6 +55,11 @@ JOBS: dict[str, tuple[str, str, dict[str, str]]] = {
         "clean_orders.py",
         "glueetl",
         {"--database": DATABASE, "--clean_path": f"s3://{LAKE}/clean/orders/"},
+    ),
+    "retail-check-quality": (
+        "check_quality.py",
+        "glueetl",
+        {"--database": DATABASE, "--ruleset": RULESET},
     ),
     "retail-aggregate-revenue": (
         "aggregate_revenue.py",
@@ -75,12 +94,21 @@ TRIGGERS: list[dict[str, Any]] = [
         "Name": "retail-after-clean",
         "Type": "CONDITIONAL",
         "Predicate": {"Conditions": [watch("retail-clean-orders")]},
+        "Actions": [{"JobName": "retail-check-quality"}],
+    },
+    {
+        "Name": "retail-after-quality",
+        "Type": "CONDITIONAL",
+        "Predicate": {"Conditions": [watch("retail-check-quality")]},
         "Actions": [{"JobName": "retail-aggregate-revenue"}],
     },
     {
         "Name": "retail-on-clean-fail",
         "Type": "CONDITIONAL",
-        "Predicate": {"Conditions": [watch("retail-clean-orders", "FAILED")]},
+        "Predicate": {
+            "Logical": "ANY",
+            "Conditions": [watch("retail-clean-orders", "FAILED"), watch("retail-check-quality", "FAILED")],
+        },
         "Actions": [{"JobName": "retail-handle-errors"}],
     },
     {
@@ -127,7 +155,7 @@ def empty_bucket(s3: Any, bucket: str) -> None:
             s3.delete_object(Bucket=bucket, Key=item["Key"])
 
 
-def deploy(glue: Any, s3: Any) -> None:
+def deploy(glue: Any, s3: Any, strict_quality: bool = False) -> None:
     """Replace any previous deployment, upload data and scripts, create everything."""
     ignore_missing(glue.delete_workflow, Name=WORKFLOW)  # its triggers go with it
     for trigger in TRIGGERS:
@@ -137,6 +165,7 @@ def deploy(glue: Any, s3: Any) -> None:
     for crawler in CRAWLERS:
         ignore_missing(glue.delete_crawler, Name=crawler)
     ignore_missing(glue.delete_database, Name=DATABASE)
+    ignore_missing(glue.delete_data_quality_ruleset, Name=RULESET)
     for bucket in (RAW, SCRIPTS, LAKE):
         empty_bucket(s3, bucket)
     for path in sorted((HERE / "data").rglob("*")):
@@ -155,6 +184,10 @@ def deploy(glue: Any, s3: Any) -> None:
             spec["PythonVersion"] = "3.9"
             options = {"MaxCapacity": 0.0625}
         glue.create_job(Name=name, Role=ROLE, Command=spec, DefaultArguments=arguments, Timeout=30, **options)
+    rules = QUALITY_RULES + ([STRICT_RULE] if strict_quality else [])
+    glue.create_data_quality_ruleset(Name=RULESET, Ruleset="Rules = [\n    " + ",\n    ".join(rules) + "\n]",
+                                     TargetTable={"DatabaseName": DATABASE, "TableName": "clean_orders"},
+                                     Description="Checks on the cleaned orders before they are aggregated")
     glue.create_workflow(Name=WORKFLOW, Description="Daily retail revenue", DefaultRunProperties={"pipeline": WORKFLOW})
     for trigger in TRIGGERS:
         glue.create_trigger(WorkflowName=WORKFLOW, StartOnCreation=True, **trigger)
@@ -198,17 +231,33 @@ def report(run: dict[str, Any], s3: Any) -> None:
         print("Dashboard: not written")
 
 
+def quality(glue: Any, run: dict[str, Any]) -> None:
+    """The data-quality result the check published for this run (ListDataQualityResults by its job run)."""
+    check = next(n for n in run["Graph"]["Nodes"] if n["Name"] == "retail-check-quality")
+    for job_run in check.get("JobDetails", {}).get("JobRuns", []):
+        for listed in glue.list_data_quality_results(Filter={"JobRunId": job_run["Id"]})["Results"]:
+            result = glue.get_data_quality_result(ResultId=listed["ResultId"])
+            print(f"Data quality: score {result['Score']:.2f} ({result['EvaluationContext']})")
+            for rule in result["RuleResults"]:
+                print(f"  {rule['Result']:<4} {rule['Description']}  {rule.get('EvaluationMessage', '')}".rstrip())
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--endpoint", default=os.environ.get("AWS_ENDPOINT_URL", "http://127.0.0.1:4566"),
                         help="the emulator's URL (default: $AWS_ENDPOINT_URL or http://127.0.0.1:4566)")
     parser.add_argument("--fail-cleaning", action="store_true", help="make the cleaning job fail (error branch)")
+    parser.add_argument("--strict-quality", action="store_true",
+                        help="deploy the data-quality ruleset with a rule the sample data breaks (error branch)")
     parser.add_argument("--timeout", type=float, default=600, help="seconds to wait for the run")
     options = parser.parse_args()
     glue, s3 = clients(options.endpoint)
-    deploy(glue, s3)
-    print(f"deployed workflow {WORKFLOW}: {len(CRAWLERS)} crawlers, {len(JOBS)} jobs, {len(TRIGGERS)} triggers")
-    report(run_once(glue, options.fail_cleaning, options.timeout), s3)
+    deploy(glue, s3, options.strict_quality)
+    print(f"deployed workflow {WORKFLOW}: {len(CRAWLERS)} crawlers, {len(JOBS)} jobs, {len(TRIGGERS)} triggers, "
+          f"data-quality ruleset {RULESET}")
+    run = run_once(glue, options.fail_cleaning, options.timeout)
+    report(run, s3)
+    quality(glue, run)
 
 
 if __name__ == "__main__":

@@ -1,5 +1,6 @@
 """Cleaning (Spark): the crawled sales and customers tables -> valid, de-duplicated orders with their
-customer, as Parquet partitioned by date. Runs once both crawlers have succeeded."""
+customer, as Parquet partitioned by date, registered as the catalog table clean_orders. Runs once both
+crawlers have succeeded."""
 
 import sys
 
@@ -29,12 +30,13 @@ orders = (
     .dropDuplicates(["order_id"])
     .join(customers.select("customer_id", "country", "segment"), "customer_id")
 )
-glue.write_dynamic_frame.from_options(
-    frame=DynamicFrame.fromDF(orders, glue, "orders"),
-    connection_type="s3",
-    connection_options={"path": args["clean_path"], "partitionKeys": ["date"]},
-    format="parquet",
-)
+# The clean orders become the catalog table clean_orders (partitions registered as they are written), which the
+# data-quality step checks.
+sink = glue.getSink(connection_type="s3", path=args["clean_path"], enableUpdateCatalog=True,
+                    updateBehavior="UPDATE_IN_DATABASE", partitionKeys=["date"])
+sink.setFormat("glueparquet")
+sink.setCatalogInfo(catalogDatabase=args["database"], catalogTableName="clean_orders")
+sink.writeFrame(DynamicFrame.fromDF(orders, glue, "orders"))
 dropped = sales.count() - orders.count()
 counts = {"clean_orders": str(orders.count()), "dropped_rows": str(dropped)}
 glue_api.put_workflow_run_properties(**run, RunProperties=counts)
