@@ -174,9 +174,9 @@ def test_a_notebook_s_code_gives_the_same_result_as_a_glueetl_job(server: Emulat
     assert cell["Output"]["Status"] == "ok", cell
     in_session = cell["Output"]["Data"]["TextPlain"]
     assert in_session == "[('north', 17.0), ('south', 5.0)]"
-    glue.stop_session(Id="convert")
 
-    # The job script is the notebook's boilerplate cell plus the same code, writing what it printed.
+    # The job script is the notebook's boilerplate cell plus the same code, writing what it printed. It runs while
+    # the session is still open on a pool of size 1: the session's driver is lent on top of the pool.
     script = (
         "from pyspark.context import SparkContext\nfrom awsglue.context import GlueContext\n"
         "sc = SparkContext.getOrCreate()\nglueContext = GlueContext(sc)\nspark = glueContext.spark_session\n"
@@ -186,6 +186,8 @@ def test_a_notebook_s_code_gives_the_same_result_as_a_glueetl_job(server: Emulat
     job = spark_job(glue, s3, "converted-notebook", script)
     assert run_to_end(glue, job, timeout=900)["JobRunState"] == "SUCCEEDED"
     assert s3.get_object(Bucket="convert", Key="job/result.txt")["Body"].read().decode() == in_session
+    assert glue.get_session(Id="convert")["Session"]["Status"] == "READY"
+    glue.stop_session(Id="convert")
 
 
 def test_an_idle_session_times_out_and_its_statements_stay_readable(server: EmulatorServer) -> None:
