@@ -381,3 +381,19 @@ def test_row_level_results_survive_a_broken_where_clause(spark: Any, people: Any
     first = evaluation.row_level.collect()[0]
     assert first["DataQualityRulesSkip"] == ['IsComplete "id" where "nope > 1"']
     assert first["DataQualityRulesPass"] == ['IsComplete "id"']
+
+
+def test_a_rule_spark_cannot_compute_errs_alone(spark: Any) -> None:
+    # A DynamicFrame's unresolved choice reaches toDF() as a struct column: Mean cannot cast it, but every other
+    # rule of the ruleset still gets its own outcome (AWS gives each rule its own result).
+    frame = spark.createDataFrame([(1, (10.0, None)), (2, (None, ""))], "id int, amount struct<double:double,string:string>")
+    count, mean, complete = results(spark, frame, 'RowCount = 2, Mean "amount" > 0, IsComplete "id"')
+    assert (count["Result"], complete["Result"]) == ("PASS", "PASS")
+    assert mean["Result"] == "ERROR" and "could not be evaluated" in mean["EvaluationMessage"]
+
+
+def test_column_data_type_names_in_any_case(spark: Any) -> None:
+    # AWS's ColumnDataType example: `ColumnDataType "colA" = "INTEGER"`.
+    frame = spark.createDataFrame([("2024-01-02", "7"), ("2024-02-03", "x")], "day string, n string")
+    day, number = results(spark, frame, 'ColumnDataType "day" = "DATE", ColumnDataType "n" = "INTEGER"')
+    assert (day["Result"], number["Result"]) == ("PASS", "FAIL")

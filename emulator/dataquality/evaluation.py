@@ -156,28 +156,60 @@ def _analyzer_plan(analyzer: Any, ctx: Context) -> Plan | RuleError:
 
 
 def _run(frame: DataFrame, plans: list[Plan]) -> dict[str | None, Lookup | RuleError]:
-    """One aggregation (and one groupBy per column set) for each where clause the plans use."""
+    """One aggregation (and one groupBy per column set) for each where clause the plans use.
+
+    When Spark cannot run a group's aggregation (a column of a type a rule cannot take, say), each plan of the group
+    is computed alone, so only the rules Spark cannot compute get ERROR (their plan's `error`), as on AWS, where each
+    rule has its own outcome.
+    """
     lookups: dict[str | None, Lookup | RuleError] = {}
     for where in dict.fromkeys(p.where for p in plans):
         group = [p for p in plans if p.where == where]
         try:
             rows = frame if where is None else frame.filter(F.expr(where))
-            aggregates: dict[str, Column] = {"rows": F.count(F.lit(1))}
-            for plan in group:
-                aggregates.update(plan.aggregates)
-            aliases = {key: f"m{i}" for i, key in enumerate(aggregates)}
-            values = rows.agg(*[expr.alias(aliases[key]) for key, expr in aggregates.items()]).collect()[0]
-            computed = {key: values[alias] for key, alias in aliases.items()}
-            frequencies = {columns: _frequencies(rows, columns, computed["rows"])
-                           for columns in dict.fromkeys(c for p in group for c in p.frequencies)}
+            lookups[where] = Lookup(*_aggregate(rows, group))
         except Exception as error:  # an invalid where clause or an expression Spark cannot run
-            message = str(error).split("\n")[0]
-            lookups[where] = RuleError(f"The rule could not be evaluated on the data: {message}"
-                                       if where is None else
-                                       f"The where clause \"{where}\" could not be evaluated: {message}")
-            continue
-        lookups[where] = Lookup(computed, frequencies)
+            if where is not None and not _where_runs(frame, where):
+                lookups[where] = RuleError(f"The where clause \"{where}\" could not be evaluated: {_first(error)}")
+                continue
+            computed: dict[str, Any] = {}
+            frequencies: dict[tuple[str, ...], Frequencies] = {}
+            for plan in group:
+                try:
+                    values, counted = _aggregate(rows, [plan])
+                except Exception as plan_error:
+                    plan.error = RuleError(f"The rule could not be evaluated on the data: {_first(plan_error)}")
+                    continue
+                computed.update(values)
+                frequencies.update(counted)
+            lookups[where] = Lookup(computed, frequencies)
     return lookups
+
+
+def _aggregate(rows: DataFrame, group: list[Plan]
+               ) -> tuple[dict[str, Any], dict[tuple[str, ...], Frequencies]]:
+    """The group's aggregates in one pass, and the frequencies of each column set they count."""
+    aggregates: dict[str, Column] = {"rows": F.count(F.lit(1))}
+    for plan in group:
+        aggregates.update(plan.aggregates)
+    aliases = {key: f"m{i}" for i, key in enumerate(aggregates)}
+    values = rows.agg(*[expr.alias(aliases[key]) for key, expr in aggregates.items()]).collect()[0]
+    computed = {key: values[alias] for key, alias in aliases.items()}
+    frequencies = {columns: _frequencies(rows, columns, computed["rows"])
+                   for columns in dict.fromkeys(c for p in group for c in p.frequencies)}
+    return computed, frequencies
+
+
+def _where_runs(frame: DataFrame, where: str) -> bool:
+    try:
+        frame.filter(F.expr(where)).limit(0).collect()
+    except Exception:
+        return False
+    return True
+
+
+def _first(error: BaseException) -> str:
+    return str(error).split("\n")[0]
 
 
 def _frequencies(rows: DataFrame, columns: tuple[str, ...], total: int) -> Frequencies:
@@ -198,6 +230,8 @@ def _frequencies(rows: DataFrame, columns: tuple[str, ...], total: int) -> Frequ
 
 def _measure(plan: Plan, lookups: dict[str | None, Lookup | RuleError]) -> dict[str, float | None] | RuleError:
     lookup = lookups.get(plan.where)
+    if plan.error is not None:
+        return plan.error
     if isinstance(lookup, RuleError):
         return lookup
     try:
@@ -248,7 +282,7 @@ def _row_predicate(rule: Rule, plans: dict[int, Plan | RuleError], broken: set[s
             combined = (combined & part) if rule.operator == "AND" else (combined | part)
         return combined
     plan = plans[id(rule)]
-    if not isinstance(plan, Plan) or plan.row is None or rule.where in broken:
+    if not isinstance(plan, Plan) or plan.row is None or rule.where in broken or plan.error is not None:
         return None  # no row-level result, or one Spark cannot compute (the rule's Result is ERROR)
     return plan.row if rule.where is None else F.when(F.expr(rule.where), plan.row)
 

@@ -91,6 +91,24 @@ def parse(text: str) -> Ruleset:
     return ruleset
 
 
+_TIME_UNITS = frozenset({"days", "hours", "minutes"})
+
+
+def _dated(operand: Any) -> bool:
+    """Whether an expression does date arithmetic (now() or a duration in it, outside parentheses)."""
+    if isinstance(operand, Now) or (isinstance(operand, Quantity) and operand.unit in _TIME_UNITS):
+        return True
+    return isinstance(operand, Binary) and (_dated(operand.left) or _dated(operand.right))
+
+
+def _bare(operand: Any) -> Any:
+    """A condition's operand as written: date arithmetic must be in parentheses, `> (now() - 1 days)` (AWS's
+    parser refuses `> now() - 1 days`: awslabs/dqdl's invalid-ruleset tests); numbers may be bare."""
+    if isinstance(operand, Binary) and _dated(operand):
+        raise DqdlError(f"Date expressions must be enclosed in parentheses: ({operand.text()})")
+    return operand
+
+
 def _syntax_message(error: UnexpectedInput) -> str:
     where = f"line {error.line}:{max(error.column - 1, 0)}"
     if isinstance(error, UnexpectedCharacters):
@@ -317,7 +335,7 @@ class _Build(Transformer):
     # conditions
     def compare(self, comparison: Any, operand: Any) -> Condition:
         return Condition(str(comparison.children[0]) if hasattr(comparison, "children") else str(comparison),
-                         (self._operand(operand),))
+                         (_bare(self._operand(operand)),))
 
     def comparison(self, token: Token) -> str:
         return str(token)
@@ -325,12 +343,12 @@ class _Build(Transformer):
     def between(self, *items: Any) -> Condition:
         negated = str(items[0]) == "not"
         operands = [i for i in items if not (isinstance(i, Token) and i.type in ("NOT", "BETWEEN", "AND"))]
-        return Condition("not between" if negated else "between", tuple(self._operand(o) for o in operands))
+        return Condition("not between" if negated else "between", tuple(_bare(self._operand(o)) for o in operands))
 
     def in_list(self, *items: Any) -> Condition:
         negated = str(items[0]) == "not"
         operands = [i for i in items if not (isinstance(i, Token) and i.type in ("NOT", "IN"))]
-        return Condition("not in" if negated else "in", tuple(self._operand(o) for o in operands))
+        return Condition("not in" if negated else "in", tuple(_bare(self._operand(o)) for o in operands))
 
     def in_var(self, *items: Any) -> Condition:
         negated = str(items[0]) == "not"

@@ -91,6 +91,7 @@ class Plan:
     decide: Callable[[dict[str, float | None]], Outcome] | None = None
     primary: str | None = None  # the metric a numeric condition (and dynamic history) applies to
     row: Column | None = None  # per-row pass predicate, for row-level results
+    error: RuleError | None = None  # set when Spark cannot compute this plan's aggregates (its rule is ERROR)
 
 
 def col(name: str) -> Column:
@@ -332,6 +333,7 @@ _TYPES = {"Boolean": ("boolean",), "Date": ("date",), "Timestamp": ("timestamp",
           "Integer": ("int", "tinyint", "smallint"), "Long": ("bigint", "int", "tinyint", "smallint"),
           "Short": ("smallint", "tinyint"), "Byte": ("tinyint",), "Float": ("float",), "Double": ("double", "float"),
           "Decimal": ("decimal",), "String": ("string",)}
+_TYPE_NAMES = {name.lower(): name for name in _TYPES}
 _CASTS = {"Boolean": "boolean", "Date": "date", "Timestamp": "timestamp", "Integer": "int", "Long": "bigint",
           "Short": "smallint", "Byte": "tinyint", "Float": "float", "Double": "double", "Decimal": "decimal(38,10)"}
 
@@ -339,10 +341,12 @@ _CASTS = {"Boolean": "boolean", "Date": "date", "Timestamp": "timestamp", "Integ
 def _column_data_type(rule: Rule, ctx: Context) -> Plan:
     assert rule.condition is not None
     name = ctx.column(rule.args[0])
-    wanted = [unwrap(o).value for o in rule.condition.operands if isinstance(unwrap(o), Text)]
-    unknown = [w for w in wanted if w not in _TYPES]
+    # Type names in any case: AWS's own ColumnDataType example is `= "INTEGER"`.
+    given = [unwrap(o).value for o in rule.condition.operands if isinstance(unwrap(o), Text)]
+    unknown = [w for w in given if w.lower() not in _TYPE_NAMES]
     if unknown:
         raise RuleError(f"Unrecognized data type: {unknown[0]}")
+    wanted = [_TYPE_NAMES[w.lower()] for w in given]
     actual = ctx.type_of(name).split("(")[0]
 
     def conforms(type_name: str) -> Column:
