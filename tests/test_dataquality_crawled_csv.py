@@ -1,7 +1,5 @@
-"""Breaker findings on Glue Data Quality, driven as a newcomer would: a CSV crawled by a crawler, a ruleset
-written from AWS's DQDL documentation, StartDataQualityRulesetEvaluationRun, GetDataQualityResult.
-
-Each test is marked xfail(strict=True) until its owner fixes the emulator and removes the mark.
+"""Glue Data Quality driven as a newcomer would: a CSV crawled by a crawler, a ruleset written from AWS's DQDL
+documentation, StartDataQualityRulesetEvaluationRun, GetDataQualityResult.
 """
 
 from __future__ import annotations
@@ -59,8 +57,6 @@ def test_numeric_rules_on_a_crawled_csv_with_an_empty_field(crawled: Any) -> Non
     assert [r for r, _ in results] == ["PASS", "PASS", "PASS"], results
 
 
-@pytest.mark.xfail(strict=True, reason="ColumnDataType type names are matched case-sensitively: AWS's own "
-                   "example `ColumnDataType \"colA\" = \"INTEGER\"` answers ERROR 'Unrecognized data type: INTEGER'")
 def test_column_data_type_takes_the_type_names_of_aws_examples(crawled: Any) -> None:
     # AWS's DQDL reference, ColumnDataType: `ColumnDataType "colA" = "INTEGER"` checks that the values of a
     # string column can be cast to integers (https://docs.aws.amazon.com/glue/latest/dg/dqdl-rule-types-
@@ -70,8 +66,6 @@ def test_column_data_type_takes_the_type_names_of_aws_examples(crawled: Any) -> 
     assert [r for r, _ in results] == ["PASS", "FAIL"], results
 
 
-@pytest.mark.xfail(strict=True, reason="DQDL accepts a date expression without parentheses (`now() + 1 hours`), "
-                   "which AWS's DQDL parser refuses")
 def test_date_arithmetic_needs_parentheses(glue: Any) -> None:
     # awslabs/dqdl tst/.../parser/InvalidDQRulesetTest.java lists
     # `Rules = [ ColumnValues "col-A" > now() + 1 hours ]` among the rulesets the parser must refuse; the DQDL
