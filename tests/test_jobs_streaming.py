@@ -102,7 +102,8 @@ def rows_written(server: EmulatorServer, folder: str, expected: int, running: tu
             glue, name, run_id = running
             run = glue.get_job_run(JobName=name, RunId=run_id)["JobRun"]
             assert run["JobRunState"] not in FINAL_JOB_STATES, (run["JobRunState"], run.get("ErrorMessage"))
-        return {json.loads(line)["id"] for part in root.glob("**/part-*") for line in part.read_text().splitlines()}
+        # Committed files only: a batch's _temporary folder may vanish while it is being walked.
+        return {json.loads(line)["id"] for part in root.glob("part-*") for line in part.read_text().splitlines()}
 
     return wait_until(ids, f"{expected} rows under s3://stream/{folder}/", until=lambda seen: len(seen) >= expected,
                       timeout=RUN_SECONDS, interval=0.25)
