@@ -151,6 +151,10 @@ class Layout:
         self.durable = durable
         # Bucket names never start with a dot, so this folder is never a bucket's.
         self.uploads = root / ".multipart"
+        # Where objects are written before their atomic rename into place: outside every bucket, so no listing
+        # (S3's, a crawler's, Spark's) ever meets a half-written file (Hadoop's local listing fails on an entry
+        # that vanishes between reading a folder and its `ls -ld`).
+        self.staging = self.root / ".staging"
         self.root.mkdir(parents=True, exist_ok=True)
 
     # -- buckets ------------------------------------------------------------------------------------
@@ -385,7 +389,7 @@ class StagedFile:
             if not os.path.isdir(self.base):
                 raise self.gone
             self.layout.make_folders(self.base, target.parent)
-            temp = target.parent / f"{_TEMP_PREFIX}{uuid.uuid4().hex}"
+            temp = self._staging_folder(target.parent) / f"{_TEMP_PREFIX}{uuid.uuid4().hex}"
             try:
                 fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
             except FileNotFoundError:
@@ -393,6 +397,13 @@ class StagedFile:
             self.temp, self.file = temp, os.fdopen(fd, "wb")
             return self
         raise OSError(f"could not create a temporary file in {target.parent}")
+
+    def _staging_folder(self, folder: Path) -> Path:
+        """The layout's staging folder, or the object's own folder when that is another file system (a bucket
+        folder that is a mount point), where a rename could not be atomic."""
+        staging = self.layout.staging
+        staging.mkdir(exist_ok=True)
+        return staging if os.stat(staging).st_dev == os.stat(folder).st_dev else folder
 
     def __exit__(self, *exc: object) -> None:
         if self.file is not None:
