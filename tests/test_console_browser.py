@@ -333,3 +333,30 @@ def test_screenshot_script_draws_the_run_graph(server: EmulatorServer, pipeline:
                                  pipeline["run"]["WorkflowRunId"], tmp_path / "graph.png")
     png = out.read_bytes()
     assert png.startswith(b"\x89PNG") and len(png) > 10_000
+
+
+def test_resume_button_reruns_the_failed_node_and_what_follows(server: EmulatorServer, pipeline: dict[str, Any],
+                                                                page: Any) -> None:
+    module, run = pipeline["module"], pipeline["run"]
+    page.goto(console(server, f"workflows/{module.WORKFLOW}/runs/{run['WorkflowRunId']}"))
+    page.get_by_role("button", name="Resume").click()
+    page.wait_for_url(lambda url: "/runs/wr_" in url and not url.endswith(run["WorkflowRunId"]))
+    assert run["WorkflowRunId"].startswith(page.locator("#previous-run").inner_text().rstrip("…"))
+    wait_until(page.locator("#run-status").inner_text, "the resumed run to show COMPLETED",
+               until=lambda s: s == "COMPLETED", timeout=RUN_TIMEOUT, interval=0.5)
+    nodes, _ = graph_of(page)
+    # The crawlers were not re-run: their crawls are the original run's; cleaning failed again (the run
+    # properties, fail_cleaning=true among them, carry over) and its error branch ran again.
+    assert nodes["retail-sales-crawler"]["state"] == "SUCCEEDED"
+    assert nodes["retail-clean-orders"]["state"] == "FAILED"
+    assert nodes["retail-handle-errors"]["state"] == "SUCCEEDED"
+
+
+def test_stop_button_stops_a_running_run(server: EmulatorServer, pipeline: dict[str, Any], page: Any) -> None:
+    module, glue = pipeline["module"], pipeline["glue"]
+    run_id = glue.start_workflow_run(Name=module.WORKFLOW, RunProperties={"fail_cleaning": "true"})["RunId"]
+    page.goto(console(server, f"workflows/{module.WORKFLOW}/runs/{run_id}"))
+    page.get_by_role("button", name="Stop this run").click()
+    wait_until(page.locator("#run-status").inner_text, "the run to show STOPPED",
+               until=lambda s: s == "STOPPED", timeout=RUN_TIMEOUT, interval=0.5)
+    assert glue.get_workflow_run(Name=module.WORKFLOW, RunId=run_id)["Run"]["Status"] == "STOPPED"

@@ -73,3 +73,14 @@ def test_the_console_url_serve_prints() -> None:
     assert console_url("0.0.0.0", 80) == "http://127.0.0.1:80/_emulator/console/"
     assert console_url("::", 4566) == "http://[::1]:4566/_emulator/console/"
     assert console_url("::1", 4566) == "http://[::1]:4566/_emulator/console/"
+
+
+def test_the_account_and_region_picked_choose_what_is_shown(client: Any, emulator: Emulator) -> None:
+    other = RequestContext("111111111111", "eu-west-1", "test", emulator)
+    emulator.json_services["AWSGlue"].handlers["CreateWorkflow"](other, {"Name": "elsewhere"})
+    default = client.get("/_emulator/console/workflows", headers=HOST).get_data(as_text=True)
+    assert "elsewhere" not in default
+    assert '<option>111111111111/eu-west-1</option>' in default  # offered in the picker
+    client.set_cookie("glue_emulator_console_scope", "111111111111/eu-west-1", domain="127.0.0.1")
+    picked = client.get("/_emulator/console/workflows", headers=HOST).get_data(as_text=True)
+    assert "elsewhere" in picked and "<option selected>111111111111/eu-west-1</option>" in picked

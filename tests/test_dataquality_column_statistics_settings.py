@@ -108,3 +108,41 @@ def test_runs_that_do_not_exist_are_entity_not_found_and_stopping_none_is_not_ru
     assert _error(table.get_column_statistics_task_run, ColumnStatisticsTaskRunId="nope")["Code"] == \
         "EntityNotFoundException"
     assert _error(table.stop_column_statistics_task_run, **TABLE)["Code"] == "ColumnStatisticsTaskNotRunningException"
+
+
+def test_runs_are_listed_newest_first_page_by_page(ctx: Any) -> None:
+    """Unit: GetColumnStatisticsTaskRuns and ListColumnStatisticsTaskRuns page through stored runs newest first."""
+    from emulator.dataquality.column_statistics_tasks import (
+        TASK_RUN,
+        get_column_statistics_task_runs,
+        list_column_statistics_task_runs,
+    )
+
+    for number, table_name in enumerate(["orders", "orders", "other", "orders"]):
+        ctx.store.put(ctx.scope, TASK_RUN, "", f"run{number}", {
+            "ColumnStatisticsTaskRunId": f"run{number}", "DatabaseName": "sales", "TableName": table_name,
+            "CatalogID": ctx.account, "Status": "SUCCEEDED", "CreationTime": 1000.0 + number})
+    seen, token = [], {}
+    while True:
+        page = get_column_statistics_task_runs(ctx, {**TABLE, "MaxResults": 2, **token})
+        seen += [r["ColumnStatisticsTaskRunId"] for r in page["ColumnStatisticsTaskRuns"]]
+        if "NextToken" not in page:
+            break
+        token = {"NextToken": page["NextToken"]}
+    assert seen == ["run3", "run1", "run0"]
+    first = list_column_statistics_task_runs(ctx, {"MaxResults": 3})
+    rest = list_column_statistics_task_runs(ctx, {"NextToken": first["NextToken"]})
+    assert first["ColumnStatisticsTaskRunIds"] + rest["ColumnStatisticsTaskRunIds"] == ["run3", "run2", "run1", "run0"]
+    assert "NextToken" not in rest
+
+
+def test_runs_a_previous_server_left_running_end_failed(ctx: Any) -> None:
+    """Unit: the task runs component ends the runs no process is computing any more (after a restart)."""
+    from emulator.dataquality.column_statistics_tasks import TASK_RUN, get_column_statistics_task_run
+
+    ctx.store.put(ctx.scope, TASK_RUN, "", "orphan", {
+        "ColumnStatisticsTaskRunId": "orphan", "DatabaseName": "sales", "TableName": "orders",
+        "CatalogID": ctx.account, "Status": "RUNNING", "CreationTime": 1000.0, "StartTime": 1000.0})
+    run = get_column_statistics_task_run(ctx, {"ColumnStatisticsTaskRunId": "orphan"})["ColumnStatisticsTaskRun"]
+    assert (run["Status"], run["ErrorMessage"]) == ("FAILED", "The emulator stopped during the run.")
+    assert run["EndTime"] >= run["StartTime"]

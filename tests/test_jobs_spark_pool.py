@@ -20,7 +20,8 @@ from emulator.config import Settings
 from emulator.core import Emulator
 from emulator.jobs.executor import RunOutcome, RunSpec
 from emulator.jobs.spark_pool import SparkPool, SparkRunHandle, _crash_outcome
-from emulator.jobs.spark_worker import END_OF_RUN, Pump, _partial_suffix, describe_failure, exit_outcome, mount_target
+from emulator.jobs.spark_worker import describe_failure, exit_outcome, mount_target
+from emulator.jobs.worker_output import END_OF_RUN, Pump, _partial_suffix
 
 WAIT = 120.0
 

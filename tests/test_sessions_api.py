@@ -5,6 +5,7 @@ Each session holds a Spark driver of its own; the module shares one server and k
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -22,6 +23,14 @@ SERVER_ENV = {
 ROLE = "arn:aws:iam::123456789012:role/GlueSessions"
 ETL = {"Name": "glueetl", "PythonVersion": "3"}
 READY_TIMEOUT = 900  # a driver's JVM on a loaded 2-core machine
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmulatorServer]:
+    """The module's server; started with a long timeout, as 8 JVMs on 2 cores can make start-up take minutes."""
+    started = EmulatorServer(tmp_path_factory.mktemp("sessions") / "data", env=SERVER_ENV).start(timeout=600)
+    yield started
+    started.stop()
 
 
 def _code(err: pytest.ExceptionInfo[ClientError]) -> str:

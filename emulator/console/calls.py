@@ -7,19 +7,24 @@ boto3 would get. Raises the handler's AwsError (EntityNotFoundException, ...), w
 
 from __future__ import annotations
 
+import itertools
 import uuid
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
+from ..catalog.common import DATABASE
 from ..config import DEFAULT_ACCOUNT, DEFAULT_REGION
 from ..context import RequestContext
+from ..crawlers.runner import CRAWLER
 from ..errors import AwsError, UnknownOperationException
+from ..jobs.definitions import JOB
+from ..orchestration.common import TRIGGER, WORKFLOW
 
 if TYPE_CHECKING:
     from ..core import Emulator
 
 # Kinds whose scopes name the accounts and regions in use (for the picker).
-_SCOPED_KINDS = ("workflow", "job", "crawler", "database", "trigger")
+_SCOPED_KINDS = (WORKFLOW, JOB, CRAWLER, DATABASE, TRIGGER)
 SCOPE_COOKIE = "glue_emulator_console_scope"
 
 
@@ -52,7 +57,7 @@ def call(ctx: RequestContext, operation: str, params: dict[str, Any], service: s
 def paged(ctx: RequestContext, operation: str, params: dict[str, Any], key: str, limit: int = 1000,
           service: str = "AWSGlue") -> list[dict[str, Any]]:
     """Up to `limit` items of a paginated operation's list `key`, following NextToken."""
-    return list(_pages(ctx, operation, params, key, service))[:limit] if limit else []
+    return list(itertools.islice(_pages(ctx, operation, params, key, service), limit))
 
 
 def _pages(ctx: RequestContext, operation: str, params: dict[str, Any], key: str,

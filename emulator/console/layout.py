@@ -13,9 +13,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from grandalf.graphs import Edge, Graph, Vertex
-from grandalf.layouts import SugiyamaLayout
-
 NODE_WIDTH = 210
 NODE_HEIGHT = 46
 _X_SPACE = 24  # pixels between boxes of a layer
@@ -64,6 +61,10 @@ class Drawing:
 
 def layout(graph: dict[str, Any]) -> Drawing:
     """Lay out a WorkflowGraph; unconnected parts are placed side by side, left to right."""
+    # Imported here, not at the top: a server whose environment predates this dependency still starts,
+    # and only the graph pages fail (with the ImportError in the server log).
+    from grandalf.graphs import Edge, Graph, Vertex
+
     nodes = {node["UniqueId"]: node for node in graph.get("Nodes", [])}
     vertices = {uid: Vertex(uid) for uid in nodes}
     for vertex in vertices.values():
@@ -100,6 +101,8 @@ def layout(graph: dict[str, Any]) -> Drawing:
 
 def _place(component: Any) -> list[Any]:
     """Run the Sugiyama layout on one connected component; its edges, routed."""
+    from grandalf.layouts import SugiyamaLayout
+
     sugiyama = SugiyamaLayout(component)
     sugiyama.xspace, sugiyama.yspace = _X_SPACE, _Y_SPACE
     roots = [v for v in component.sV if not v.e_in()]

@@ -23,8 +23,10 @@ AWS's rules (https://docs.aws.amazon.com/glue/latest/dg/column-statistics.html a
 from __future__ import annotations
 
 import logging
+import shutil
 import threading
 import uuid
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..clock import now
@@ -129,7 +131,7 @@ class ColumnStatisticsRuns:
             try:
                 handle = run_spark_task(
                     self.emulator, task_id=run_id, target=_TASK, payload=payload, account=ctx.account,
-                    region=ctx.region, log_dir=self.emulator.settings.data_dir / "column-statistics" / run_id,
+                    region=ctx.region, log_dir=self._logs() / run_id,
                     timeout_seconds=_TIMEOUT_SECONDS, on_done=lambda outcome: self._ended(ctx, run_id, outcome))
             except RunSetupError as exc:
                 self._finish(ctx, run_id, "FAILED", str(exc))
@@ -202,6 +204,10 @@ class ColumnStatisticsRuns:
             run.update({k: (v(run) if callable(v) else v) for k, v in changes.items()})
             ctx.store.put(ctx.scope, TASK_RUN, "", run_id, run)
 
+    def _logs(self) -> Path:
+        """Where each run's task output goes (`<run id>/output` and `error`), for debugging a failed run."""
+        return self.emulator.settings.data_dir / "column-statistics"
+
     def reset(self) -> None:
         with self._lock:
             handles = list(self._handles.values())
@@ -209,6 +215,7 @@ class ColumnStatisticsRuns:
             self._stopping.clear()
         for handle in handles:
             handle.stop()
+        shutil.rmtree(self._logs(), ignore_errors=True)
 
 
 def _runs(ctx: RequestContext) -> ColumnStatisticsRuns:

@@ -11,6 +11,7 @@ https://docs.aws.amazon.com/glue/latest/dg/dqdl.html
 from __future__ import annotations
 
 import math
+import statistics
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -27,6 +28,7 @@ from .rules.statistics import analyzer_plan
 
 PASS_COLUMN, FAIL_COLUMN, SKIP_COLUMN = "DataQualityRulesPass", "DataQualityRulesFail", "DataQualityRulesSkip"
 RESULT_COLUMN = "DataQualityEvaluationResult"
+_OBSERVED_RUNS = 10
 
 
 @dataclass
@@ -36,6 +38,7 @@ class Evaluation:
     `rule_results`: one DataQualityRuleResult dict per top-level rule (Name "Rule_1"..., Description, Result
     PASS/FAIL/ERROR, EvaluationMessage when not passed, EvaluatedMetrics, EvaluatedRule, Labels).
     `analyzer_results`: one DataQualityAnalyzerResult per analyzer. `score`: passed rules / rules (1.0 when none).
+    `observations`: DataQualityObservations of metrics far from their history (see `_observations`).
     `row_level`: the frame plus DataQualityRulesPass/Fail/Skip (arrays of rule text) and
     DataQualityEvaluationResult ("Passed"/"Failed"), when asked for.
     """
@@ -102,8 +105,35 @@ def evaluate(spark: SparkSession, frame: DataFrame, ruleset: str | Ruleset, *,
 
     passed = sum(1 for r in rule_results if r["Result"] == "PASS")
     score = passed / len(rule_results) if rule_results else 1.0
-    rows = _row_level(frame, parsed, rule_plans) if row_level else None
-    return Evaluation(rule_results, analyzer_results, [], score, rows, all_metrics)
+    broken = {where for where, lookup in lookups.items() if isinstance(lookup, RuleError)}
+    rows = _row_level(frame, parsed, rule_plans, broken) if row_level else None
+    return Evaluation(rule_results, analyzer_results, _observations(all_metrics, history), score, rows, all_metrics)
+
+
+def _observations(metrics: dict[str, float], history: Callable[[str, int], list[float]] | None) -> list[dict]:
+    """DataQualityObservations: metrics outside mean ± 3 standard deviations of their last (up to) 10 runs.
+
+    AWS observes metrics against their history with its anomaly-detection models; this is the cheap statistical
+    stand-in. A metric needs 3 earlier values to be observed.
+    """
+    if history is None:
+        return []
+    observations = []
+    for name, value in metrics.items():
+        past = [float(v) for v in history(name, _OBSERVED_RUNS)][:_OBSERVED_RUNS]
+        if len(past) < 3:
+            continue
+        expected, spread = statistics.fmean(past), statistics.pstdev(past)
+        lower, upper = expected - 3 * spread, expected + 3 * spread
+        if lower <= value <= upper:
+            continue
+        observations.append({
+            "Description": f"Metric {name} has value {value} outside its expected range [{lower}, {upper}] "
+                           f"from the last {len(past)} runs.",
+            "MetricBasedObservation": {"MetricName": name, "MetricValues": {
+                "ActualValue": value, "ExpectedValue": expected, "LowerLimit": lower, "UpperLimit": upper},
+                "NewRules": []}})
+    return observations
 
 
 def _plan(rule: Rule, ctx: Context) -> Plan | RuleError:
@@ -207,10 +237,10 @@ def _combine(rule: Rule, outcomes: dict[int, Outcome]) -> Outcome:
     return Outcome(result, metrics, "; ".join(messages) if result != "PASS" else None)
 
 
-def _row_predicate(rule: Rule, plans: dict[int, Plan | RuleError]) -> Column | None:
+def _row_predicate(rule: Rule, plans: dict[int, Plan | RuleError], broken: set[str | None]) -> Column | None:
     """Whether each row passes the rule (null: skipped, e.g. outside its where clause); None: no row-level result."""
     if rule.is_composite:
-        parts = [_row_predicate(child, plans) for child in rule.children]
+        parts = [_row_predicate(child, plans, broken) for child in rule.children]
         if any(p is None for p in parts):
             return None
         combined = parts[0]
@@ -218,13 +248,14 @@ def _row_predicate(rule: Rule, plans: dict[int, Plan | RuleError]) -> Column | N
             combined = (combined & part) if rule.operator == "AND" else (combined | part)
         return combined
     plan = plans[id(rule)]
-    if not isinstance(plan, Plan) or plan.row is None:
-        return None
+    if not isinstance(plan, Plan) or plan.row is None or rule.where in broken:
+        return None  # no row-level result, or one Spark cannot compute (the rule's Result is ERROR)
     return plan.row if rule.where is None else F.when(F.expr(rule.where), plan.row)
 
 
-def _row_level(frame: DataFrame, ruleset: Ruleset, plans: dict[int, Plan | RuleError]) -> DataFrame:
-    predicates = [(rule.text(), _row_predicate(rule, plans)) for rule in ruleset.rules]
+def _row_level(frame: DataFrame, ruleset: Ruleset, plans: dict[int, Plan | RuleError],
+               broken: set[str | None]) -> DataFrame:
+    predicates = [(rule.text(), _row_predicate(rule, plans, broken)) for rule in ruleset.rules]
     row_rules = [(text, p) for text, p in predicates if p is not None]
     skipped = [F.lit(text) for text, p in predicates if p is None]
     empty = F.array().cast("array<string>")

@@ -32,13 +32,18 @@ def use_local_s3(spark: Any, data_dir: str | os.PathLike[str]) -> list[str]:
     """Make `s3://bucket/key` (and s3a://, s3n://) in `spark` (a SparkSession, or a SparkContext) read
     and write the emulator's buckets under `<data_dir>/s3`, as in job runs; the buckets mounted.
 
-    Also installs the awsglue library (see install()). Buckets created later are mounted when
-    awsglue's readers and writers first touch them; plain `spark.read` needs this call again.
+    Also installs the awsglue library (see install()), and sets the session's Spark SQL settings these
+    file systems need (_local_s3.SQL_SETTINGS; sessions made later get them too). Buckets created later
+    are mounted when awsglue's readers and writers first touch them; plain `spark.read` needs this call again.
     """
     install()
     from awsglue import _local_s3
 
     context = getattr(spark, "sparkContext", spark)
+    for key, value in _local_s3.SQL_SETTINGS.items():
+        context._jsc.sc().conf().set(key, value)  # the default of sessions made from now on
+        if context is not spark:
+            spark.conf.set(key, value)
     conf = context._jsc.hadoopConfiguration()
     root = Path(data_dir) / "s3"
     for key, value in _local_s3.hadoop_settings(root).items():

@@ -13,14 +13,15 @@ Traceback (lines from the statement's own frames, file "<stdin>"). stderr goes t
 
 from __future__ import annotations
 
-import _thread
 import ast
 import builtins
 import contextlib
 import functools
 import io
 import json
+import os
 import queue
+import signal
 import socket
 import sys
 import threading
@@ -39,11 +40,21 @@ def serve(spark: Any, payload: dict[str, Any]) -> dict[str, int]:
     {"id", "state": "AVAILABLE"|"CANCELLED", "output": Output} per statement.
     """
     namespace = new_namespace(spark, payload["argv"])
+    # A cancel is a SIGINT to this process: unlike an interrupt flag, a real signal also wakes a statement blocked
+    # in a system call (time.sleep, a socket read), and Python's own handler turns it into KeyboardInterrupt.
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        return _serve(namespace, spark.sparkContext, payload)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _serve(namespace: dict[str, Any], sc: Any, payload: dict[str, Any]) -> dict[str, int]:
     with socket.create_connection(tuple(payload["address"])) as connection:
         reader, writer = connection.makefile("rb"), connection.makefile("wb")
         _write(writer, {"token": payload["token"]})
         requests: queue.Queue[dict[str, Any] | None] = queue.Queue()
-        interrupter = _Interrupter(spark.sparkContext)
+        interrupter = _Interrupter(sc)
         threading.Thread(target=_read, args=(reader, requests, interrupter), name="session-reader", daemon=True).start()
         count = 0
         while (request := _next(requests)) is not None:
@@ -129,7 +140,7 @@ class _Interrupter:
                 return
             self._cancelled.add(statement_id)
             self._sc.cancelAllJobs()
-            _thread.interrupt_main()
+            os.kill(os.getpid(), signal.SIGINT)
 
 
 def _read(reader: BinaryIO, requests: queue.Queue[dict[str, Any] | None], interrupter: _Interrupter) -> None:

@@ -83,8 +83,8 @@ class SessionManager:
                     "stop one first."
                 )
             listener = socket.create_server(("127.0.0.1", 0))
-            minutes = session["IdleTimeout"] * 60 / self._emulator.settings.time_scale
-            live = _Live(ctx.scope, session["Id"], minutes, listener, secrets.token_hex(16))
+            idle_seconds = session["IdleTimeout"] * 60 / self._emulator.settings.time_scale
+            live = _Live(ctx.scope, session["Id"], idle_seconds, listener, secrets.token_hex(16))
             self._live[(ctx.scope, session["Id"])] = live
         task_id = f"session-{uuid.uuid4().hex}"
         payload = {"address": listener.getsockname()[:2], "token": live.token, "argv": records.argv_of(session)}

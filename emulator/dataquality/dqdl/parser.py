@@ -95,7 +95,7 @@ def _syntax_message(error: UnexpectedInput) -> str:
     where = f"line {error.line}:{max(error.column - 1, 0)}"
     if isinstance(error, UnexpectedCharacters):
         return f"{where} token recognition error at: '{error.char}'"
-    expected = sorted(_TOKEN_NAMES.get(name, name) for name in (getattr(error, "expected", None) or ()))
+    expected = sorted(_token_name(name) for name in (getattr(error, "expected", None) or ()))
     if isinstance(error, UnexpectedEOF):
         found = "<EOF>"
     else:
@@ -103,6 +103,17 @@ def _syntax_message(error: UnexpectedInput) -> str:
         found = "<EOF>" if token is None or token.type == "$END" else str(token)
     return f"{where} mismatched input '{found}' expecting " + ("{" + ", ".join(expected) + "}" if len(expected) > 1
                                                               else (expected[0] if expected else "something else"))
+
+
+def _token_name(name: str) -> str:
+    """A terminal as AWS's parser names it: a literal in quotes ('where'), else its symbolic name."""
+    if name in _TOKEN_NAMES:
+        return _TOKEN_NAMES[name]
+    try:
+        pattern = _lark().get_terminal(name).pattern
+    except KeyError:
+        return name
+    return f"'{pattern.value}'" if pattern.type == "str" else name
 
 
 def _unquote(token: Token | str) -> str:

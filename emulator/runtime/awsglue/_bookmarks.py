@@ -34,6 +34,7 @@ class Bookmarks:
         # pause with from/to: files the `from` run had committed count as processed
         self.baseline = committed if baseline is None else baseline
         self.pending: dict[str, dict[str, int]] = {}  # transformation_ctx -> files read by this run
+        self.pending_states: dict[str, dict[str, Any]] = {}  # transformation_ctx -> a JDBC source's state (_jdbc.py)
         self.run_start = datetime.now(UTC)
 
     @property
@@ -65,6 +66,7 @@ class Bookmarks:
                                "CURR_RUN_START_TIME": self.run_start.strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"},
                 "files": {**previous, **files},
             }
+        state.update(self.pending_states)
         return state
 
 

@@ -16,7 +16,7 @@ from typing import Any
 from urllib.parse import quote
 
 from awsglue import _columns as C
-from awsglue import _formats, _s3
+from awsglue import _formats, _jdbc, _s3
 from awsglue import gluetypes as G
 from pyspark.sql import functions as F
 
@@ -130,6 +130,10 @@ def read_table(glue_ctx: Any, database: str, table_name: str, catalog_id: str | 
     from awsglue.data_source import bookmarked
 
     table = load_table(glue_ctx._glue_client(), database, table_name, catalog_id)
+    if _jdbc.is_catalog_jdbc(table.format):
+        options = {**_jdbc.catalog_options(glue_ctx, database, table_name, catalog_id), **(additional_options or {})}
+        frame = _jdbc.read_frame(glue_ctx, table.format, options, transformation_ctx, table_name)
+        return frame._from_nodes([C.Node(n.name.lower(), n.col, n.type) for n in frame._nodes()])
     if not table.location:
         raise ValueError(f"Table {database}.{table_name} has no StorageDescriptor.Location to read")
     options = dict(additional_options or {})
@@ -209,6 +213,10 @@ def write_table(glue_ctx: Any, frame: Any, database: str, table_name: str, catal
     from awsglue.dynamicframe import DynamicFrame
 
     table = load_table(glue_ctx._glue_client(), database, table_name, catalog_id)
+    if _jdbc.is_catalog_jdbc(table.format):
+        options = {**_jdbc.catalog_options(glue_ctx, database, table_name, catalog_id), **(additional_options or {})}
+        _jdbc.write_frame(glue_ctx, frame, table.format, options)
+        return DynamicFrame(frame.errorsAsDynamicFrame()._df.limit(0), glue_ctx, frame.name + "_errors")
     if not table.location:
         raise ValueError(f"Table {database}.{table_name} has no StorageDescriptor.Location to write to")
     options = {**table.format_options, **(additional_options or {})}

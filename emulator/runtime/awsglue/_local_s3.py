@@ -20,6 +20,14 @@ TARGET_SCHEME = "gluelocal"
 _OVERLOAD = "org.apache.hadoop.fs.viewfs.ViewFileSystemOverloadScheme"
 # Set by use_local_s3; inside job runs the root is read back from the mounts the driver made.
 ROOT_KEY = "glue.emulator.s3.root"
+# Spark SQL settings a session needs on these file systems. On a ViewFileSystem Spark lists a folder with
+# listLocatedStatus, and each status RawLocalFileSystem gives it loads its permissions by running `ls -ld`
+# on the entry: an entry renamed or deleted in between (an upload's temporary file, see s3/layout.py, a Spark
+# job's staging file) makes that `ls` fail and with it the whole listing (a RuntimeException, not the
+# FileNotFoundException listings skip), which ends a streaming query over the folder or fails the read.
+# Without block locations (meaningless on one local disk) Spark lists with listStatus, which skips entries
+# gone meanwhile and forks no `ls` per file.
+SQL_SETTINGS = {"spark.sql.sources.ignoreDataLocality": "true"}
 
 
 class NoSuchBucket(FileNotFoundError):

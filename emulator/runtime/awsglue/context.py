@@ -249,8 +249,9 @@ class GlueContext(SQLContext):
     def write_from_jdbc_conf(self, frame_or_dfc: Any, catalog_connection: str, connection_options: dict = {},
                              redshift_tmp_dir: str = "", transformation_ctx: str = "",
                              catalog_id: str | None = None) -> Any:
-        conf = self.extract_jdbc_conf(catalog_connection, catalog_id)
-        return self.getSink("jdbc", None, transformation_ctx, **{**conf, **connection_options}).write(frame_or_dfc)
+        # The sink reads the connection itself (its secret too): see _jdbc.resolve.
+        options = {"connectionName": catalog_connection, "redshiftTmpDir": redshift_tmp_dir, **connection_options}
+        return self.getSink("jdbc", None, transformation_ctx, **options).write(frame_or_dfc)
 
     # -- S3 housekeeping and misc ------------------------------------------------------------------------
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from awsglue import _formats
+from awsglue import _formats, _jdbc
 
 
 class DataSink:
@@ -36,9 +36,13 @@ class DataSink:
     def writeFrame(self, dynamic_frame: Any, info: str = "") -> Any:
         from awsglue.dynamicframe import DynamicFrame
 
+        if _jdbc.is_jdbc(self._connection_type):
+            _jdbc.write_frame(self._glue_context, dynamic_frame, self._connection_type, self._options)
+            return DynamicFrame(dynamic_frame.errorsAsDynamicFrame()._df.limit(0), self._glue_context,
+                                dynamic_frame.name + "_errors")
         if self._connection_type != "s3":
             raise ValueError(f"Connection type '{self._connection_type}' is not supported by the glue-emulator's "
-                             "awsglue library (S3 sinks only: no JDBC drivers or connectors are available)")
+                             "awsglue library (S3 and JDBC sinks only)")
         path = self._options.get("path")
         if not path:
             raise ValueError("connection_options must contain 'path' for an S3 sink")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from awsglue import _formats, _s3
+from awsglue import _formats, _jdbc, _s3
 
 # Connection types that reach outside services through connectors this emulator does not have.
 _S3_TYPES = ("s3",)
@@ -46,9 +46,12 @@ class DataSource:
         return bookmarked(self._glue_context, self._transformation_ctx, files)
 
     def getFrame(self, **options: Any) -> Any:
+        if _jdbc.is_jdbc(self._connection_type):
+            return _jdbc.read_frame(self._glue_context, self._connection_type, self._options,
+                                    self._transformation_ctx, self.name or self._options.get("dbtable") or "jdbc")
         if self._connection_type not in _S3_TYPES:
             raise ValueError(f"Connection type '{self._connection_type}' is not supported by the glue-emulator's "
-                             "awsglue library (only S3 paths and the Data Catalog are)")
+                             "awsglue library (only S3 paths, JDBC databases and the Data Catalog are)")
         from awsglue.context import frame_name
 
         name = self.name or frame_name(self._paths())

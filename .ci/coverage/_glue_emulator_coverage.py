@@ -1,0 +1,67 @@
+"""Coverage of the processes the tests start, kept cheap and saved even when they are killed (CI only).
+
+.ci/run installs this module and `zz_glue_emulator_coverage.pth` (which imports it at every interpreter start,
+after coverage.py's own `a1_coverage.pth` has started coverage there) into the venv it measures; nothing of it
+ships in the package. It acts only in processes coverage.py measures because the test process asked for it
+(COVERAGE_PROCESS_CONFIG, from `patch = subprocess` in pyproject.toml):
+
+- Saved every INTERVAL seconds. coverage.py writes a process's data when it exits (atexit, `os._exit`,
+  SIGTERM), so a killed process loses all of it: the Spark pool's workers end with their process group by
+  SIGKILL, PySpark's reused Python workers by SIGHUP from its daemon, a server a test crashes on purpose. A
+  daemon thread saves what was collected so far; a process forked later (PySpark's daemon forks its workers,
+  and `patch = fork` restarts coverage there) gets a thread of its own. coverage.py copies its in-memory data
+  before writing, so saving while other threads are traced is safe; a killed process's last interval is lost.
+- No search for never-imported files. After each save with new data coverage.py lists every file of `source`
+  (about 0.1-0.8 s, a realpath per file) so that files nothing imported report as 0%; done at every save of
+  every Spark task's Python worker, that was most of the cost of coverage. The test process still does it
+  once, at its exit, which is all the combined data needs.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+
+INTERVAL = 2.0  # seconds between saves
+
+
+def _save_periodically() -> None:
+    import coverage
+
+    while True:
+        time.sleep(INTERVAL)
+        current = coverage.Coverage.current()
+        if current is None:
+            return
+        try:
+            current.save()
+        except Exception:  # a save that fails (its folder removed at teardown) must not disturb the process
+            return
+
+
+def _start_saver() -> None:
+    threading.Thread(target=_save_periodically, name="coverage-saver", daemon=True).start()
+
+
+def _no_unexecuted_files(self: object) -> tuple[()]:
+    return ()
+
+
+def install() -> None:
+    """In a process coverage.py measures for the test process: save periodically, here and in forked children."""
+    if not os.environ.get("COVERAGE_PROCESS_CONFIG"):
+        return
+    try:
+        import coverage
+        from coverage.inorout import InOrOut
+    except ImportError:
+        return
+    if coverage.Coverage.current() is None:
+        return
+    InOrOut.find_possibly_unexecuted_files = _no_unexecuted_files  # type: ignore[method-assign]
+    _start_saver()
+    os.register_at_fork(after_in_child=_start_saver)
+
+
+install()
