@@ -47,9 +47,6 @@ def _results(glue: Any, ruleset: str) -> list[tuple[str, str]]:
     return [(r["Result"], r.get("EvaluationMessage", "")) for r in result["RuleResults"]]
 
 
-@pytest.mark.xfail(strict=True, reason="a crawled CSV numeric column with an empty field is read as a "
-                   "struct<double,string> choice, and one rule that cannot be computed makes every rule of the "
-                   "ruleset ERROR (even RowCount)")
 def test_numeric_rules_on_a_crawled_csv_with_an_empty_field(crawled: Any) -> None:
     # AWS: Mean is the mean of the column's values (https://docs.aws.amazon.com/glue/latest/dg/dqdl.html#dqdl-rule-
     # types-Mean): (10.5 + 30 - 5 + 99.9) / 4 = 33.85; RowCount counts the 5 rows.

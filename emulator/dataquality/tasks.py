@@ -31,9 +31,13 @@ def read_source(spark: Any, source: dict[str, Any]) -> Any:
     table = source.get("GlueTable") or source["DataQualityGlueTable"]
     options = dict(table.get("AdditionalOptions") or {})
     predicate = options.pop("pushDownPredicate", "")
-    frame = GlueContext(spark.sparkContext).create_dynamic_frame.from_catalog(
+    dynamic = GlueContext(spark.sparkContext).create_dynamic_frame.from_catalog(
         database=table["DatabaseName"], table_name=table["TableName"], push_down_predicate=predicate,
-        additional_options=options, catalog_id=table.get("CatalogId")).toDF()
+        additional_options=options, catalog_id=table.get("CatalogId"))
+    # Rules see the table as its catalog schema types it: a value a column's type cannot hold (an empty CSV field of
+    # a double column) is null, as Hive's SerDes read it, not a choice of types no rule could compute on.
+    frame = dynamic.resolveChoice(choice="match_catalog", database=table["DatabaseName"],
+                                  table_name=table["TableName"], catalog_id=table.get("CatalogId")).toDF()
     query = table.get("PreProcessingQuery")
     if query:
         frame.createOrReplaceTempView("primary")
