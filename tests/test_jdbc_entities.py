@@ -189,3 +189,23 @@ def test_other_connection_types_and_unreachable_databases(shop):
         "JDBC_CONNECTION_URL": "jdbc:mysql://127.0.0.1:3306/db", "USERNAME": "u", "PASSWORD": "p"}})
     code, message, _ = _error(lambda: shop.describe_entity(ConnectionName="maria", EntityName="db/x/t"))
     assert code == "InvalidInputException" and "PostgreSQL and Redshift" in message
+
+
+def test_the_crawler_tests_table_of_every_type_previews(glue_emulator, postgres: Postgres):
+    """Input written for the crawler tests (tests/test_jdbc_crawlers.py), not for these: arrays, uuid, money..."""
+    from test_jdbc_crawlers import CUSTOMER_TYPES
+    from test_jdbc_crawlers import SCHEMA as CRAWLER_SCHEMA
+
+    postgres.create_database("crawled")
+    postgres.execute("crawled", *CRAWLER_SCHEMA, """INSERT INTO sales.customers VALUES (1, 'a', 'a@b', 'x', 1.5, 2.25,
+        0.5, 0.25, true, '2020-02-02', '2020-02-02 01:02:03', '2020-02-02 01:02:03+00', 7, 3, '\\xff', '{a,b}',
+        '{"k": null}', 12.34, 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11')""")
+    glue = glue_emulator.glue
+    glue.create_connection(ConnectionInput={"Name": "c", "ConnectionType": "JDBC", "ConnectionProperties": {
+        "JDBC_CONNECTION_URL": postgres.url("crawled"), "USERNAME": postgres.user, "PASSWORD": postgres.password}})
+    fields = glue.describe_entity(ConnectionName="c", EntityName="crawled/sales/customers")["Fields"]
+    assert [(f["FieldName"].lower(), f["CustomProperties"]["glueType"]) for f in fields] == CUSTOMER_TYPES
+    [record] = glue.get_entity_records(ConnectionName="c", EntityName="crawled/sales/customers", Limit=5)["Records"]
+    assert (record["tags"], record["profile"], record["Mixed"]) == (["a", "b"], {"k": None},
+                                                                    "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11")
+    assert record["wage"] == 12.34 and record["photo"] == "/w==" and record["seen_tz"].startswith("2020-02-02T01:02:03")

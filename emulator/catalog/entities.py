@@ -195,7 +195,8 @@ def get_entity_records(ctx: RequestContext, params: dict[str, Any]) -> dict[str,
         _, columns = _table(session, name)
         names = [c.name for c in columns]
         try:
-            fields = [predicates.resolve_column(f, names) for f in params.get("SelectedFields") or names]
+            by_name = {c.name: c for c in columns}
+            fields = [by_name[predicates.resolve_column(f, names)] for f in params.get("SelectedFields") or names]
             where = (predicates.compile_filter(params["FilterPredicate"], names)
                      if params.get("FilterPredicate") else None)
             order = (predicates.compile_order(params["OrderBy"], names) if params.get("OrderBy")

@@ -86,16 +86,22 @@ def columns(session: Any, schema: str, table: str) -> list[Column]:
             for name, udt, precision, scale, nullable, default, native in cursor.fetchall()]
 
 
-def rows(session: Any, schema: str, table: str, fields: Sequence[str], where: tuple[str, list[Any]] | None,
+def _selected(column: Column) -> str:
+    # money is typed double (types.py) but its text carries a currency sign: read it as a number.
+    name = quote_ident(column.name)
+    return f"{name}::numeric AS {name}" if column.native_type == "money" else name
+
+
+def rows(session: Any, schema: str, table: str, fields: Sequence[Column], where: tuple[str, list[Any]] | None,
          order: Sequence[str], limit: int, offset: int) -> list[dict[str, Any]]:
-    """Up to `limit` rows after `offset` of `fields`, filtered by `where` (SQL with %s, parameters) and sorted by
-    `order` (quoted ORDER BY items), each as a JSON-ready dict (see `json_value`)."""
-    sql = (f"SELECT {', '.join(quote_ident(f) for f in fields)} FROM {quote_ident(schema)}.{quote_ident(table)}"
+    """Up to `limit` rows after `offset` of the `fields` columns, filtered by `where` (SQL with %s, parameters) and
+    sorted by `order` (quoted ORDER BY items), each as a JSON-ready dict (see `json_value`)."""
+    sql = (f"SELECT {', '.join(_selected(f) for f in fields)} FROM {quote_ident(schema)}.{quote_ident(table)}"
            + (f" WHERE {where[0]}" if where else "") + (f" ORDER BY {', '.join(order)}" if order else "")
            + " LIMIT %s OFFSET %s")
     cursor = session.cursor()
     cursor.execute(sql, (*(where[1] if where else ()), limit, offset))
-    return [{f: json_value(v) for f, v in zip(fields, row, strict=True)} for row in cursor.fetchall()]
+    return [{f.name: json_value(v) for f, v in zip(fields, row, strict=True)} for row in cursor.fetchall()]
 
 
 def json_value(value: Any) -> Any:
