@@ -19,7 +19,7 @@ query runs past STATEMENT_TIMEOUT_MS.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import Any
 
 from ..context import RequestContext
@@ -85,8 +85,11 @@ def _session(ctx: RequestContext, doc: dict[str, Any], database: str | None = No
         if fields.get("C") == _QUERY_CANCELED:
             raise OperationTimeoutException(f"The query ran longer than {STATEMENT_TIMEOUT_MS} ms") from None
         raise ValidationException(f"The database refused the query: {fields.get('M', error)}") from None
+    except (pg8000.dbapi.InterfaceError, OSError) as error:
+        raise InvalidInputException(f"Unable to connect to the database: the connection was lost: {error}") from None
     finally:
-        session.close()
+        with suppress(pg8000.dbapi.InterfaceError, OSError):  # a lost connection cannot be closed cleanly
+            session.close()
 
 
 def _entity(path: list[str], label: str, category: str, parent: bool, **custom: str) -> dict[str, Any]:
