@@ -25,7 +25,7 @@ from . import planner
 from .writer import CrawlFailed
 
 Log = Callable[[str], None]
-_SYSTEM_SCHEMAS = ("pg_catalog", "information_schema", "pg_toast")
+SYSTEM_SCHEMAS = ("pg_catalog", "information_schema", "pg_toast")
 _TABLES = """
     SELECT t.table_schema, t.table_name, t.table_type FROM information_schema.tables t
     WHERE t.table_schema LIKE %s AND t.table_name LIKE %s AND NOT t.table_schema = ANY(%s)
@@ -58,8 +58,9 @@ def _connection(ctx: RequestContext, name: str | None) -> dict[str, Any]:
     return doc
 
 
-def _databases(session: Any, pattern: str) -> list[str]:
-    """The databases a `%` in the path's first part stands for (PostgreSQL's catalog of databases)."""
+def database_names(session: Any, pattern: str = "%") -> list[str]:
+    """The databases a LIKE pattern (a path's first part) stands for, from PostgreSQL's catalog of databases
+    (templates and databases refusing connections left out); a name without wildcards is taken as given."""
     if "%" not in pattern and "_" not in pattern:
         return [pattern]
     cursor = session.cursor()
@@ -104,11 +105,11 @@ def plan_jdbc_target(ctx: RequestContext, target: dict[str, Any], table_prefix: 
         engine = where.url.vendor
         plans: list[planner.TablePlan] = []
         with connect.open_session(where) as first:
-            databases = _databases(first, database_pattern)
+            databases = database_names(first, database_pattern)
         for database in databases:
             with connect.open_session(where, database) as session:
                 cursor = session.cursor()
-                cursor.execute(_TABLES, (schema_pattern, table_pattern, list(_SYSTEM_SCHEMAS)))
+                cursor.execute(_TABLES, (schema_pattern, table_pattern, list(SYSTEM_SCHEMAS)))
                 for schema, table, kind in cursor.fetchall():
                     if any(p.fullmatch(f"{database}/{schema}/{table}") for p in exclusions):
                         log(f"INFO : Table {database}/{schema}/{table} excluded by the target's exclusions")
