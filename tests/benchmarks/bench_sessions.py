@@ -58,7 +58,7 @@ def one_session(server: EmulatorServer, name: str, statements: int) -> tuple[flo
     for _ in range(statements):
         started = time.perf_counter()
         statement_id = glue.run_statement(SessionId=name, Code="1 + 1")["Id"]
-        statement = _until(lambda: glue.get_statement(SessionId=name, Id=statement_id)["Statement"],
+        statement = _until(lambda sid=statement_id: glue.get_statement(SessionId=name, Id=sid)["Statement"],
                            lambda s: s["State"] == "AVAILABLE", 0.005)
         timings.append(time.perf_counter() - started)
         assert statement["Output"]["Data"]["TextPlain"] == "2", statement
