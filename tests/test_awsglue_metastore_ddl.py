@@ -92,11 +92,18 @@ DROP = """
     spark.sql("DROP TABLE shop.old")
     spark.sql("ALTER TABLE shop.items ADD PARTITION (day='2') LOCATION 's3://lake/items/day=2/'")
     spark.sql("ALTER TABLE shop.items DROP PARTITION (day='1')")
+    spark.sql("CREATE TABLE shop.pipes (id INT, name STRING) USING csv OPTIONS (header 'true', sep '|') "
+              "LOCATION 's3://lake/pipes/'")
+    spark.sql("ALTER TABLE shop.pipes RENAME TO shop.piped")
+    spark.sql("CREATE DATABASE scratchdb")
+    import boto3
+    made = boto3.client("glue").get_database(Name="scratchdb")["Database"]["Name"]
+    spark.sql("DROP DATABASE scratchdb")
     try:
         spark.sql("CREATE TABLE shop.nowhere (id INT) USING parquet")
-        report(refused=None)
+        report(refused=None, made=made)
     except Exception as exc:
-        report(refused=str(exc))
+        report(refused=str(exc), made=made)
 """
 
 
@@ -121,7 +128,13 @@ def test_ddl_on_tables_only_the_data_catalog_had(glue_emulator):
     _, report = run(glue_emulator, "ddl-drop")
 
     assert "s3://" in report["refused"]
-    assert sorted(t["Name"] for t in glue.get_tables(DatabaseName="shop")["TableList"]) == ["items"]
+    assert report["made"] == "scratchdb"
+    assert "scratchdb" not in [d["Name"] for d in glue.get_databases()["DatabaseList"]]
+    assert sorted(t["Name"] for t in glue.get_tables(DatabaseName="shop")["TableList"]) == ["items", "piped"]
+    piped = glue.get_table(DatabaseName="shop", Name="piped")["Table"]
+    assert piped["Parameters"]["classification"] == "csv"
+    assert piped["StorageDescriptor"]["Parameters"]["skip.header.line.count"] == "1"
+    assert piped["StorageDescriptor"]["SerdeInfo"]["Parameters"]["field.delim"] == "|"
     items = glue.get_table(DatabaseName="shop", Name="items")["Table"]
     assert items["StorageDescriptor"]["Location"].rstrip("/") == "s3://lake/items"  # IF NOT EXISTS kept it
     values = [p["Values"] for p in glue.get_partitions(DatabaseName="shop", TableName="items")["Partitions"]]
