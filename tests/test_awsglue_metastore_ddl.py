@@ -140,3 +140,40 @@ def test_ddl_on_tables_only_the_data_catalog_had(glue_emulator):
     values = [p["Values"] for p in glue.get_partitions(DatabaseName="shop", TableName="items")["Partitions"]]
     assert values == [["2"]]
     assert s3.list_objects_v2(Bucket="lake", Prefix="old/")["KeyCount"] == 1  # an external table's files stay
+
+
+def _statement(glue, session_id: str, code: str) -> dict:
+    from support import wait_until
+
+    statement_id = glue.run_statement(SessionId=session_id, Code=code)["Id"]
+    done = wait_until(lambda: glue.get_statement(SessionId=session_id, Id=statement_id)["Statement"],
+                      f"statement {statement_id}", until=lambda s: s["State"] in ("AVAILABLE", "CANCELLED", "ERROR"),
+                      timeout=600, interval=0.1)
+    assert done["Output"]["Status"] == "ok", done["Output"]
+    return done["Output"]
+
+
+def test_an_interactive_session_s_ctas_insert_and_drop_reach_the_catalog_as_dbt_glue_uses_them(glue_emulator):
+    """dbt-glue's table and incremental models: CTAS with a location, then INSERT, then DROP, checked with GetTable."""
+    from support import wait_until
+
+    glue, s3 = glue_emulator.glue, glue_emulator.s3
+    s3.create_bucket(Bucket="lake")
+    glue.create_database(DatabaseInput={"Name": "dbtdemo"})
+    glue.create_session(Id="dbt", Role="arn:aws:iam::123456789012:role/Glue", IdleTimeout=600,
+                        Command={"Name": "glueetl", "PythonVersion": "3"}, DefaultArguments=FLAG)
+    try:
+        wait_until(lambda: glue.get_session(Id="dbt")["Session"], "session READY",
+                   until=lambda s: s["Status"] != "PROVISIONING", timeout=900, interval=0.2)
+        _statement(glue, "dbt", "spark.sql(\"create table dbtdemo.orders using parquet location "
+                                "'s3://lake/dbt/orders/' as select 1 as id, 'a' as status\")")
+        table = glue.get_table(DatabaseName="dbtdemo", Name="orders")["Table"]
+        assert [c["Name"] for c in table["StorageDescriptor"]["Columns"]] == ["id", "status"]
+        assert table["StorageDescriptor"]["Location"].rstrip("/") == "s3://lake/dbt/orders"
+        _statement(glue, "dbt", "spark.sql(\"insert into dbtdemo.orders select 2, 'b'\")")
+        counted = _statement(glue, "dbt", "spark.table('dbtdemo.orders').count()")
+        assert counted["Data"]["TextPlain"] == "2"
+        _statement(glue, "dbt", "spark.sql('drop table if exists dbtdemo.orders')")
+        assert glue.get_tables(DatabaseName="dbtdemo")["TableList"] == []
+    finally:
+        glue.stop_session(Id="dbt")
