@@ -12,8 +12,8 @@ The table written is what Spark's Hive metastore client stores for a data source
 EXTERNAL_TABLE (with a LOCATION) or MANAGED_TABLE, Parameters `spark.sql.sources.provider`,
 `spark.sql.sources.schema.*`, `spark.sql.partitionProvider`, and (so crawlers, Athena and from_catalog read
 it) Glue's `classification` with the Hive InputFormat/OutputFormat/SerDe of the format (parquet, orc, csv,
-json). Locations must be on S3 (a table in a database without an s3:// LocationUri and without its own
-LOCATION is refused, as Glue refuses a path it cannot build).
+json). Only tables on S3 are written: one in a database without an s3:// LocationUri and without its own
+LOCATION (where Glue fails, having no path to build) stays in the run's Spark catalog, with a warning on stderr.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import json
+import sys
 from typing import Any
 
 from awsglue import _catalog, _metastore
@@ -170,9 +171,11 @@ def _push_table(session: Any, glue_client: Any, database: str, name: str) -> Non
         return
     location = jtable.storage().locationUri().get().toString() if jtable.storage().locationUri().isDefined() else ""
     if not location.startswith(_S3_SCHEMES):
-        jcat.dropTable(ident, True, False)
-        raise ValueError(f"Table {database}.{name} would be stored at {location!r}: on the Data Catalog a table needs "
-                         f"an s3:// location (give it LOCATION, or its database an s3:// LocationUri)")
+        # Glue itself fails such a table (no path to build); scripts that keep it to themselves still work here
+        print(f"glue-emulator: table {database}.{name} is at {location!r}, not on S3: it stays in this run's Spark "
+              f"catalog, not the Data Catalog (give it a LOCATION, or its database an s3:// LocationUri)",
+              file=sys.stderr)
+        return
     table_input = _table_input(session, jtable, name, location)
     if _glue_table(glue_client, database, name) is None:
         glue_client.create_table(DatabaseName=database, TableInput=table_input)
