@@ -334,11 +334,17 @@ class WarmDriver:
         shared.globalTempViewManager().clear()
         catalog = shared.externalCatalog()
         for database in _names(catalog.listDatabases()):
-            if database == "default":
-                for table in _names(catalog.listTables(database)):
+            for table in _names(catalog.listTables(database)):
+                location = catalog.getTable(database, table).storage().locationUri()
+                if location.isDefined() and _on_s3(location.get()):
+                    _forget(catalog, database, table)  # a Data Catalog table's files are the user's data
+                else:
                     catalog.dropTable(database, table, True, True)
-            else:
-                catalog.dropDatabase(database, True, True)
+            if database != "default":
+                if _on_s3(catalog.getDatabase(database).locationUri()):
+                    _forget(catalog, database, None)
+                else:
+                    catalog.dropDatabase(database, True, True)
         self.sc.setLogLevel("WARN")
         for key in RUN_LOCAL_PROPERTIES:
             self.sc.setLocalProperty(key, None)
@@ -378,6 +384,24 @@ def _print_script_traceback(exc: BaseException, script: Path) -> None:
     while tb is not None and tb.tb_frame.f_code.co_filename != str(script):
         tb = tb.tb_next
     traceback.print_exception(type(exc), exc, tb)
+
+
+def _on_s3(uri: Any) -> bool:
+    return str(uri.getScheme() or "").lower() in ("s3", "s3a", "s3n")
+
+
+def _forget(catalog: Any, database: str, table: str | None) -> None:
+    """Remove a table (or an emptied database) from the in-memory catalog without deleting its files,
+    which dropping them would (the catalog's map is private, hence reflection)."""
+    unwrapped = catalog.unwrapped()
+    for field in unwrapped.getClass().getDeclaredFields():
+        if field.getType().getName() == "scala.collection.mutable.HashMap":
+            field.setAccessible(True)
+            databases = field.get(unwrapped)
+            if table is None:
+                databases.remove(database)
+            else:
+                databases.apply(database).tables().remove(table)
 
 
 def _names(seq: Any) -> list[str]:

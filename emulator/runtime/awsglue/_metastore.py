@@ -7,8 +7,9 @@ because a database or table was unknown, after creating that database and table 
 session catalog from GetDatabase/GetTable/GetPartitions (a data source table over the table's
 location and format, with its registered partitions). The worker drops them when the run ends.
 
-Limits: `SHOW TABLES`/`spark.catalog.listTables` list only tables already used; DDL and inserts
-through Spark SQL change the session catalog, not the Data Catalog.
+DDL, `saveAsTable` and `insertInto` are written through to the Data Catalog by `_metastore_sync`.
+
+Limits: `SHOW TABLES`/`spark.catalog.listTables` list only tables already used.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-from awsglue import _catalog
+from awsglue import _catalog, _metastore_sync
 
 FLAG = "--enable-glue-datacatalog"
 _MAX_TABLES_PER_STATEMENT = 64  # each retry brings one table in; a guard against a loop
@@ -36,6 +37,8 @@ def install(session: Any, glue_client: Any) -> None:
         return
     for name in ("sql", "table"):
         setattr(session, name, _retrying(session, glue_client, getattr(session, name)))
+    session._glue_raw_sql = session.sql  # this module's own statements: brought in, never written through
+    _metastore_sync.install(session, glue_client)
     session._glue_catalog_installed = True
 
 
@@ -90,10 +93,14 @@ def _database(session: Any, glue_client: Any, name: str) -> bool:
     if session.catalog.databaseExists(name):
         return True
     try:
-        glue_client.get_database(Name=name)
+        location = glue_client.get_database(Name=name)["Database"].get("LocationUri", "")
     except glue_client.exceptions.EntityNotFoundException:
         return False
-    session.sql(f"CREATE DATABASE IF NOT EXISTS {_ident(name)}")
+    # managed tables of the database go under its S3 location, as on Glue (a local path otherwise)
+    clause = f" LOCATION '{_escape(location)}'" if location.startswith(("s3://", "s3a://", "s3n://")) else ""
+    if clause:
+        _share_file_systems(session)  # the catalog makes the database's folder
+    session._glue_raw_sql(f"CREATE DATABASE IF NOT EXISTS {_ident(name)}{clause}")
     return True
 
 
@@ -114,7 +121,7 @@ def _table(session: Any, glue_client: Any, database: str, name: str) -> bool:
         ddl += " OPTIONS (" + ", ".join(f"'{k}' '{_escape(v)}'" for k, v in options.items()) + ")"
     if table.partition_keys:
         ddl += " PARTITIONED BY (" + ", ".join(_ident(k.name) for k in table.partition_keys) + ")"
-    session.sql(ddl + f" LOCATION '{_escape(table.location)}'")
+    session._glue_raw_sql(ddl + f" LOCATION '{_escape(table.location)}'")
     if table.partition_keys:
         _share_file_systems(session)
         keys = [k.name for k in table.partition_keys]
@@ -122,7 +129,7 @@ def _table(session: Any, glue_client: Any, database: str, name: str) -> bool:
             spec = ", ".join(f"{_ident(k)}='{_escape(v)}'" for k, v in zip(keys, partition["Values"]))
             location = (partition.get("StorageDescriptor") or {}).get("Location")
             clause = f" LOCATION '{_escape(location)}'" if location else ""
-            session.sql(f"ALTER TABLE {_ident(database)}.{_ident(table.name)} ADD IF NOT EXISTS "
+            session._glue_raw_sql(f"ALTER TABLE {_ident(database)}.{_ident(table.name)} ADD IF NOT EXISTS "
                         f"PARTITION ({spec}){clause}")
     return True
 
