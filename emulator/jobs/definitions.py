@@ -175,7 +175,7 @@ def _definition(name: str, spec: dict[str, Any], created: float, previous: dict[
     job.update({m: spec[m] for m in _KEPT_MEMBERS if m in spec})
     job.update(
         CreatedOn=created,
-        LastModifiedOn=now(),
+        LastModifiedOn=created if previous is None else now(),  # a new job: one instant, as GetJob shows it
         ExecutionProperty=execution,
         Command=command,
         MaxRetries=retries,
