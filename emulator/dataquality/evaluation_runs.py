@@ -113,12 +113,17 @@ def build_result(answer: dict[str, Any], *, result_id: str, profile_id: str, sta
     return result
 
 
-def _require_run(ctx: RequestContext, run_id: str) -> dict[str, Any]:
+def require_run(ctx: RequestContext, kind: str, run_id: str, what: str) -> dict[str, Any]:
+    """The stored run of `kind` (evaluation or recommendation); EntityNotFoundException "Cannot find <what> <id>"."""
     runner(ctx)  # settles runs a previous server left running before they are shown
-    run = ctx.store.get(ctx.scope, EVALUATION_RUN, "", run_id)
+    run = ctx.store.get(ctx.scope, kind, "", run_id)
     if run is None:
-        raise EntityNotFoundException(f"Cannot find Data Quality ruleset evaluation run {run_id}")
+        raise EntityNotFoundException(f"Cannot find {what} {run_id}")
     return run
+
+
+def _require_run(ctx: RequestContext, run_id: str) -> dict[str, Any]:
+    return require_run(ctx, EVALUATION_RUN, run_id, "Data Quality ruleset evaluation run")
 
 
 def get_data_quality_ruleset_evaluation_run(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:

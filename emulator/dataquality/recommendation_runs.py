@@ -14,9 +14,9 @@ from typing import Any
 
 from ..clock import now
 from ..context import RequestContext
-from ..errors import EntityNotFoundException, InvalidInputException
+from ..errors import InvalidInputException
 from ..jobs.spark_tasks import TaskOutcome
-from .evaluation_runs import list_runs, require_source, runner
+from .evaluation_runs import list_runs, require_run, require_source, runner
 from .results import table_of
 from .rulesets import RULESET, store_ruleset
 from .runner import RECOMMENDATION_RUN, new_run_id
@@ -53,11 +53,7 @@ def start_data_quality_rule_recommendation_run(ctx: RequestContext, params: dict
 
 
 def _require_run(ctx: RequestContext, run_id: str) -> dict[str, Any]:
-    runner(ctx)  # settles runs a previous server left running before they are shown
-    run = ctx.store.get(ctx.scope, RECOMMENDATION_RUN, "", run_id)
-    if run is None:
-        raise EntityNotFoundException(f"Cannot find Data Quality rule recommendation run {run_id}")
-    return run
+    return require_run(ctx, RECOMMENDATION_RUN, run_id, "Data Quality rule recommendation run")
 
 
 def get_data_quality_rule_recommendation_run(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
