@@ -14,6 +14,7 @@ from ..clock import now
 from ..context import RequestContext
 from ..errors import AlreadyExistsException, EntityNotFoundException, InvalidInputException
 from ..pagination import paginate
+from ..profiles import limits as usage_limits
 
 JOB = "job"
 
@@ -48,6 +49,7 @@ _KEPT_MEMBERS = (
     "SourceControlDetails",
     "MaintenanceWindow",
     "JobRunQueuingEnabled",
+    "ProfileName",  # set by the author's usage profile (profiles/limits.py), never by the request
 )
 
 
@@ -191,7 +193,8 @@ def _definition(name: str, spec: dict[str, Any], created: float, previous: dict[
 def create_job(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     name = params["Name"]
     created = now()
-    if not ctx.store.insert(ctx.scope, JOB, "", name, _definition(name, params, created, None)):
+    spec = usage_limits.apply_to_job(ctx, params)
+    if not ctx.store.insert(ctx.scope, JOB, "", name, _definition(name, spec, created, None)):
         raise AlreadyExistsException(f"{name} already exists.")
     tagging.set_tags(ctx, job_arn(ctx, name), params.get("Tags"))
     return {"Name": name}
@@ -207,7 +210,8 @@ def update_job(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
         )
     with ctx.store.transaction():
         current = require_job(ctx, name)
-        ctx.store.put(ctx.scope, JOB, "", name, _definition(name, update, current["CreatedOn"], current))
+        spec = usage_limits.apply_to_job(ctx, update)
+        ctx.store.put(ctx.scope, JOB, "", name, _definition(name, spec, current["CreatedOn"], current))
     return {"JobName": name}
 
 
