@@ -79,23 +79,25 @@ def caller_profile(ctx: RequestContext) -> str | None:
         return None
     from moto.iam.models import iam_backends  # imported here: importing moto costs over a second
     from moto.sts.models import sts_backends
+    from moto.utilities.utils import get_partition
 
     if ctx.account not in iam_backends:  # nothing was ever created in this account's IAM
         return None
-    iam = iam_backends[ctx.account]["global"]
+    partition = get_partition(ctx.region)  # IAM and STS are kept per account and partition
+    iam = iam_backends[ctx.account][partition]
     tags: list[dict[str, str]] = []
     for key in iam.get_all_access_keys_for_all_users():
         if key.access_key_id == ctx.access_key:
             tags = iam.list_user_tags(key.user_name)
             break
     else:
-        assumed = sts_backends[ctx.account]["global"].get_assumed_role_from_access_key(ctx.access_key)
+        assumed = sts_backends[ctx.account][partition].get_assumed_role_from_access_key(ctx.access_key)
         if assumed is None:
             return None
         role_arn = assumed.role_arn
         try:
-            tags = iam.get_role_by_arn(role_arn).get_tags()
-        except Exception:  # the role was deleted since it was assumed: no tags to read
+            tags = iam.list_role_tags(iam.get_role_by_arn(role_arn).name, None)[0]
+        except Exception:  # the role was deleted since it was assumed (or never existed): no tags to read
             return None
     return next((tag["Value"] for tag in tags if tag["Key"] == PROFILE_TAG), None)
 
