@@ -189,6 +189,9 @@ EMPTY_LISTS: dict[str, dict[str, Any]] = {
     "ListDataQualityStatistics": {"ProfileId": "p"}, "ListDataQualityStatisticAnnotations": {"ProfileId": "p"},
     "BatchPutDataQualityStatisticAnnotation": {"InclusionAnnotations": [{"ProfileId": "p", "StatisticId": "s"}]},
     "ListSessions": {},
+    "ListCustomEntityTypes": {}, "BatchGetCustomEntityTypes": {"Names": ["nope"]}, "ListUsageProfiles": {},
+    "ListIntegrationResourceProperties": {},
+    "ListConnectionTypes": {},
 }
 # List operations whose empty answer needs a live parent: checked where that parent is made.
 EMPTY_LISTS_ELSEWHERE = {

@@ -6,8 +6,8 @@ none: a second Create answers AlreadyExistsException, Get/Update/Delete without 
 (https://docs.aws.amazon.com/glue/latest/webapi/API_CreateGlueIdentityCenterConfiguration.html). On AWS,
 Create registers a Glue application in the Identity Center instance and answers its ApplicationArn; here the
 ARN is made in Identity Center's form, `arn:aws:sso::<account>:application/<instance id>/apl-<16 hex>`, and no
-Identity Center is reached: the record is what Get returns, {ApplicationArn, InstanceArn, Scopes,
-UserBackgroundSessionsEnabled}. InstanceArn must be an Identity Center instance ARN
+Identity Center is reached: the record is what Get returns, {ApplicationArn, InstanceArn, Scopes (when
+given), UserBackgroundSessionsEnabled}. InstanceArn must be an Identity Center instance ARN
 (`arn:aws:sso:::instance/ssoins-<id>`), else InvalidInputException.
 """
 
@@ -40,9 +40,10 @@ def create_glue_identity_center_configuration(ctx: RequestContext, params: dict[
     record = {
         "ApplicationArn": application,
         "InstanceArn": params["InstanceArn"],
-        "Scopes": list(params.get("Scopes") or []),
         "UserBackgroundSessionsEnabled": bool(params.get("UserBackgroundSessionsEnabled", False)),
     }
+    if params.get("Scopes"):
+        record["Scopes"] = list(params["Scopes"])
     if not ctx.store.insert(ctx.scope, IDENTITY_CENTER.kind, "", _THE_CONFIGURATION, record):
         raise AlreadyExistsException("A Glue Identity Center configuration already exists for this account.")
     return {"ApplicationArn": application}

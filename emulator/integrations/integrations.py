@@ -90,12 +90,14 @@ def delete_integration(ctx: RequestContext, params: dict[str, Any]) -> dict[str,
     return {**record, "Status": "DELETING"}
 
 
-def _page(ctx: RequestContext, items: list[dict[str, Any]], params: dict[str, Any]) -> tuple[list[Any], str | None]:
+def _page(items: list[dict[str, Any]], params: dict[str, Any]) -> tuple[list[Any], str | None]:
     max_records = params.get("MaxRecords")
     if max_records is not None and not 1 <= max_records <= INTEGRATION.page_cap:
         raise InvalidInputException(f"MaxRecords must be between 1 and {INTEGRATION.page_cap}.")
+    # Keyed by the ARN's uuid (its only varying part, so the same order): a whole ARN makes a Marker longer
+    # than the model's 128 characters.
     return paginate(items, params.get("Marker"), max_records, INTEGRATION.page_cap,
-                    key=lambda item: item["IntegrationArn"])
+                    key=lambda item: item["IntegrationArn"].rsplit(":", 1)[-1])
 
 
 def describe_integrations(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
@@ -115,7 +117,7 @@ def describe_integrations(ctx: RequestContext, params: dict[str, Any]) -> dict[s
                 f"Unknown filter {spec.get('Name')!r}; filters are {', '.join(sorted(_FILTERS))}."
             )
         items = [item for item in items if item.get(member) in (spec.get("Values") or [])]
-    page, marker = _page(ctx, items, params)
+    page, marker = _page(items, params)
     return {"Integrations": page, **({"Marker": marker} if marker else {})}
 
 
@@ -129,5 +131,5 @@ def describe_inbound_integrations(ctx: RequestContext, params: dict[str, Any]) -
     if params.get("TargetArn"):
         items = [item for item in items if item["TargetArn"] == params["TargetArn"]]
     inbound = [{member: item[member] for member in _INBOUND_MEMBERS if member in item} for item in items]
-    page, marker = _page(ctx, inbound, params)
+    page, marker = _page(inbound, params)
     return {"InboundIntegrations": page, **({"Marker": marker} if marker else {})}
