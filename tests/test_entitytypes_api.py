@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from botocore.exceptions import ClientError
 
-from emulator.entitytypes.patterns import PatternError, compile_pattern
+from emulator.runtime.awsglueml._patterns import PatternError, compile_pattern
 
 ACCOUNT = "123456789012"
 

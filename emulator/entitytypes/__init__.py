@@ -1,8 +1,8 @@
 """Custom entity types (custom patterns for sensitive-data detection): CreateCustomEntityType,
 GetCustomEntityType, BatchGetCustomEntityTypes, ListCustomEntityTypes, DeleteCustomEntityType.
 
-A custom entity type is a name, a RegexString (Java regular expression syntax, compiled as patterns.py says)
-and up to 20 ContextWords (the model bounds them: 1-20 words of 1-255 characters). As on AWS
+A custom entity type is a name, a RegexString (Java regular expression syntax, compiled as
+emulator/runtime/awsglueml/_patterns.py says) and up to 20 ContextWords (the model bounds them: 1-20 words of 1-255 characters). As on AWS
 (https://docs.aws.amazon.com/glue/latest/webapi/API_CreateCustomEntityType.html) the name is unique per
 account (here per account and region, as all state), a RegexString that does not compile is refused with
 InvalidInputException, and the record is stored as GetCustomEntityType returns it: {Name, RegexString,
@@ -28,7 +28,7 @@ from ..records import (
     list_records,
     require_record,
 )
-from .patterns import PatternError, compile_pattern
+from ..runtime.awsglueml._patterns import PatternError, compile_pattern
 
 CUSTOM_ENTITY_TYPE = RecordKind("custom-entity-type", "CustomEntityType", page_cap=1000)
 
