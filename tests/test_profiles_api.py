@@ -178,3 +178,14 @@ def test_an_assumed_role_s_tag_assigns_its_profile(glue_emulator):
     glue.create_job(Name="j", **_shell_job())
     job = glue.get_job(JobName="j")["Job"]
     assert (job["Timeout"], job["ProfileName"]) == (15, "ops")
+
+
+def test_a_triggered_run_of_a_job_whose_profile_was_deleted_fails(glue_emulator):
+    glue = glue_emulator.glue
+    glue.create_usage_profile(Name="dev", Configuration={"JobConfiguration": JOB_LIMITS})
+    _user_glue(glue_emulator, "dev").create_job(Name="j", **_shell_job())
+    glue.delete_usage_profile(Name="dev")
+    glue.create_trigger(Name="t", Type="ON_DEMAND", Actions=[{"JobName": "j"}])
+    glue.start_trigger(Name="t")
+    (run,) = glue.get_job_runs(JobName="j")["JobRuns"]
+    assert (run["JobRunState"], run["ErrorMessage"]) == ("FAILED", "Usage profile dev does not exist.")

@@ -2,14 +2,15 @@
 GetCustomEntityType, BatchGetCustomEntityTypes, ListCustomEntityTypes, DeleteCustomEntityType.
 
 A custom entity type is a name, a RegexString (Java regular expression syntax, compiled as
-emulator/runtime/awsglueml/_patterns.py says) and up to 20 ContextWords (the model bounds them: 1-20 words of 1-255 characters). As on AWS
-(https://docs.aws.amazon.com/glue/latest/webapi/API_CreateCustomEntityType.html) the name is unique per
+emulator/runtime/awsglueml/_patterns.py says) and up to 20 ContextWords (the model bounds them: 1-20 words of
+1-255 characters). As on AWS (https://docs.aws.amazon.com/glue/latest/webapi/API_CreateCustomEntityType.html)
+the name is unique per
 account (here per account and region, as all state), a RegexString that does not compile is refused with
 InvalidInputException, and the record is stored as GetCustomEntityType returns it: {Name, RegexString,
 ContextWords?}. Tags live under `arn:aws:glue:<region>:<account>:customEntityType/<name>`.
 
-Detection itself (Glue Studio's "Detect Sensitive Data" node, `EntityDetector`) runs in job scripts: see
-the README section "Custom entity types".
+Detection itself (Glue Studio's "Detect Sensitive Data" node, `EntityDetector`) runs in job scripts
+(emulator/runtime/awsglueml/), which read these records through BatchGetCustomEntityTypes.
 """
 
 from __future__ import annotations
@@ -21,7 +22,6 @@ from ..context import RequestContext
 from ..errors import InvalidInputException
 from ..records import (
     RecordKind,
-    all_records,
     batch_get_records,
     create_record,
     delete_record,
@@ -83,11 +83,6 @@ def delete_custom_entity_type(ctx: RequestContext, params: dict[str, Any]) -> di
         delete_record(ctx, CUSTOM_ENTITY_TYPE, params["Name"])
         tagging.drop_tags(ctx, entity_type_arn(ctx, params["Name"]))
     return {"Name": params["Name"]}
-
-
-def custom_entity_types(ctx: RequestContext) -> list[dict[str, Any]]:
-    """Every custom entity type of the caller's account and region (for detection)."""
-    return [record for _, record in all_records(ctx, CUSTOM_ENTITY_TYPE)]
 
 
 def _entity_type_exists(ctx: RequestContext, account: str, path: list[str]) -> bool:

@@ -19,6 +19,7 @@ sessions. Other keys are stored and returned but have nothing to apply to.
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 from ..context import RequestContext
@@ -75,12 +76,14 @@ def _violation(limits: dict[str, Any], value: Any, numeric: bool) -> str | None:
 
 def caller_profile(ctx: RequestContext) -> str | None:
     """The `glue:UsageProfile` tag of the IAM user or assumed role behind the request's access key, or None."""
-    if not ctx.access_key:
+    # moto's IAM is imported when it first serves a request: before that no user or role exists, and importing
+    # it here would cost every server over a second at its first CreateJob.
+    iam_models, sts_models = sys.modules.get("moto.iam.models"), sys.modules.get("moto.sts.models")
+    if not ctx.access_key or iam_models is None:
         return None
-    from moto.iam.models import iam_backends  # imported here: importing moto costs over a second
-    from moto.sts.models import sts_backends
     from moto.utilities.utils import get_partition
 
+    iam_backends = iam_models.iam_backends
     if ctx.account not in iam_backends:  # nothing was ever created in this account's IAM
         return None
     partition = get_partition(ctx.region)  # IAM and STS are kept per account and partition
@@ -91,7 +94,9 @@ def caller_profile(ctx: RequestContext) -> str | None:
             tags = iam.list_user_tags(key.user_name)
             break
     else:
-        assumed = sts_backends[ctx.account][partition].get_assumed_role_from_access_key(ctx.access_key)
+        if sts_models is None or ctx.account not in sts_models.sts_backends:
+            return None
+        assumed = sts_models.sts_backends[ctx.account][partition].get_assumed_role_from_access_key(ctx.access_key)
         if assumed is None:
             return None
         role_arn = assumed.role_arn
@@ -108,7 +113,7 @@ def _configuration(ctx: RequestContext, name: str, section: str) -> dict[str, An
 
     record = ctx.store.get(ctx.scope, USAGE_PROFILE.kind, "", name)
     if record is None:
-        raise EntityNotFoundException(f"Usage profile {name} assigned to the caller does not exist.")
+        raise EntityNotFoundException(f"Usage profile {name} does not exist.")
     return record["Configuration"].get(section) or {}
 
 
@@ -170,7 +175,11 @@ def run_violation(ctx: RequestContext, job: dict[str, Any], run: dict[str, Any],
     name = caller_profile(ctx) if direct else job.get("ProfileName")
     if name is None:
         return None, None
-    parameters = _by_member(_configuration(ctx, name, "JobConfiguration"), _JOB_PARAMETERS)
+    try:
+        configuration = _configuration(ctx, name, "JobConfiguration")
+    except EntityNotFoundException as missing:  # a run held to a deleted profile cannot be checked: it fails
+        return name, missing.message
+    parameters = _by_member(configuration, _JOB_PARAMETERS)
     for member, (limits, numeric) in parameters.items():
         if member in run:
             problem = _violation(limits, run[member], numeric)
