@@ -96,8 +96,10 @@ def _parse_protobuf(definition: str) -> Parsed:
         with open(path, "w", encoding="utf-8") as handle:
             handle.write(definition)
         try:
-            files = protoxy.compile([path], includes=[folder], include_imports=True)
-        except (protoxy.ProtoxyError, ValueError) as exc:
+            files = protoxy.compile([path], includes=[folder], include_imports=True, include_source_info=False)
+        except protoxy.ProtoxyError as exc:
+            raise InvalidDefinition(_protobuf_error(exc, definition)) from None
+        except ValueError as exc:
             raise InvalidDefinition(_error(exc).replace(folder + os.sep, "")) from None
     pool = descriptor_pool.DescriptorPool()
     for file in files.file:
@@ -105,6 +107,18 @@ def _parse_protobuf(definition: str) -> Parsed:
     main = next(file for file in files.file if file.name == "schema.proto")
     document = MessageToDict(main, preserving_proto_field_name=True)
     return Parsed("PROTOBUF", (pool, main), json.dumps(document, sort_keys=True, separators=(",", ":")), document)
+
+
+def _protobuf_error(exc: Exception, definition: str) -> str:
+    """The compiler's message with the line and column of its first label (its JSON details give an offset)."""
+    try:
+        labels = json.loads(exc.json_details)["labels"]  # type: ignore[attr-defined]
+        offset = labels[0]["span"]["offset"]
+    except (AttributeError, ValueError, KeyError, IndexError, TypeError):
+        return _error(exc)
+    before = definition.encode()[:offset].decode(errors="ignore")
+    line, column = before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1
+    return _error(ValueError(f"{exc} (line {line}, column {column})"))
 
 
 _PARSERS = {"AVRO": _parse_avro, "JSON": _parse_json, "PROTOBUF": _parse_protobuf}
