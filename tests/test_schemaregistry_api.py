@@ -345,3 +345,17 @@ def test_check_schema_version_validity_really_parses(glue: Any) -> None:
         answer = glue.check_schema_version_validity(DataFormat=data_format, SchemaDefinition=definition)
         assert answer["Valid"] is valid, (data_format, definition, answer)
         assert ("Error" in answer) is not valid
+
+
+def test_a_schema_created_without_a_definition_has_no_version_until_one_is_registered(glue: Any, server: Any) -> None:
+    made = glue.create_schema(SchemaName="empty", DataFormat="JSON", Compatibility="FORWARD")
+    assert "SchemaVersionId" not in made and made["NextSchemaVersion"] == 1 and "LatestSchemaVersion" not in made
+    status, body = server.glue_raw("ListSchemaVersions", {"SchemaId": {"SchemaName": "empty"}})
+    assert (status, body) == (200, {"Schemas": []})  # on the wire, as AWS answers an empty list
+    with pytest.raises(ClientError) as err:
+        glue.get_schema_version(SchemaId={"SchemaName": "empty"}, SchemaVersionNumber={"LatestVersion": True})
+    assert _error(err)[0] == "EntityNotFoundException"
+    first = glue.register_schema_version(SchemaId={"SchemaName": "empty"}, SchemaDefinition='{"type": "object"}')
+    assert (first["VersionNumber"], first["Status"]) == (1, "AVAILABLE")
+    schema = glue.get_schema(SchemaId={"SchemaName": "empty"})
+    assert (schema["SchemaCheckpoint"], schema["LatestSchemaVersion"], schema["NextSchemaVersion"]) == (1, 1, 2)

@@ -140,6 +140,8 @@ def _version_number(selector: dict[str, Any], schema: Record) -> int:
     if latest and number is not None:
         raise InvalidInputException("LatestVersion and VersionNumber cannot both be provided.")
     if latest:
+        if "LatestSchemaVersion" not in schema:  # a schema created without a definition has no version yet
+            raise EntityNotFoundException(f"Schema version is not found. SchemaName: {schema['SchemaName']}")
         return schema["LatestSchemaVersion"]
     if number is None:
         raise InvalidInputException("One of LatestVersion or VersionNumber has to be provided.")

@@ -175,8 +175,9 @@ def delete_schema_versions(ctx: RequestContext, params: dict[str, Any]) -> dict[
             delete_record(ctx, VERSIONS, version_key(number), parent)
             delete_record(ctx, VERSION_IDS, version["SchemaVersionId"])
         remaining = _versions(ctx, schema)
-        schema.update(LatestSchemaVersion=remaining[-1]["VersionNumber"], UpdatedTime=timestamp())
-        put_record(ctx, SCHEMAS, name, schema, registry)
+        if len(errors) < len(numbers):
+            schema.update(LatestSchemaVersion=remaining[-1]["VersionNumber"], UpdatedTime=timestamp())
+            put_record(ctx, SCHEMAS, name, schema, registry)
     return {"SchemaVersionErrors": errors}
 
 
