@@ -306,6 +306,9 @@ def test_version_metadata(glue: Any) -> None:
         glue.remove_schema_version_metadata(SchemaVersionId=version_id,
                                             MetadataKeyValue={"MetadataKey": "owner", "MetadataValue": "bob"})
     assert _error(err)[0] == "EntityNotFoundException"
+    with pytest.raises(ClientError) as err:  # the model leaves both members optional; a pair needs both
+        glue.put_schema_version_metadata(SchemaVersionId=version_id, MetadataKeyValue={"MetadataKey": "k"})
+    assert _error(err)[0] == "InvalidInputException"
     for i in range(8):  # alice, t1 and these 8 make the 10 pairs a version may carry
         put("k", f"v{i}")
     with pytest.raises(ClientError) as err:

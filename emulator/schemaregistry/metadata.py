@@ -14,13 +14,26 @@ from __future__ import annotations
 from typing import Any
 
 from ..context import RequestContext
-from ..errors import AlreadyExistsException, EntityNotFoundException, ResourceNumberLimitExceededException
+from ..errors import (
+    AlreadyExistsException,
+    EntityNotFoundException,
+    InvalidInputException,
+    ResourceNumberLimitExceededException,
+)
 from ..pagination import paginate
 from ..records import Record, updating_record
 from .ids import VERSIONS, resolve_version, schema_parent, timestamp, version_key
 
 MAX_PAIRS = 10
 _PAGE, _PAGE_CAP = 25, 50
+
+
+def _pair(params: dict[str, Any]) -> tuple[str, str]:
+    """The request's MetadataKeyValue: both members are needed (the model leaves them optional)."""
+    pair = params["MetadataKeyValue"]
+    if pair.get("MetadataKey") is None or pair.get("MetadataValue") is None:
+        raise InvalidInputException("MetadataKeyValue needs both MetadataKey and MetadataValue.")
+    return pair["MetadataKey"], pair["MetadataValue"]
 
 
 def _answer(schema: Record, version: Record, key: str, value: str) -> dict[str, Any]:
@@ -39,7 +52,7 @@ def _updating(ctx: RequestContext, schema: Record, version: Record) -> Any:
 def put_schema_version_metadata(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     """Add one pair -> {SchemaArn, SchemaName, RegistryName, LatestVersion, VersionNumber, SchemaVersionId,
     MetadataKey, MetadataValue}."""
-    key, value = params["MetadataKeyValue"]["MetadataKey"], params["MetadataKeyValue"]["MetadataValue"]
+    key, value = _pair(params)
     with ctx.store.transaction():
         schema, version = resolve_version(ctx, params)
         with _updating(ctx, schema, version) as record:
@@ -89,7 +102,7 @@ def query_schema_version_metadata(ctx: RequestContext, params: dict[str, Any]) -
 
 def remove_schema_version_metadata(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     """Remove one pair -> the same members as PutSchemaVersionMetadata; EntityNotFoundException when absent."""
-    key, value = params["MetadataKeyValue"]["MetadataKey"], params["MetadataKeyValue"]["MetadataValue"]
+    key, value = _pair(params)
     with ctx.store.transaction():
         schema, version = resolve_version(ctx, params)
         with _updating(ctx, schema, version) as record:

@@ -31,7 +31,6 @@ from .ids import (
     SCHEMAS,
     VERSION_IDS,
     VERSIONS,
-    find_version,
     require_schema,
     resolve_version,
     schema_names,
@@ -40,6 +39,8 @@ from .ids import (
     timestamp,
     version_key,
 )
+
+MAX_VERSION = 100000
 
 
 def parse_definition(data_format: str, definition: str) -> formats.Parsed:
@@ -143,9 +144,10 @@ def list_schema_versions(ctx: RequestContext, params: dict[str, Any]) -> dict[st
 
 
 def _version_range(text: str) -> range:
+    """"N" or "N-M" as the numbers it names; version numbers are 1..100000 (the model's VersionLongNumber)."""
     first, _, last = text.partition("-")
     start, end = int(first), int(last or first)
-    if end < start:
+    if end < start or end > MAX_VERSION:
         raise InvalidInputException(f"Invalid version range: {text}")
     return range(start, end + 1)
 
@@ -166,8 +168,9 @@ def delete_schema_versions(ctx: RequestContext, params: dict[str, Any]) -> dict[
         if 1 in numbers:
             raise InvalidInputException("The first schema version can only be deleted with DeleteSchema.")
         parent = schema_parent(registry, name)
+        stored = {version["VersionNumber"]: version for version in _versions(ctx, schema)}
         for number in numbers:
-            version = find_version(ctx, registry, name, number)
+            version = stored.get(number)
             if version is None:
                 errors.append({"VersionNumber": number, "ErrorDetails": {
                     "ErrorCode": "EntityNotFoundException", "ErrorMessage": "Schema version is not found."}})
