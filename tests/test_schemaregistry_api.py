@@ -160,8 +160,8 @@ def test_versions_register_get_list_and_dedupe(glue: Any) -> None:
     schema_id = {"SchemaName": "users", "RegistryName": "reg"}
     second = glue.register_schema_version(SchemaId=schema_id, SchemaDefinition=AVRO_V2)
     assert (second["VersionNumber"], second["Status"]) == (2, "AVAILABLE")
-    # The same definition, laid out differently (key order, spacing), is the stored version, not a new one.
-    relaid = json.dumps(json.loads(AVRO_V2), sort_keys=True, separators=(" , ", " :  "))
+    # The same definition, laid out differently (lines, key order), is the stored version, not a new one.
+    relaid = json.dumps(json.loads(AVRO_V2), sort_keys=True, indent=4)
     assert relaid != AVRO_V2
     again = glue.register_schema_version(SchemaId=schema_id, SchemaDefinition=relaid)
     assert again == {k: second[k] for k in ("SchemaVersionId", "VersionNumber", "Status")} | {
@@ -362,3 +362,25 @@ def test_a_schema_created_without_a_definition_has_no_version_until_one_is_regis
     assert (first["VersionNumber"], first["Status"]) == (1, "AVAILABLE")
     schema = glue.get_schema(SchemaId={"SchemaName": "empty"})
     assert (schema["SchemaCheckpoint"], schema["LatestSchemaVersion"], schema["NextSchemaVersion"]) == (1, 1, 2)
+
+
+PROTO_FILE = """// Proto schema formatted by Wire, do not edit.
+syntax = "proto3";
+package acme;
+
+message Order {
+  int64 id = 1;
+  repeated string items = 2;
+}
+"""
+
+
+def test_multi_line_definitions_are_accepted_blank_ones_refused(glue: Any) -> None:
+    """Definitions are documents: AWS's Java serde registers .proto files as Wire prints them, over many lines."""
+    made = glue.create_schema(SchemaName="orders", DataFormat="PROTOBUF", SchemaDefinition=PROTO_FILE)
+    assert made["SchemaVersionStatus"] == "AVAILABLE"
+    assert glue.get_schema_version(SchemaVersionId=made["SchemaVersionId"])["SchemaDefinition"] == PROTO_FILE
+    assert glue.check_schema_version_validity(DataFormat="PROTOBUF", SchemaDefinition=PROTO_FILE)["Valid"] is True
+    with pytest.raises(ClientError) as err:
+        glue.check_schema_version_validity(DataFormat="AVRO", SchemaDefinition=" \n\t ")
+    assert _error(err)[0] == "ValidationException"
