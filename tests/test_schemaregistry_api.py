@@ -86,6 +86,21 @@ def test_registries_page_25_by_default(glue: Any) -> None:
     assert len(glue.list_registries(MaxResults=100)["Registries"]) == 27
 
 
+def test_schemas_of_every_registry_page_in_order(glue: Any) -> None:
+    for registry in ("a", "a-b"):  # "a-b/x" sorts before "a/z" as one string: the pages must not care
+        glue.create_registry(RegistryName=registry)
+    for registry, name in (("a", "z"), ("a", "y"), ("a-b", "x")):
+        glue.create_schema(RegistryId={"RegistryName": registry}, SchemaName=name, DataFormat="JSON")
+    seen, token = [], None
+    while True:
+        page = glue.list_schemas(MaxResults=1, **({"NextToken": token} if token else {}))
+        seen += [(s["RegistryName"], s["SchemaName"]) for s in page["Schemas"]]
+        if "NextToken" not in page:
+            break
+        token = page["NextToken"]
+    assert seen == [("a", "y"), ("a", "z"), ("a-b", "x")]
+
+
 def test_create_schema_without_registry_uses_default_registry(glue: Any) -> None:
     made = glue.create_schema(SchemaName="users", DataFormat="AVRO", SchemaDefinition=AVRO_V1)
     assert made["RegistryName"] == "default-registry"

@@ -39,6 +39,22 @@ CHANGES: dict[str, tuple[str, str, str, bool, bool]] = {
         json.dumps({"type": "object", "properties": {"a": {"type": "string"}, "b": {"type": "integer"}},
                     "required": ["b"]}), False, True),
     "json: integer widened to number": ("JSON", '{"type": "integer"}', '{"type": "number"}', True, False),
+    # Glue takes drafts 04, 06 and 07; the checker reads 2020-12 (formats._as_2020_12 respells them).
+    "json draft-04: an inclusive maximum made exclusive": (
+        "JSON", json.dumps({"$schema": "http://json-schema.org/draft-04/schema#", "type": "number", "maximum": 5}),
+        json.dumps({"$schema": "http://json-schema.org/draft-04/schema#", "type": "number", "maximum": 5,
+                    "exclusiveMaximum": True}), False, True),
+    "json draft-07: a tuple closed to more items": (
+        "JSON", json.dumps({"$schema": "http://json-schema.org/draft-07/schema#", "type": "array",
+                            "items": [{"type": "string"}]}),
+        json.dumps({"$schema": "http://json-schema.org/draft-07/schema#", "type": "array",
+                    "items": [{"type": "string"}], "additionalItems": False}), False, True),
+    "json draft-07: a property made required through definitions": (
+        "JSON", json.dumps({"$schema": "http://json-schema.org/draft-07/schema#", "definitions": {
+            "qty": {"type": "integer"}}, "type": "object", "properties": {"qty": {"$ref": "#/definitions/qty"}}}),
+        json.dumps({"$schema": "http://json-schema.org/draft-07/schema#", "definitions": {
+            "qty": {"type": "integer"}}, "type": "object", "properties": {"qty": {"$ref": "#/definitions/qty"}},
+            "required": ["qty"]}), False, True),
     "protobuf: add a field": ("PROTOBUF", 'syntax = "proto3"; package p; message M { string a = 1; }',
                               'syntax = "proto3"; package p; message M { string a = 1; int64 b = 2; }', True, True),
     "protobuf: change a field's wire type": ("PROTOBUF", 'syntax = "proto3"; package p; message M { string a = 1; }',
@@ -70,6 +86,12 @@ def test_the_canonical_form_ignores_layout_not_content() -> None:
     assert spaced.canonical == formats.parse("PROTOBUF", 'syntax = "proto3"; message M { string a = 1; }').canonical
 
 
+def test_what_the_json_checker_cannot_decide_is_incompatible() -> None:
+    remote = formats.parse("JSON", '{"$ref": "https://example.com/remote.json"}')
+    problems = formats.reads(remote, formats.parse("JSON", '{"type": "string"}'))
+    assert len(problems) == 1 and problems[0].startswith("the compatibility could not be decided")
+
+
 def test_invalid_definitions_carry_the_parsers_message() -> None:
     assert formats.validity("PROTOBUF", 'syntax = "proto3";\nmessage M { Foo a = 1; }') == (
         "name 'Foo' is not defined (line 2, column 13)")
@@ -93,6 +115,8 @@ MODE_EXPECTATIONS = [  # (mode, change, expected status of the new version)
     ("FORWARD_ALL", "json: add a required property", "AVAILABLE"),
     ("BACKWARD_ALL", "json: add an optional property to a closed object", "AVAILABLE"),
     ("FULL_ALL", "json: add an optional property to a closed object", "FAILURE"),
+    ("BACKWARD", "json draft-07: a property made required through definitions", "FAILURE"),
+    ("FORWARD", "json draft-07: a property made required through definitions", "AVAILABLE"),
     ("BACKWARD", "protobuf: add a field", "AVAILABLE"),
     ("FORWARD", "protobuf: change a field's wire type", "FAILURE"),
     ("BACKWARD", "protobuf: add a proto2 required field", "FAILURE"),

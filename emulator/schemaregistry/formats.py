@@ -152,13 +152,64 @@ def _avro_reads(reader: Parsed, writer: Parsed) -> list[str]:
     return [f"{', '.join(kinds)} at {where}: {', '.join(sorted(map(str, result.messages)))}"]
 
 
+_ONE_SCHEMA = ("additionalProperties", "contains", "propertyNames", "not", "if", "then", "else")
+_SCHEMA_MAPS = ("properties", "patternProperties", "definitions", "$defs")
+_SCHEMA_LISTS = ("allOf", "anyOf", "oneOf")
+
+
+def _as_2020_12(schema: Any) -> Any:
+    """A draft 04/06/07 schema (what Glue takes) in draft 2020-12's keywords (what jsoncompat reads).
+
+    Only spelling changes, no meaning: tuple `items` + `additionalItems` become `prefixItems` + `items`, draft 04's
+    boolean exclusiveMinimum/Maximum become the numeric form, `dependencies` splits into dependentRequired and
+    dependentSchemas; `$schema` and `id`/`$id` go (references stay local JSON pointers, which jsoncompat resolves).
+    """
+    if not isinstance(schema, dict):
+        return schema
+    out = {key: value for key, value in schema.items() if key not in ("$schema", "id", "$id")}
+    for key in _ONE_SCHEMA:
+        if key in out:
+            out[key] = _as_2020_12(out[key])
+    for key in _SCHEMA_MAPS:
+        if isinstance(out.get(key), dict):
+            out[key] = {name: _as_2020_12(value) for name, value in out[key].items()}
+    for key in _SCHEMA_LISTS:
+        if isinstance(out.get(key), list):
+            out[key] = [_as_2020_12(value) for value in out[key]]
+    items, additional = out.pop("items", None), out.pop("additionalItems", None)
+    if isinstance(items, list):
+        out["prefixItems"] = [_as_2020_12(value) for value in items]
+        if additional is not None:
+            out["items"] = _as_2020_12(additional)
+    elif items is not None:
+        out["items"] = _as_2020_12(items)
+    for bound in ("Minimum", "Maximum"):
+        exclusive, plain = out.get(f"exclusive{bound}"), bound.lower()
+        if isinstance(exclusive, bool):
+            del out[f"exclusive{bound}"]
+            if exclusive and plain in out:
+                out[f"exclusive{bound}"] = out.pop(plain)
+    dependencies = out.pop("dependencies", None)
+    if isinstance(dependencies, dict):
+        required = {name: value for name, value in dependencies.items() if isinstance(value, list)}
+        schemas = {name: _as_2020_12(value) for name, value in dependencies.items() if not isinstance(value, list)}
+        if required:
+            out["dependentRequired"] = required
+        if schemas:
+            out["dependentSchemas"] = schemas
+    return out
+
+
 def _json_reads(reader: Parsed, writer: Parsed) -> list[str]:
     from jsoncompat import check_compat
 
-    # "deserializer": can a consumer validating with the new schema accept everything the old one accepted?
-    if check_compat(writer.canonical, reader.canonical, "deserializer"):
-        return []
-    return ["a document valid under the writer's schema is rejected by the reader's schema"]
+    old, new = json.dumps(_as_2020_12(writer.document)), json.dumps(_as_2020_12(reader.document))
+    try:
+        # "deserializer": does a consumer validating with the new schema accept everything the old one accepted?
+        compatible = check_compat(old, new, "deserializer")
+    except ValueError as exc:  # a construct the checker cannot reason about (e.g. a remote $ref)
+        return [f"the compatibility could not be decided: {_error(exc)}"]
+    return [] if compatible else ["a document valid under the writer's schema is rejected by the reader's schema"]
 
 
 def _protobuf_reads(reader: Parsed, writer: Parsed) -> list[str]:

@@ -95,8 +95,9 @@ def list_schemas(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
         require_registry(ctx, registries[0])
     else:
         registries = [name for name, _ in all_records(ctx, REGISTRIES)]
-    rows = [(f"{registry}/{name}", schema) for registry in registries
-            for name, schema in all_records(ctx, SCHEMAS, registry)]
+    # Keyed by [registry, schema]: a joined string would not sort as the rows do ("a-b/x" < "a/z").
+    rows = sorted((([registry, name], schema) for registry in registries
+                   for name, schema in all_records(ctx, SCHEMAS, registry)), key=lambda row: row[0])
     page, token = paginate(rows, params.get("NextToken"), params.get("MaxResults") or DEFAULT_PAGE,
                            SCHEMAS.page_cap, key=lambda row: row[0])
     items = [{key: schema[key] for key in _LISTED if key in schema} for _, schema in page]
