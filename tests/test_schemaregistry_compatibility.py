@@ -97,6 +97,12 @@ def test_invalid_definitions_carry_the_parsers_message() -> None:
         "name 'Foo' is not defined (line 2, column 13)")
     assert formats.validity("PROTOBUF", 'syntax = "proto3"; message M { string a = 1 }') == (
         "expected ';' or '[', but found '}' (line 1, column 45)")
+    missing = formats.validity("PROTOBUF", 'syntax = "proto3"; import "other.proto"; message M { string a = 1; }')
+    assert "'other.proto' not found (line 1, column 20)" in (missing or "")  # a definition is one self-contained file
+    assert formats.validity("PROTOBUF", 'syntax = "proto2"; message M { optional int32 a = 1; extensions 9 to 99; }'
+                            ) == "Protobuf extensions are not supported (message M)"
+    assert formats.validity("PROTOBUF", 'syntax = "proto2"; message M { optional group G = 1 { optional int32 x = 2; } }'
+                            ) == "Protobuf groups are not supported (message M)"
     assert formats.validity("JSON", "[1, 2]") is not None
     assert formats.validity("JSON", '{"type": "object", "required": "a"}') is not None
     assert formats.validity("AVRO", '{"type": "enum", "name": "E", "symbols": ["A", "A"]}') is not None

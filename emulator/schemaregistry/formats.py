@@ -101,12 +101,29 @@ def _parse_protobuf(definition: str) -> Parsed:
             raise InvalidDefinition(_protobuf_error(exc, definition)) from None
         except ValueError as exc:
             raise InvalidDefinition(_error(exc).replace(folder + os.sep, "")) from None
+    main = next(file for file in files.file if file.name == "schema.proto")
+    _refuse_unsupported(main)
     pool = descriptor_pool.DescriptorPool()
     for file in files.file:
         pool.Add(file)
-    main = next(file for file in files.file if file.name == "schema.proto")
     document = MessageToDict(main, preserving_proto_field_name=True)
     return Parsed("PROTOBUF", (pool, main), json.dumps(document, sort_keys=True, separators=(",", ":")), document)
+
+
+def _refuse_unsupported(file: Any) -> None:
+    """Glue takes proto2 and proto3 "without support for extensions or groups" (dg/schema-registry)."""
+    from google.protobuf.descriptor_pb2 import FieldDescriptorProto
+
+    if len(file.extension):
+        raise InvalidDefinition("Protobuf extensions are not supported")
+    messages = list(file.message_type)
+    while messages:
+        message = messages.pop()
+        if len(message.extension) or len(message.extension_range):
+            raise InvalidDefinition(f"Protobuf extensions are not supported (message {message.name})")
+        if any(field.type == FieldDescriptorProto.TYPE_GROUP for field in message.field):
+            raise InvalidDefinition(f"Protobuf groups are not supported (message {message.name})")
+        messages.extend(message.nested_type)
 
 
 def _protobuf_error(exc: Exception, definition: str) -> str:
