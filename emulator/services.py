@@ -27,8 +27,8 @@ JSON_SERVICES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
         "glue",
         "AWSGlue",
         ("emulator.catalog", "emulator.tagging", "emulator.jobs", "emulator.orchestration", "emulator.crawlers",
-         "emulator.dataquality", "emulator.sessions", "emulator.entitytypes", "emulator.profiles",
-         "emulator.identitycenter", "emulator.integrations"),
+         "emulator.dataquality", "emulator.sessions", "emulator.schemaregistry", "emulator.entitytypes",
+         "emulator.profiles", "emulator.identitycenter", "emulator.integrations"),
     ),
     ("logs", "Logs_20140328", ("emulator.logs",)),
 )
