@@ -189,12 +189,15 @@ EMPTY_LISTS: dict[str, dict[str, Any]] = {
     "ListDataQualityStatistics": {"ProfileId": "p"}, "ListDataQualityStatisticAnnotations": {"ProfileId": "p"},
     "BatchPutDataQualityStatisticAnnotation": {"InclusionAnnotations": [{"ProfileId": "p", "StatisticId": "s"}]},
     "ListSessions": {},
+    "BatchGetTableOptimizer": {"Entries": [{"catalogId": "123456789012", "databaseName": "db", "tableName": "t",
+                                            "type": "compaction"}]},
 }
 # List operations whose empty answer needs a live parent: checked where that parent is made.
 EMPTY_LISTS_ELSEWHERE = {
     "ListStatements": "tests/test_sessions_api.py (a session holds a Spark driver)",
     "ListEntities": "tests/test_jdbc_entities.py (a JDBC connection to a live PostgreSQL, an empty schema)",
     "DescribeEntity": "tests/test_jdbc_entities.py (a JDBC connection to a live PostgreSQL, a table of no columns)",
+    "ListTableOptimizerRuns": "tests/test_catalog_optimizers.py (an optimizer needs an Iceberg table)",
 }
 _SHAPES = ServiceShapes("glue")
 

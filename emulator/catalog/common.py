@@ -15,6 +15,9 @@ TABLE_VERSION = "table_version"
 PARTITION = "partition"
 FUNCTION = "function"
 CONNECTION = "connection"
+# Table optimizers (optimizers.py) under partition_parent(...), their runs under key(partition_parent(...), type).
+TABLE_OPTIMIZER = "table_optimizer"
+TABLE_OPTIMIZER_RUN = "table_optimizer_run"
 CATALOG = "catalog"  # catalogs made by CreateCatalog (catalogs.py), named by their lower-case name
 # Column statistics (dataquality/column_statistics.py), kept here so that deleting a table or partition
 # deletes them: a table's under partition_parent(...), a partition's under key(partition_parent(...), *values).

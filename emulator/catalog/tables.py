@@ -33,6 +33,8 @@ from .common import (
     PARTITION_COLUMN_STATISTICS,
     TABLE,
     TABLE_COLUMN_STATISTICS,
+    TABLE_OPTIMIZER,
+    TABLE_OPTIMIZER_RUN,
     TABLE_VERSION,
     arn,
     catalog_id,
@@ -228,7 +230,8 @@ def _delete_table(ctx: RequestContext, catalog: str, database: str, name: str) -
         if not ctx.store.delete(ctx.scope, TABLE, table_parent(catalog, database), table):
             raise EntityNotFoundException(f"Table {name} not found.")
         parent = partition_parent(catalog, database, table)
-        for kind in (TABLE_VERSION, PARTITION, PARTITION_INDEX, TABLE_COLUMN_STATISTICS, PARTITION_COLUMN_STATISTICS):
+        for kind in (TABLE_VERSION, PARTITION, PARTITION_INDEX, TABLE_COLUMN_STATISTICS, PARTITION_COLUMN_STATISTICS,
+                     TABLE_OPTIMIZER, TABLE_OPTIMIZER_RUN):
             ctx.store.delete_under(ctx.scope, kind, parent)
         tagging.drop_tags(ctx, table_arn(ctx, catalog, database, table))
 
