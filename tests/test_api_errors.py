@@ -189,6 +189,7 @@ EMPTY_LISTS: dict[str, dict[str, Any]] = {
     "ListDataQualityStatistics": {"ProfileId": "p"}, "ListDataQualityStatisticAnnotations": {"ProfileId": "p"},
     "BatchPutDataQualityStatisticAnnotation": {"InclusionAnnotations": [{"ProfileId": "p", "StatisticId": "s"}]},
     "ListSessions": {},
+    "ListMaterializedViewRefreshTaskRuns": {"CatalogId": "123456789012"},
     "BatchGetTableOptimizer": {"Entries": [{"catalogId": "123456789012", "databaseName": "db", "tableName": "t",
                                             "type": "compaction"}]},
 }

@@ -22,6 +22,7 @@ from typing import Any
 
 from ..context import RequestContext
 from .common import catalog_id, require_table
+from .materialized_views import view_sql
 from .partitions import get_partition, get_partitions
 from .tables import table_arn
 
@@ -49,7 +50,7 @@ def get_unfiltered_table_metadata(ctx: RequestContext, params: dict[str, Any]) -
         "Table": table, "AuthorizedColumns": _authorized_columns(table), "IsRegisteredWithLakeFormation": False,
         "CellFilters": [], "ResourceArn": table_arn(ctx, catalog, table["DatabaseName"], table["Name"]),
         "IsMultiDialectView": len(view.get("Representations") or []) > 1,
-        "IsMaterializedView": bool(table.get("IsMaterializedView")), "IsProtected": bool(view.get("IsProtected")),
+        "IsMaterializedView": view_sql(table) is not None, "IsProtected": bool(view.get("IsProtected")),
     }
     authorization = (params.get("QuerySessionContext") or {}).get("QueryAuthorizationId")
     if authorization:
