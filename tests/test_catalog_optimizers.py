@@ -163,6 +163,7 @@ def test_orphan_file_deletion_deletes_only_unreferenced_files_made_after_the_opt
                                                             orphanFileRetentionPeriodInDays=1))
     time.sleep(0.05)
     s3.put_object(Bucket="warehouse", Key="events/data/stray.parquet", Body=b"left by a failed writer")
+    s3.put_object(Bucket="warehouse", Key="events/data/empty/", Body=b"")  # a folder marker: kept, no failure
 
     wait_until(lambda: _exists(server, "s3://warehouse/events/data/stray.parquet"), "the orphan to be deleted",
                until=lambda exists: not exists, timeout=60)
@@ -170,6 +171,7 @@ def test_orphan_file_deletion_deletes_only_unreferenced_files_made_after_the_opt
     assert all(r["eventType"] == "completed" for r in runs), runs
     assert sum(r["orphanFileDeletionMetrics"]["IcebergMetrics"]["NumberOfOrphanFilesDeleted"] for r in runs) == 1
     assert _exists(server, "s3://warehouse/events/data/before.parquet")
+    assert _exists(server, "s3://warehouse/events/data/empty/")
     assert sorted(catalog.load_table("lake.events").scan().to_arrow()["id"].to_pylist()) == [3, 4, 5]
     assert table.metadata_location and _exists(server, table.metadata_location)
 

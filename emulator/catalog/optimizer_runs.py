@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..clock import now
 from ..context import RequestContext
+from ..s3.layout import addressable, is_hadoop_checksum, is_staging_dir
 from .common import TABLE_OPTIMIZER_RUN
 from .optimizers import OPTIMIZER, runs_parent
 
@@ -102,6 +103,13 @@ def expire_snapshots(table: Table, optimizer: dict[str, Any], scale: float) -> M
     return counts
 
 
+def _is_object(parts: tuple[str, ...]) -> bool:
+    """Whether a file under a folder is an S3 object: not the emulator's own (folder markers, uploads in progress),
+    nor a Hadoop checksum or a file in a job's staging folder, which no listing shows."""
+    return (all(addressable(part) for part in parts) and not any(is_staging_dir(part) for part in parts[:-1])
+            and not is_hadoop_checksum(parts[-1]))
+
+
 def delete_orphan_files(table: Table, optimizer: dict[str, Any], scale: float) -> Metrics:
     """Orphan file deletion on `table` (see the module's rules); the run's IcebergMetrics counts."""
     config = _iceberg_configuration(optimizer, "orphanFileDeletionConfiguration")
@@ -117,7 +125,10 @@ def delete_orphan_files(table: Table, optimizer: dict[str, Any], scale: float) -
     deleted = 0
     moment = time.time()
     for path in sorted(p for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else []:
-        location = f"{root}/{path.relative_to(folder).as_posix()}"
+        parts = path.relative_to(folder).parts
+        if not _is_object(parts):
+            continue
+        location = f"{root}/{'/'.join(parts)}"
         modified = path.stat().st_mtime
         if location in referenced or modified <= optimizer["createdAt"] or moment - modified < min_age:
             continue
