@@ -92,7 +92,7 @@ def test_a_refresh_computes_the_view_into_its_iceberg_table(server, glue):
     assert sorted(zip(rows["kind"].to_pylist(), rows["total"].to_pylist())) == [("a", 4.5), ("b", 2.0), ("c", 4.25)]
     table = glue.get_table(DatabaseName="sales", Name="kind_totals")["Table"]
     assert table["ViewDefinition"]["Representations"][0]["ViewOriginalText"] == TOTALS
-    assert table["Parameters"]["previous_metadata_location"]
+    assert table["Parameters"]["previous_metadata_location"] and table["IsMaterializedView"] is True
     unfiltered = glue.get_unfiltered_table_metadata(CatalogId=ACCOUNT, DatabaseName="sales", Name="kind_totals",
                                                     SupportedPermissionTypes=["COLUMN_PERMISSION"])
     assert unfiltered["IsMaterializedView"] is True

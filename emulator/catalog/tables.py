@@ -44,6 +44,7 @@ from .common import (
     require_table,
     table_parent,
 )
+from .materialized_views import view_sql
 from .partition_indexes import PARTITION_INDEX, add_index, check_key_change
 
 _INPUT_MEMBERS = (
@@ -120,6 +121,8 @@ def _table(ctx: RequestContext, catalog: str, database: str, name: str, spec: di
     # the emulator itself acts for a role, as a crawler does.
     doc["CreatedBy"] = created_by or f"arn:aws:iam::{ctx.account}:root"
     doc["IsRegisteredWithLakeFormation"] = False
+    if view_sql(doc) is not None:  # an Iceberg table with a view definition (materialized_views.py)
+        doc["IsMaterializedView"] = True
     doc["CatalogId"] = catalog
     doc["VersionId"] = str(version)
     return doc

@@ -22,7 +22,6 @@ from typing import Any
 
 from ..context import RequestContext
 from .common import catalog_id, require_table
-from .materialized_views import view_sql
 from .partitions import get_partition, get_partitions
 from .tables import table_arn
 
@@ -50,7 +49,7 @@ def get_unfiltered_table_metadata(ctx: RequestContext, params: dict[str, Any]) -
         "Table": table, "AuthorizedColumns": _authorized_columns(table), "IsRegisteredWithLakeFormation": False,
         "CellFilters": [], "ResourceArn": table_arn(ctx, catalog, table["DatabaseName"], table["Name"]),
         "IsMultiDialectView": len(view.get("Representations") or []) > 1,
-        "IsMaterializedView": view_sql(table) is not None, "IsProtected": bool(view.get("IsProtected")),
+        "IsMaterializedView": bool(table.get("IsMaterializedView")), "IsProtected": bool(view.get("IsProtected")),
     }
     authorization = (params.get("QuerySessionContext") or {}).get("QueryAuthorizationId")
     if authorization:
