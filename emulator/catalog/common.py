@@ -83,5 +83,21 @@ def require_table(ctx: RequestContext, catalog: str, database: str, name: str) -
 
 
 def arn(ctx: RequestContext, catalog: str, resource: str) -> str:
-    """A catalog resource's ARN: arn:aws:glue:<region>:<catalog>:<resource>."""
-    return f"arn:aws:glue:{ctx.region}:{catalog}:{resource}"
+    """A catalog resource's ARN: arn:aws:glue:<region>:<account>:<type>/<path> in the account's catalog, and
+    arn:aws:glue:<region>:<account>:<type>/<catalog name>/<path> in a created catalog `<account>:<name>`
+    (the guide's "Specifying AWS Glue resource ARNs": `table/s3tablescatalog/<child>/<database>/<table>`)."""
+    account, _, name = catalog.partition(":")
+    if name:
+        kind, _, path = resource.partition("/")
+        resource = f"{kind}/{name}/{path}"
+    return f"arn:aws:glue:{ctx.region}:{account}:{resource}"
+
+
+def arn_catalog(account: str, path: list[str], depth: int) -> tuple[str, list[str]] | None:
+    """The catalog and the rest of an ARN path that names a resource `depth` names deep (database 1, table 2):
+    the account's catalog for `depth` parts, a created catalog `<account>:<name>` for one more; None otherwise."""
+    if len(path) == depth:
+        return account, path
+    if len(path) == depth + 1:
+        return f"{account}:{path[0]}", path[1:]
+    return None

@@ -22,6 +22,7 @@ from .common import (
     TABLE_OPTIMIZER_RUN,
     TABLE_VERSION,
     arn,
+    arn_catalog,
     catalog_id,
     database_parent,
     entity_name,
@@ -102,22 +103,30 @@ def delete_database(ctx: RequestContext, params: dict[str, Any]) -> dict[str, An
     return {}
 
 
-def _database_exists(ctx: RequestContext, catalog: str, path: list[str]) -> bool:
-    return len(path) == 1 and ctx.store.get(ctx.scope, DATABASE, database_parent(catalog), path[0].lower()) is not None
+def _database_exists(ctx: RequestContext, account: str, path: list[str]) -> bool:
+    found = arn_catalog(account, path, 1)
+    return found is not None and ctx.store.get(
+        ctx.scope, DATABASE, database_parent(found[0]), found[1][0].lower()) is not None
 
 
-def _table_exists(ctx: RequestContext, catalog: str, path: list[str]) -> bool:
-    if len(path) != 2:
+def _table_exists(ctx: RequestContext, account: str, path: list[str]) -> bool:
+    found = arn_catalog(account, path, 2)
+    if found is None:
         return False
-    return ctx.store.get(ctx.scope, TABLE, table_parent(catalog, path[0].lower()), path[1].lower()) is not None
+    catalog, (database, table) = found
+    return ctx.store.get(ctx.scope, TABLE, table_parent(catalog, database.lower()), table.lower()) is not None
 
 
 def _connection_exists(ctx: RequestContext, catalog: str, path: list[str]) -> bool:
     return len(path) == 1 and ctx.store.get(ctx.scope, CONNECTION, catalog, path[0]) is not None
 
 
-def _function_exists(ctx: RequestContext, catalog: str, path: list[str]) -> bool:
-    return len(path) == 2 and ctx.store.get(ctx.scope, FUNCTION, key(catalog, path[0].lower()), path[1]) is not None
+def _function_exists(ctx: RequestContext, account: str, path: list[str]) -> bool:
+    found = arn_catalog(account, path, 2)
+    if found is None:
+        return False
+    catalog, (database, name) = found
+    return ctx.store.get(ctx.scope, FUNCTION, key(catalog, database.lower()), name) is not None
 
 
 tagging.register("database", _database_exists, case_insensitive=True)
