@@ -46,3 +46,25 @@ def test_reserved_names_that_are_not_used_are_fine(glue: Any) -> None:
     assert glue.check_schema_version_validity(DataFormat="PROTOBUF", SchemaDefinition=definition)["Valid"] is True
     made = glue.create_schema(SchemaName="orders", DataFormat="PROTOBUF", SchemaDefinition=definition)
     assert made["SchemaVersionStatus"] == "AVAILABLE"
+
+
+V1 = '{"type": "record", "name": "Example", "fields": []}'
+V2_BREAKS = '{"type": "record", "name": "Example", "fields": [{"name": "a", "type": "string"}]}'
+
+
+def test_latest_version_is_the_latest_available_one(glue: Any) -> None:
+    """AWS (terraform-provider-aws issue #35152, with its debug log): after RegisterSchemaVersion answers FAILURE,
+    GetSchemaVersion {LatestVersion: true} still answers the last AVAILABLE version (the provider's waiter on it
+    saw AVAILABLE) and GetSchema's LatestSchemaVersion stays on it."""
+    glue.create_schema(SchemaName="ExampleSchema", DataFormat="AVRO", Compatibility="BACKWARD", SchemaDefinition=V1)
+    schema_id = {"SchemaName": "ExampleSchema"}
+    failed = glue.register_schema_version(SchemaId=schema_id, SchemaDefinition=V2_BREAKS)
+    assert (failed["VersionNumber"], failed["Status"]) == (2, "FAILURE")
+    latest = glue.get_schema_version(SchemaId=schema_id, SchemaVersionNumber={"LatestVersion": True})
+    assert (latest["VersionNumber"], latest["Status"], latest["SchemaDefinition"]) == (1, "AVAILABLE", V1)
+    assert glue.get_schema(SchemaId=schema_id)["LatestSchemaVersion"] == 1
+    second = glue.get_schema_version(SchemaId=schema_id, SchemaVersionNumber={"VersionNumber": 2})
+    assert second["Status"] == "FAILURE"
+    metadata = glue.put_schema_version_metadata(SchemaId=schema_id, SchemaVersionNumber={"VersionNumber": 1},
+                                                MetadataKeyValue={"MetadataKey": "k", "MetadataValue": "v"})
+    assert metadata["LatestVersion"] is True
