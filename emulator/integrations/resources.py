@@ -3,9 +3,9 @@
 Sources (https://docs.aws.amazon.com/glue/latest/dg/zero-etl-using.html): a DynamoDB table
 (`arn:aws:dynamodb:<region>:<account>:table/<name>`, looked up in the DynamoDB the emulator serves through
 moto) or a Glue connection to a SaaS application (`arn:aws:glue:<region>:<account>:connection/<name>`).
-Targets: a Glue database (`...:database/<name>`, `...:database/<catalog>/<name>` in a created catalog), an S3 Tables or other federated catalog
-(`...:catalog/<path>`, not checked: such catalogs are not kept here), or a Redshift namespace (Redshift or
-Redshift Serverless ARN, not checked). A Glue resource that does not exist is EntityNotFoundException, a
+Targets: a Glue database (`...:database/<name>`, or `...:database/<catalog>/<name>` in a created catalog), an
+S3 Tables or other federated catalog (`...:catalog/<path>`, not checked: federated catalogs are not kept here), or
+a Redshift namespace (Redshift or Redshift Serverless ARN, not checked). A Glue resource that does not exist is EntityNotFoundException, a
 DynamoDB table that does not exist ResourceNotFoundException, any other ARN ValidationException.
 """
 
