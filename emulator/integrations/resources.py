@@ -5,8 +5,9 @@ Sources (https://docs.aws.amazon.com/glue/latest/dg/zero-etl-using.html): a Dyna
 moto) or a Glue connection to a SaaS application (`arn:aws:glue:<region>:<account>:connection/<name>`).
 Targets: a Glue database (`...:database/<name>`, or `...:database/<catalog>/<name>` in a created catalog), an
 S3 Tables or other federated catalog (`...:catalog/<path>`, not checked: federated catalogs are not kept here), or
-a Redshift namespace (Redshift or Redshift Serverless ARN, not checked). A Glue resource that does not exist is EntityNotFoundException, a
-DynamoDB table that does not exist ResourceNotFoundException, any other ARN ValidationException.
+a Redshift namespace (Redshift or Redshift Serverless ARN, not checked). A Glue resource that does not exist is
+EntityNotFoundException, a DynamoDB table that does not exist ResourceNotFoundException, any other ARN
+ValidationException.
 """
 
 from __future__ import annotations
