@@ -52,3 +52,21 @@ def test_tags_of_a_child_catalog_database_are_found_by_its_arn(glue: Any) -> Non
     glue.delete_database(CatalogId=f"{ACCOUNT}:sales", Name="db1")
     glue.create_database(CatalogId=f"{ACCOUNT}:sales", DatabaseInput={"Name": "db1"})
     assert glue.get_tags(ResourceArn=arn)["Tags"] == {}  # the deleted database's tags went with it
+
+
+REST_TYPE = {
+    "IntegrationType": "REST",
+    "ConnectionProperties": {"Url": {"Name": "Url", "Required": True, "PropertyType": "USER_INPUT"}},
+    "ConnectorAuthenticationConfiguration": {"AuthenticationTypes": ["BASIC"]},
+    "RestConfiguration": {"GlobalSourceConfiguration": {"RequestMethod": "GET", "RequestPath": "/items"}},
+}
+
+
+@pytest.mark.parametrize("name", ["MYREST", "bad type!"])
+def test_a_registered_connection_type_must_be_named_rest(glue: Any, name: str) -> None:
+    """RegisterConnectionType's ConnectionType "must be prefixed with "REST-" to indicate it is a REST-based
+    connector" (API reference)."""
+    with pytest.raises(glue.exceptions.ValidationException):
+        glue.register_connection_type(ConnectionType=name, **REST_TYPE)
+    made = glue.register_connection_type(ConnectionType="REST-FOO-CONNECTOR", **REST_TYPE)
+    assert made["ConnectionTypeArn"] == f"{PREFIX}:connectionType/REST-FOO-CONNECTOR"
