@@ -70,3 +70,21 @@ def test_a_registered_connection_type_must_be_named_rest(glue: Any, name: str) -
         glue.register_connection_type(ConnectionType=name, **REST_TYPE)
     made = glue.register_connection_type(ConnectionType="REST-FOO-CONNECTOR", **REST_TYPE)
     assert made["ConnectionTypeArn"] == f"{PREFIX}:connectionType/REST-FOO-CONNECTOR"
+
+
+def test_a_connection_of_a_registered_type(glue: Any) -> None:
+    """"Once registered, customers can create connections using this connection type" (RegisterConnectionType's
+    API reference; the developer guide's REST API tutorial creates one of REST-FOO-CONNECTOR)."""
+    glue.register_connection_type(ConnectionType="REST-FOO-CONNECTOR", **REST_TYPE)
+    connection = {"Name": "foo", "ConnectionType": "REST-FOO-CONNECTOR", "ConnectionProperties": {}}
+    glue.create_connection(ConnectionInput=connection)
+    got = glue.get_connection(Name="foo")["Connection"]
+    assert (got["Name"], got["ConnectionType"]) == ("foo", "REST-FOO-CONNECTOR")
+    listed = glue.get_connections(Filter={"ConnectionType": "REST-FOO-CONNECTOR"})["ConnectionList"]
+    assert [c["Name"] for c in listed] == ["foo"]
+    glue.update_connection(Name="foo", ConnectionInput={**connection, "Description": "v2"})
+    with pytest.raises(glue.exceptions.InvalidInputException, match="REST-NOT-REGISTERED"):
+        glue.create_connection(ConnectionInput={**connection, "Name": "bar", "ConnectionType": "REST-NOT-REGISTERED"})
+    with pytest.raises(glue.exceptions.ClientError) as caught:  # neither built in nor a REST connector
+        glue.create_connection(ConnectionInput={**connection, "Name": "baz", "ConnectionType": "FOO"})
+    assert caught.value.response["Error"]["Code"] == "ValidationException"

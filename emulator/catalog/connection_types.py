@@ -170,6 +170,13 @@ def register_connection_type(ctx: RequestContext, params: dict[str, Any]) -> dic
     return {"ConnectionTypeArn": arn}
 
 
+def require_registered(ctx: RequestContext, connection_type: str) -> None:
+    """A connection's "REST-..." ConnectionType must be registered; InvalidInputException otherwise (built-in
+    types are checked by the model's enum)."""
+    if connection_type.startswith(REST_PREFIX) and find_record(ctx, CONNECTION_TYPE, connection_type) is None:
+        raise InvalidInputException(f"Connection type {connection_type} is not registered.")
+
+
 def describe_connection_type(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     """A built-in type's capabilities (and property catalogue where known), or a registered type's definition."""
     name = params["ConnectionType"]
