@@ -189,9 +189,11 @@ EMPTY_LISTS: dict[str, dict[str, Any]] = {
     "ListDataQualityStatistics": {"ProfileId": "p"}, "ListDataQualityStatisticAnnotations": {"ProfileId": "p"},
     "BatchPutDataQualityStatisticAnnotation": {"InclusionAnnotations": [{"ProfileId": "p", "StatisticId": "s"}]},
     "ListSessions": {},
+    "ListBlueprints": {}, "BatchGetBlueprints": {"Names": ["nope"]},
 }
 # List operations whose empty answer needs a live parent: checked where that parent is made.
 EMPTY_LISTS_ELSEWHERE = {
+    "GetBlueprintRuns": "tests/test_blueprints_runs.py (a registered blueprint that has not run)",
     "ListStatements": "tests/test_sessions_api.py (a session holds a Spark driver)",
     "ListEntities": "tests/test_jdbc_entities.py (a JDBC connection to a live PostgreSQL, an empty schema)",
     "DescribeEntity": "tests/test_jdbc_entities.py (a JDBC connection to a live PostgreSQL, a table of no columns)",
