@@ -190,6 +190,7 @@ EMPTY_LISTS: dict[str, dict[str, Any]] = {
     "BatchPutDataQualityStatisticAnnotation": {"InclusionAnnotations": [{"ProfileId": "p", "StatisticId": "s"}]},
     "ListSessions": {},
     "ListBlueprints": {}, "BatchGetBlueprints": {"Names": ["nope"]},
+    "GetDataflowGraph": {}, "GetMapping": {"Source": {"DatabaseName": "db", "TableName": "t"}},
 }
 # List operations whose empty answer needs a live parent: checked where that parent is made.
 EMPTY_LISTS_ELSEWHERE = {
