@@ -190,11 +190,9 @@ EMPTY_LISTS: dict[str, dict[str, Any]] = {
     "BatchPutDataQualityStatisticAnnotation": {"InclusionAnnotations": [{"ProfileId": "p", "StatisticId": "s"}]},
     "ListSessions": {},
     "ListBlueprints": {}, "BatchGetBlueprints": {"Names": ["nope"]},
-    "GetDataflowGraph": {}, "GetMapping": {"Source": {"DatabaseName": "db", "TableName": "t"}},
 }
 # List operations whose empty answer needs a live parent: checked where that parent is made.
 EMPTY_LISTS_ELSEWHERE = {
-    "GetBlueprintRuns": "tests/test_blueprints_runs.py (a registered blueprint that has not run)",
     "ListStatements": "tests/test_sessions_api.py (a session holds a Spark driver)",
     "ListEntities": "tests/test_jdbc_entities.py (a JDBC connection to a live PostgreSQL, an empty schema)",
     "DescribeEntity": "tests/test_jdbc_entities.py (a JDBC connection to a live PostgreSQL, a table of no columns)",
