@@ -132,6 +132,11 @@ NODE = {"Id": "a", "NodeType": "DataSource", "Args": [arg("database", '"db"'), a
     ("get_dataflow_graph", {"PythonScript": "def broken(:\n"}, "The script is not valid Python"),
     ("get_dataflow_graph", {"PythonScript": "## @type: DataSource\n## @args: database\nx = 1\n"},
      "expected [name = value, ...]"),
+    ("get_dataflow_graph", {"PythonScript": "x = " + "1+" * 200000 + "1\n"}, "too complex to parse"),
+    ("get_dataflow_graph", {"PythonScript": "x = 1\x00\n"}, "The script is not valid Python"),
+    ("create_script", {"DagNodes": [NODE, {**NODE, "Id": "b"}],
+                       "DagEdges": [{"Source": "a", "Target": "b", "TargetParameter": "frame = x; import os"}]},
+     "is not a Python identifier"),
     ("get_plan", {"Mapping": [], "Source": {"DatabaseName": "db", "TableName": "t"}}, "at least one MappingEntry"),
 ])
 def test_bad_requests_are_invalid_input(glue, call, request_body, message):

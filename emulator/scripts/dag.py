@@ -53,6 +53,17 @@ job.init(args['JOB_NAME'], args)
 """
 
 
+def _parse(source: str, mode: str, problem: str) -> ast.AST:
+    """ast.parse, or InvalidInputException(problem): the parser also gives up on null bytes and on nesting too
+    deep for it (ValueError, MemoryError, RecursionError), which is bad input too."""
+    try:
+        return ast.parse(source, mode=mode)
+    except SyntaxError as exc:
+        raise InvalidInputException(f"{problem}: {exc.msg} (line {exc.lineno}).") from exc
+    except (ValueError, MemoryError, RecursionError) as exc:
+        raise InvalidInputException(f"{problem}: it is too complex to parse.") from exc
+
+
 @dataclass(frozen=True)
 class _Arg:
     name: str
@@ -77,11 +88,7 @@ def _args(node: dict[str, Any]) -> list[_Arg]:
             raise InvalidInputException(f"Argument {name} of node {node['Id']} is a parameter: its Value must "
                                         f"name a job argument, not {value!r}.")
         if not param:
-            try:
-                ast.parse(value, mode="eval")
-            except SyntaxError as exc:
-                raise InvalidInputException(f"Argument {name} of node {node['Id']} is not a Python expression: "
-                                            f"{value!r}.") from exc
+            _parse(value, "eval", f"Argument {name} of node {node['Id']} is not a Python expression {value!r}")
         result.append(_Arg(name, value, param))
     if not any(a.name == "transformation_ctx" for a in result):
         result.append(_Arg("transformation_ctx", f'"{node["Id"]}"', False))
@@ -125,7 +132,12 @@ def _inputs(node: dict[str, Any], edges: list[dict[str, Any]]) -> list[tuple[str
     else:
         single = "dfc" if node["NodeType"] == "SelectFromCollection" else "frame"
         defaults = [single if len(incoming) == 1 else f"frame{i}" for i in range(1, len(incoming) + 1)]
-    return [(edge.get("TargetParameter") or default, edge["Source"]) for edge, default in zip(incoming, defaults)]
+    inputs = [(edge.get("TargetParameter") or default, edge["Source"]) for edge, default in zip(incoming, defaults)]
+    for parameter, source in inputs:
+        if not _IDENTIFIER.match(parameter):
+            raise InvalidInputException(f"Edge {source} -> {node['Id']}: TargetParameter {parameter!r} is not a "
+                                        "Python identifier.")
+    return inputs
 
 
 def _call(node: dict[str, Any], args: list[_Arg], inputs: list[tuple[str, str]]) -> str:
@@ -178,10 +190,7 @@ def _keywords(text: str, where: str) -> list[tuple[str, str, bool]]:
     if not (inner.startswith("[") and inner.endswith("]")):
         raise InvalidInputException(f"{where}: expected [name = value, ...], got {text!r}.")
     source = f"_({inner[1:-1]})"
-    try:
-        call = ast.parse(source, mode="eval").body
-    except SyntaxError as exc:
-        raise InvalidInputException(f"{where}: {text!r} is not a list of name = value.") from exc
+    call = _parse(source, "eval", f"{where}: {text!r} is not a list of name = value").body  # type: ignore[attr-defined]
     if not isinstance(call, ast.Call) or call.args or any(k.arg is None for k in call.keywords):
         raise InvalidInputException(f"{where}: {text!r} is not a list of name = value.")
     return [(str(k.arg), ast.get_source_segment(source, k.value) or "", isinstance(k.value, ast.Name))
@@ -214,11 +223,8 @@ def _groups(lines: list[str]) -> Iterable[tuple[int, dict[str, str]]]:
 def dataflow_graph(script: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """(DagNodes, DagEdges) of a script's annotations; a node's LineNumber is that of the first statement
     after its annotations. InvalidInputException when the script is not Python or an annotation is malformed."""
-    try:
-        tree = ast.parse(script)
-    except SyntaxError as exc:
-        raise InvalidInputException(f"The script is not valid Python: {exc.msg} (line {exc.lineno}).") from exc
-    statements = _statement_lines(tree)
+    tree = _parse(script, "exec", "The script is not valid Python")
+    statements = _statement_lines(tree)  # type: ignore[arg-type]
     nodes: list[dict[str, Any]] = []
     edges: list[dict[str, Any]] = []
     for index, (last, group) in enumerate(_groups(script.splitlines())):
