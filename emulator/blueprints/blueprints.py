@@ -7,7 +7,8 @@ FAILED with an ErrorMessage saying what is wrong with it. Glue copies a register
 own; here the copy is kept in the data dir (blueprints/<account>/<region>/<name>/), so runs use the archive as
 registered even if the S3 object changes. LastActiveDefinition is the newest definition that became ACTIVE: a
 failed update leaves it, and runs, on the previous archive. GetBlueprint and BatchGetBlueprints return
-ParameterSpec only with IncludeParameterSpec.
+ParameterSpec only with IncludeParameterSpec. A blueprint a stopped server left CREATING or UPDATING has its
+archive checked again when it is next read.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import secrets
 import shutil
 import threading
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import tagging
 from ..clock import now
@@ -34,6 +35,9 @@ from ..records import (
     updating_record,
 )
 from .archive import BlueprintError, read_config
+
+if TYPE_CHECKING:
+    from ..core import Emulator
 
 BLUEPRINT = RecordKind("blueprint", "Blueprint", page_cap=25)
 BLUEPRINT_RUN = RecordKind("blueprint-run", "BlueprintRun", page_cap=1000)
@@ -60,38 +64,66 @@ def _view(record: dict[str, Any], params: dict[str, Any]) -> dict[str, Any]:
     return view
 
 
-def _register(ctx: RequestContext, name: str, location: str, archive: Path) -> None:
-    """Read and check the archive at `location`, keep its copy at `archive`, and end the blueprint's
-    CREATING/UPDATING as ACTIVE or FAILED (see the module docstring)."""
-    try:
-        data = local_s3_path(ctx.settings.data_dir, location, "BlueprintLocation").read_bytes()
-        config = read_config(data)
-        archive.parent.mkdir(parents=True, exist_ok=True)
-        archive.write_bytes(data)
-        error = None
-    except (RunSetupError, BlueprintError, OSError) as exc:
-        error = str(exc)
-    try:
-        with updating_record(ctx, BLUEPRINT, name) as record:
-            record["LastModifiedOn"] = now()
-            if error is not None:
-                record.update(Status="FAILED", ErrorMessage=error)
-                return
-            record.pop("ErrorMessage", None)
-            spec = json.dumps(config.parameter_spec)
-            record.update(Status="ACTIVE", ParameterSpec=spec, ActiveArchive=str(archive),
-                          Generator=config.layout_generator)
-            record["LastActiveDefinition"] = {
-                key: record[key] for key in ("Description", "LastModifiedOn", "BlueprintLocation") if key in record}
-            record["LastActiveDefinition"]["ParameterSpec"] = spec
-    except EntityNotFoundException:  # deleted while registering: nothing to record
-        shutil.rmtree(archive.parent, ignore_errors=True)
+class Registrations:
+    """The archive checks this server process is carrying on (an emulator component): a blueprint found CREATING
+    or UPDATING with none under way here was left so by a stopped server, and its check starts again."""
+
+    def __init__(self, emulator: Emulator):
+        self.live: set[tuple[str, str]] = set()  # (scope, blueprint name)
+        self.lock = threading.Lock()
+
+    def start(self, ctx: RequestContext, name: str, location: str) -> None:
+        with self.lock:
+            self.live.add((ctx.scope, name))
+        archive = archives_dir(ctx, name) / f"{secrets.token_hex(8)}.zip"
+        threading.Thread(target=self._register, args=(ctx, name, location, archive), name=f"blueprint-{name}",
+                         daemon=True).start()
+
+    def resume(self, ctx: RequestContext, record: dict[str, Any]) -> None:
+        """Start the check of a blueprint left CREATING/UPDATING by a stopped server."""
+        with self.lock:
+            lost = record["Status"] in _BUSY and (ctx.scope, record["Name"]) not in self.live
+        if lost:
+            self.start(ctx, record["Name"], record["BlueprintLocation"])
+
+    def _register(self, ctx: RequestContext, name: str, location: str, archive: Path) -> None:
+        """Read and check the archive at `location`, keep its copy at `archive`, and end the blueprint's
+        CREATING/UPDATING as ACTIVE or FAILED (see the module docstring)."""
+        try:
+            data = local_s3_path(ctx.settings.data_dir, location, "BlueprintLocation").read_bytes()
+            config = read_config(data)
+            archive.parent.mkdir(parents=True, exist_ok=True)
+            archive.write_bytes(data)
+            error = None
+        except (RunSetupError, BlueprintError, OSError) as exc:
+            error = str(exc)
+        try:
+            with updating_record(ctx, BLUEPRINT, name) as record:
+                record["LastModifiedOn"] = now()
+                if error is not None:
+                    record.update(Status="FAILED", ErrorMessage=error)
+                    return
+                record.pop("ErrorMessage", None)
+                spec = json.dumps(config.parameter_spec)
+                record.update(Status="ACTIVE", ParameterSpec=spec, ActiveArchive=str(archive),
+                              Generator=config.layout_generator)
+                record["LastActiveDefinition"] = {
+                    key: record[key] for key in ("Description", "LastModifiedOn", "BlueprintLocation") if key in record}
+                record["LastActiveDefinition"]["ParameterSpec"] = spec
+        except EntityNotFoundException:  # deleted while registering: nothing to record
+            shutil.rmtree(archive.parent, ignore_errors=True)
+        finally:
+            with self.lock:
+                self.live.discard((ctx.scope, name))
 
 
-def _start_registration(ctx: RequestContext, name: str, location: str) -> None:
-    archive = archives_dir(ctx, name) / f"{secrets.token_hex(8)}.zip"
-    threading.Thread(target=_register, args=(ctx, name, location, archive), name=f"blueprint-{name}",
-                     daemon=True).start()
+def _registrations(ctx: RequestContext) -> Registrations:
+    return ctx.emulator.component(Registrations)
+
+
+def _current(ctx: RequestContext, record: dict[str, Any]) -> dict[str, Any]:
+    _registrations(ctx).resume(ctx, record)
+    return record
 
 
 def create_blueprint(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
@@ -108,7 +140,7 @@ def create_blueprint(ctx: RequestContext, params: dict[str, Any]) -> dict[str, A
     with ctx.store.transaction():
         create_record(ctx, BLUEPRINT, name, record)
         tagging.set_tags(ctx, blueprint_arn(ctx, name), params.get("Tags"))
-    _start_registration(ctx, name, params["BlueprintLocation"])
+    _registrations(ctx).start(ctx, name, params["BlueprintLocation"])
     return {"Name": name}
 
 
@@ -119,6 +151,7 @@ def update_blueprint(ctx: RequestContext, params: dict[str, Any]) -> dict[str, A
     CREATING or UPDATING.
     """
     name = params["Name"]
+    _current(ctx, require_record(ctx, BLUEPRINT, name))
     with updating_record(ctx, BLUEPRINT, name) as record:
         if record["Status"] in _BUSY:
             raise IllegalBlueprintStateException(f"Blueprint {name} is {record['Status']}: wait until it is "
@@ -126,7 +159,7 @@ def update_blueprint(ctx: RequestContext, params: dict[str, Any]) -> dict[str, A
         if "Description" in params:
             record["Description"] = params["Description"]
         record.update(BlueprintLocation=params["BlueprintLocation"], Status="UPDATING", LastModifiedOn=now())
-    _start_registration(ctx, name, params["BlueprintLocation"])
+    _registrations(ctx).start(ctx, name, params["BlueprintLocation"])
     return {"Name": name}
 
 
@@ -144,13 +177,13 @@ def delete_blueprint(ctx: RequestContext, params: dict[str, Any]) -> dict[str, A
 
 def get_blueprint(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     """{"Blueprint": Blueprint}; EntityNotFoundException for an unknown name."""
-    return {"Blueprint": _view(require_record(ctx, BLUEPRINT, params["Name"]), params)}
+    return {"Blueprint": _view(_current(ctx, require_record(ctx, BLUEPRINT, params["Name"])), params)}
 
 
 def batch_get_blueprints(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     """{"Blueprints": [Blueprint], "MissingBlueprints": [name]} in the order asked."""
     found, missing = batch_get_records(ctx, BLUEPRINT, params["Names"])
-    return {"Blueprints": [_view(record, params) for record in found], "MissingBlueprints": missing}
+    return {"Blueprints": [_view(_current(ctx, record), params) for record in found], "MissingBlueprints": missing}
 
 
 def list_blueprints(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:

@@ -103,9 +103,11 @@ def create_entities(ctx: RequestContext, layout: dict[str, Any], blueprint_detai
     for operation, create, request, delete, key in steps:
         try:
             create(ctx, _checked(ctx, operation, request))
-        except AwsError as exc:
+        except Exception as exc:  # an AwsError, or a defect of ours: either way, undo what this run created
             on_rollback()
-            error = LayoutError(f"{operation} {request.get('Name')} failed: {exc.code}: {exc.message}")
+            reason = f"{exc.code}: {exc.message}" if isinstance(exc, AwsError) else repr(exc)
+            name = request.get("Name") if isinstance(request, dict) else request
+            error = LayoutError(f"{operation} {name} failed: {reason}")
             error.rollback_error = _roll_back(ctx, created)  # type: ignore[attr-defined]
             raise error from exc
         created.append((delete, {key: request["Name"]}))

@@ -15,6 +15,7 @@ ends it FAILED, saying so.
 from __future__ import annotations
 
 import json
+import logging
 import shutil
 import threading
 import uuid
@@ -22,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..clock import now
 from ..context import RequestContext
-from ..errors import InvalidInputException
+from ..errors import EntityNotFoundException, InvalidInputException
 from ..records import create_record, list_records, require_record, updating_record
 from .archive import BlueprintError, user_parameters
 from .blueprints import BLUEPRINT, BLUEPRINT_RUN, archives_dir, runnable_archive
@@ -31,6 +32,7 @@ from .layout import LayoutError, create_entities, generate
 if TYPE_CHECKING:
     from ..core import Emulator
 
+log = logging.getLogger("glue_emulator.blueprints")
 _ACTIVE = ("RUNNING", "ROLLING_BACK")
 
 
@@ -53,26 +55,32 @@ class BlueprintRunner:
              user_params: dict[str, Any]) -> None:
         name, run_id = run["BlueprintName"], run["RunId"]
         workdir = archives_dir(ctx, name) / "runs" / run_id
-        ending: dict[str, Any] = {"State": "SUCCEEDED"}
         try:
             layout = generate(ctx, workdir, archive, generator, user_params, suffix=run_id[:8])
             self._update(ctx, name, run_id, WorkflowName=layout["Workflow"]["Name"])
             create_entities(ctx, layout, {"BlueprintName": name, "RunId": run_id},
                             on_rollback=lambda: self._update(ctx, name, run_id, State="ROLLING_BACK"))
+            ending: dict[str, Any] = {"State": "SUCCEEDED"}
         except (LayoutError, BlueprintError, OSError, KeyError, TypeError, ValueError) as exc:
             ending = {"State": "FAILED", "ErrorMessage": str(exc)}
             if getattr(exc, "rollback_error", None):
                 ending["RollbackErrorMessage"] = exc.rollback_error  # type: ignore[attr-defined]
-        finally:
-            shutil.rmtree(workdir / "archive", ignore_errors=True)
-            self._update(ctx, name, run_id, CompletedOn=now(), **ending)
-            with self.lock:
-                self.live.discard((ctx.scope, run_id))
+        except Exception as exc:  # a defect of ours: the run must still end, and say so
+            log.exception("blueprint run %s of %s", run_id, name)
+            ending = {"State": "FAILED", "ErrorMessage": f"Internal error of the emulator: {exc!r}"}
+        shutil.rmtree(workdir / "archive", ignore_errors=True)
+        self._update(ctx, name, run_id, CompletedOn=now(), **ending)
+        with self.lock:
+            self.live.discard((ctx.scope, run_id))
 
     @staticmethod
     def _update(ctx: RequestContext, name: str, run_id: str, **members: Any) -> None:
-        with updating_record(ctx, BLUEPRINT_RUN, run_id, parent=name) as run:
-            run.update(members)
+        """Change the stored run; nothing when it is gone (DeleteBlueprint or a reset meanwhile)."""
+        try:
+            with updating_record(ctx, BLUEPRINT_RUN, run_id, parent=name) as run:
+                run.update(members)
+        except EntityNotFoundException:
+            pass
 
     def settle(self, ctx: RequestContext, run: dict[str, Any]) -> dict[str, Any]:
         """The run, ended FAILED if it is in progress but not in this process (the server stopped meanwhile)."""
