@@ -52,7 +52,8 @@ def generate_layout(user_params, system_params):
     job = Job(Name=f"{name}_check", Role=user_params["PassRole"], DependsOn={crawler: "SUCCEEDED"},
               Command={"Name": "pythonshell", "PythonVersion": "3.9",
                        "ScriptLocation": f"s3://{user_params['ScriptBucket']}/{name}/check.py"},
-              DefaultArguments={"--mode": user_params["Mode"], "--account": system_params["accountId"]})
+              DefaultArguments={"--mode": user_params["Mode"], "--account": system_params["accountId"],
+                                "--workers": user_params["Workers"], "--fail": user_params["Fail"]})
     return Workflow(Name=name, Description="orders from a blueprint", DefaultRunProperties={"mode": "x"},
                     Entities=Entities(Jobs=[job], Crawlers=[crawler]))
 '''
@@ -148,8 +149,10 @@ def test_own_blueprint_creates_crawler_job_and_trigger_and_the_workflow_runs_bot
     assert run["State"] == "SUCCEEDED", run.get("ErrorMessage")
     suffix = run["RunId"][:8]
     job = glue.get_job(JobName=f"orders_wf_check_{suffix}")["Job"]
-    # defaults filled in, the system parameters given, the script uploaded by the layout from its archive
-    assert job["DefaultArguments"] == {"--mode": "overwrite", "--account": "123456789012"}
+    # defaults filled in, the system parameters given, scalars as their JSON text, the script uploaded by the
+    # layout from its archive
+    assert job["DefaultArguments"] == {"--mode": "overwrite", "--account": "123456789012", "--workers": "2",
+                                       "--fail": "false"}
     assert s3.get_object(Bucket="scripts", Key="orders_wf/check.py")["Body"].read().decode() == CHECK_SCRIPT
     assert glue.get_crawler(Name=f"orders_wf_crawler_{suffix}")["Crawler"]["DatabaseName"] == "orders_db"
     workflow = glue.get_workflow(Name="orders_wf")["Workflow"]
@@ -164,6 +167,27 @@ def test_own_blueprint_creates_crawler_job_and_trigger_and_the_workflow_runs_bot
     events = logs.get_log_events(logGroupName="/aws-glue/python-jobs/output", logStreamName=job_run["Id"])["events"]
     assert [e["message"] for e in events] == ["check overwrite"]  # the script the layout uploaded, its argument
     assert glue.get_table(DatabaseName="orders_db", Name="orders")["Table"]["Name"] == "orders"
+
+
+def test_published_sample_compaction_passes_numbers_and_booleans_as_job_arguments(glue, s3):
+    glue.create_database(DatabaseInput={"Name": "src"})
+    glue.create_table(DatabaseName="src", TableInput={"Name": "events", "StorageDescriptor": {
+        "Location": "s3://data/orders/", "Columns": [{"Name": "id", "Type": "int"}]}})
+    folder = SAMPLES / "compaction"
+    register(glue, s3, "compaction", zipped({f"compaction/{f.name}": f.read_bytes() for f in folder.iterdir()}))
+    run = run_blueprint(glue, "compaction", {
+        "WorkflowName": "compact", "IAMRole": "GlueRole", "SourceDatabaseName": "src", "SourceTableName": "events",
+        "DestinationDatabaseName": "dst", "DestinationTableName": "events", "OutputDataLocation": "s3://data/out/",
+        "DesiredFileSizeMB": 64.5})
+    assert run["State"] == "SUCCEEDED", run.get("ErrorMessage")
+    job = glue.get_job(JobName=f"compact_compaction_src_events_{run['RunId'][:8]}")["Job"]
+    arguments = job["DefaultArguments"]
+    assert (arguments["--enable_size_control"], arguments["--desired_size_mb"], arguments["--enable_manifest"]) == (
+        "false", "64.5", "true")
+    key = "compact/compaction_src_events.py"
+    assert job["Command"]["ScriptLocation"] == f"s3://aws-glue-scripts-123456789012-us-east-1/{key}"
+    body = s3.get_object(Bucket="aws-glue-scripts-123456789012-us-east-1", Key=key)["Body"]
+    assert body.read() == (folder / "compaction.py").read_bytes()
 
 
 @pytest.mark.parametrize(("parameters", "problem"), [

@@ -82,7 +82,25 @@ def generate(ctx: RequestContext, workdir: Path, archive: Path, generator: str, 
     return json.loads(result.read_text())
 
 
+# Members that are maps of strings, per operation. AWS's own samples put numbers and booleans in a job's
+# DefaultArguments (compaction: `"--enable_size_control": False`, s3_to_dynamodb: a float), which Glue takes as
+# their JSON text ("false", "0.5"), the way a JSON map of strings reads scalars; so does the emulator.
+_STRING_MAPS = {
+    "CreateWorkflow": ("DefaultRunProperties", "Tags"),
+    "CreateJob": ("DefaultArguments", "NonOverridableArguments", "Tags"),
+    "CreateCrawler": ("Tags",),
+    "CreateTrigger": ("Tags",),
+}
+
+
 def _checked(ctx: RequestContext, operation: str, request: dict[str, Any]) -> dict[str, Any]:
+    """The request with the scalars of its string maps as text, once valid for the API model (else its
+    ValidationException)."""
+    if isinstance(request, dict):
+        for member in _STRING_MAPS[operation]:
+            if isinstance(request.get(member), dict):
+                request[member] = {k: v if isinstance(v, str) or not isinstance(v, (bool, int, float)) else
+                                   json.dumps(v) for k, v in request[member].items()}
     ctx.emulator.json_services["AWSGlue"].shapes.validate_input(operation, request)
     return request
 
