@@ -7,6 +7,7 @@ import json
 import botocore.exceptions
 import pytest
 
+from emulator.services import load_json_services
 from emulator.shapes import ServiceShapes
 from emulator.testing import EmulatorServer
 
@@ -96,9 +97,15 @@ def test_unknown_target_is_unknown_operation(glue_emulator):
 
 
 def test_unimplemented_operation_is_named_and_not_retried(glue_emulator):
-    status, body = glue_emulator.server.glue_raw("CreateBlueprint", {"Name": "b", "BlueprintLocation": "s3://b/k"})
+    # an operation without a handler that needs no input (issue #18 implements them one family at a time)
+    glue = next(s for s in load_json_services().values() if s.name == "glue")
+    unimplemented = sorted(op for op, spec in glue.shapes.operations.items() if op not in glue.handlers
+                           and not glue.shapes.shape(spec["input"]).get("required"))
+    if not unimplemented:
+        pytest.skip("every Glue operation that needs no input is implemented")
+    status, body = glue_emulator.server.glue_raw(unimplemented[0], {})
     assert (status, body["__type"]) == (501, "NotImplementedException")
-    assert "CreateBlueprint" in body["Message"]
+    assert unimplemented[0] in body["Message"]
 
 
 @pytest.mark.parametrize(
