@@ -27,7 +27,8 @@ JSON_SERVICES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
         "glue",
         "AWSGlue",
         ("emulator.catalog", "emulator.tagging", "emulator.jobs", "emulator.orchestration", "emulator.crawlers",
-         "emulator.dataquality", "emulator.sessions"),
+         "emulator.dataquality", "emulator.sessions", "emulator.governance", "emulator.devendpoints",
+         "emulator.mltransforms"),
     ),
     ("logs", "Logs_20140328", ("emulator.logs",)),
 )

@@ -31,6 +31,7 @@ from ..errors import (
     SchedulerRunningException,
     SchedulerTransitioningException,
 )
+from ..governance import require_security_configuration
 from ..orchestration import cron
 from ..pagination import paginate
 from ..s3.layout import valid_bucket_name
@@ -187,6 +188,7 @@ def _definition(ctx: RequestContext, name: str, spec: dict[str, Any], current: d
     recrawl, schema_change = _policies(spec, targets)
     parse_configuration(spec.get("Configuration"))
     _check_classifiers(ctx, spec.get("Classifiers") or [])
+    require_security_configuration(ctx, spec.get("CrawlerSecurityConfiguration"), "CrawlerSecurityConfiguration")
     doc: dict[str, Any] = {"Name": name, "Role": spec["Role"], "Targets": targets}
     if spec.get("DatabaseName"):
         doc["DatabaseName"] = spec["DatabaseName"]

@@ -13,6 +13,7 @@ from .. import tagging
 from ..clock import now
 from ..context import RequestContext
 from ..errors import AlreadyExistsException, IllegalSessionStateException, InvalidInputException
+from ..governance import require_security_configuration
 from ..pagination import paginate
 from . import records
 from .manager import SessionManager
@@ -41,6 +42,7 @@ def create_session(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any
             f"glue-emulator runs Python (PySpark) sessions only; {_LANGUAGE_ARGUMENT} {language} (the Glue Spark "
             "kernel) is not supported. Use the Glue PySpark kernel."
         )
+    require_security_configuration(ctx, params.get("SecurityConfiguration"))
     session = records.new_session(params, now())
     if not ctx.store.insert(ctx.scope, records.SESSION, "", session["Id"], session):
         raise AlreadyExistsException(f"Session already created, sessionId={session['Id']}")
