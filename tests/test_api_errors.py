@@ -189,6 +189,8 @@ EMPTY_LISTS: dict[str, dict[str, Any]] = {
     "ListDataQualityStatistics": {"ProfileId": "p"}, "ListDataQualityStatisticAnnotations": {"ProfileId": "p"},
     "BatchPutDataQualityStatisticAnnotation": {"InclusionAnnotations": [{"ProfileId": "p", "StatisticId": "s"}]},
     "ListSessions": {},
+    "GetSecurityConfigurations": {}, "GetResourcePolicies": {}, "GetDevEndpoints": {}, "ListDevEndpoints": {},
+    "BatchGetDevEndpoints": {"DevEndpointNames": ["nope"]}, "ListMLTransforms": {},
 }
 # List operations whose empty answer needs a live parent: checked where that parent is made.
 EMPTY_LISTS_ELSEWHERE = {

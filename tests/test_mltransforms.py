@@ -56,6 +56,8 @@ def test_created_transform_has_schema_defaults_and_is_not_ready(people: Any) -> 
     ({"MaxCapacity": 5.0, "WorkerType": "G.1X", "NumberOfWorkers": 2}, "InvalidInputException"),
     ({"WorkerType": "G.1X"}, "InvalidInputException"),
     ({"MaxCapacity": 1.0}, "InvalidInputException"),
+    ({"MaxRetries": -1}, "InvalidInputException"),
+    ({"InputRecordTables": []}, "InvalidInputException"),
     ({"TransformEncryption": {"MlUserDataEncryption": {"MlUserDataEncryptionMode": "SSE-KMS"}}},
      "InvalidInputException"),
     ({"TransformEncryption": {"MlUserDataEncryption": {"MlUserDataEncryptionMode": "DISABLED"},

@@ -58,6 +58,8 @@ def save_transform(ctx: RequestContext, transform: dict[str, Any]) -> None:
 
 
 def _schema(ctx: RequestContext, tables: list[dict[str, Any]]) -> list[dict[str, str]]:
+    if not tables:
+        raise InvalidInputException("InputRecordTables must name the transform's input table.")
     first = tables[0]
     table = require_table(ctx, first.get("CatalogId") or ctx.account, first["DatabaseName"], first["TableName"])
     columns = (table.get("StorageDescriptor") or {}).get("Columns", []) + table.get("PartitionKeys", [])
@@ -88,6 +90,11 @@ def _capacity(spec: dict[str, Any]) -> dict[str, Any]:
     return {"WorkerType": worker_type, "NumberOfWorkers": workers, "MaxCapacity": WORKER_DPUS[worker_type] * workers}
 
 
+def _check_retries(spec: dict[str, Any]) -> None:
+    if (spec.get("MaxRetries") or 0) < 0:
+        raise InvalidInputException("MaxRetries must not be negative.")
+
+
 def _check_encryption(ctx: RequestContext, encryption: dict[str, Any] | None) -> None:
     if not encryption:
         return
@@ -108,6 +115,7 @@ def create_ml_transform(ctx: RequestContext, params: dict[str, Any]) -> dict[str
     """{TransformId} of the new NOT_READY transform."""
     schema = _schema(ctx, params["InputRecordTables"])
     _check_parameters(params["Parameters"], schema)
+    _check_retries(params)
     _check_encryption(ctx, params.get("TransformEncryption"))
     transform_id = f"tfm-{uuid.uuid4().hex}"
     created = now()
@@ -141,6 +149,7 @@ def update_ml_transform(ctx: RequestContext, params: dict[str, Any]) -> dict[str
         if params.get("Parameters"):
             _check_parameters(params["Parameters"], transform["Schema"])
             transform["Parameters"] = params["Parameters"]
+        _check_retries(params)
         transform.update({member: params[member] for member in _SETTINGS if params.get(member) is not None})
         if any(params.get(m) is not None for m in ("MaxCapacity", "WorkerType", "NumberOfWorkers")):
             for member in ("MaxCapacity", "WorkerType", "NumberOfWorkers"):
