@@ -82,6 +82,11 @@ def test_jobs_crawlers_and_sessions_must_name_an_existing_configuration(glue: An
     assert glue.get_job(JobName="j")["Job"]["SecurityConfiguration"] == "sc"
     with pytest.raises(glue.exceptions.InvalidInputException):
         glue.update_job(JobName="j", JobUpdate={"Role": ROLE, "Command": command, "SecurityConfiguration": "gone"})
+    # A run shows its job's configuration; a run naming a missing one is refused.
+    run_id = glue.start_job_run(JobName="j")["JobRunId"]
+    assert glue.get_job_run(JobName="j", RunId=run_id)["JobRun"]["SecurityConfiguration"] == "sc"
+    with pytest.raises(glue.exceptions.InvalidInputException):
+        glue.start_job_run(JobName="j", SecurityConfiguration="gone")
     # Deleting a configuration a job names is allowed; the job keeps the name.
     glue.delete_security_configuration(Name="sc")
     assert glue.get_job(JobName="j")["Job"]["SecurityConfiguration"] == "sc"
