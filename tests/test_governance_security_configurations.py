@@ -68,16 +68,20 @@ def test_lifecycle_errors_and_paging(glue: Any) -> None:
 
 def test_jobs_crawlers_and_sessions_must_name_an_existing_configuration(glue: Any) -> None:
     command = {"Name": "pythonshell", "ScriptLocation": "s3://scripts/x.py"}
+    targets = {"CatalogTargets": [{"DatabaseName": "d", "Tables": ["t"]}]}
     with pytest.raises(glue.exceptions.InvalidInputException) as error:
         glue.create_job(Name="j", Role=ROLE, Command=command, SecurityConfiguration="missing")
     assert "security configuration missing does not exist" in str(error.value)
     with pytest.raises(glue.exceptions.InvalidInputException):
-        glue.create_crawler(Name="cr", Role=ROLE, Targets={"CatalogTargets": [{"DatabaseName": "d", "Tables": ["t"]}]},
-                            CrawlerSecurityConfiguration="missing")
+        glue.create_crawler(Name="cr", Role=ROLE, Targets=targets, CrawlerSecurityConfiguration="missing")
     with pytest.raises(glue.exceptions.InvalidInputException):
         glue.create_session(Id="s", Role=ROLE, Command={"Name": "glueetl"}, SecurityConfiguration="missing")
+    glue.create_crawler(Name="cr", Role=ROLE, Targets=targets)
+    with pytest.raises(glue.exceptions.InvalidInputException):
+        glue.update_crawler(Name="cr", CrawlerSecurityConfiguration="missing")
 
     glue.create_security_configuration(Name="sc", EncryptionConfiguration={})
+    glue.update_crawler(Name="cr", CrawlerSecurityConfiguration="sc")
     glue.create_job(Name="j", Role=ROLE, Command=command, SecurityConfiguration="sc")
     assert glue.get_job(JobName="j")["Job"]["SecurityConfiguration"] == "sc"
     with pytest.raises(glue.exceptions.InvalidInputException):
@@ -87,6 +91,8 @@ def test_jobs_crawlers_and_sessions_must_name_an_existing_configuration(glue: An
     assert glue.get_job_run(JobName="j", RunId=run_id)["JobRun"]["SecurityConfiguration"] == "sc"
     with pytest.raises(glue.exceptions.InvalidInputException):
         glue.start_job_run(JobName="j", SecurityConfiguration="gone")
-    # Deleting a configuration a job names is allowed; the job keeps the name.
+    # Deleting a configuration in use is allowed; jobs and crawlers keep the name and can still be updated.
     glue.delete_security_configuration(Name="sc")
     assert glue.get_job(JobName="j")["Job"]["SecurityConfiguration"] == "sc"
+    glue.update_crawler(Name="cr", Description="still updatable")
+    assert glue.get_crawler(Name="cr")["Crawler"]["CrawlerSecurityConfiguration"] == "sc"

@@ -188,7 +188,6 @@ def _definition(ctx: RequestContext, name: str, spec: dict[str, Any], current: d
     recrawl, schema_change = _policies(spec, targets)
     parse_configuration(spec.get("Configuration"))
     _check_classifiers(ctx, spec.get("Classifiers") or [])
-    require_security_configuration(ctx, spec.get("CrawlerSecurityConfiguration"), "CrawlerSecurityConfiguration")
     doc: dict[str, Any] = {"Name": name, "Role": spec["Role"], "Targets": targets}
     if spec.get("DatabaseName"):
         doc["DatabaseName"] = spec["DatabaseName"]
@@ -238,6 +237,7 @@ def _require_ready(doc: dict[str, Any], action: str) -> None:
 def create_crawler(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     _runner(ctx)
     name = params["Name"]
+    require_security_configuration(ctx, params.get("CrawlerSecurityConfiguration"), "CrawlerSecurityConfiguration")
     doc = _definition(ctx, name, params, None)
     with ctx.store.transaction():
         if not ctx.store.insert(ctx.scope, CRAWLER, "", name, doc):
@@ -284,6 +284,7 @@ def list_crawlers(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]
 def update_crawler(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     """Members given replace the current ones; those left out stay (Schedule "" removes the schedule)."""
     name = params["Name"]
+    require_security_configuration(ctx, params.get("CrawlerSecurityConfiguration"), "CrawlerSecurityConfiguration")
     with ctx.store.transaction():
         current = _crawler(ctx, name)
         _require_ready(current, "update")

@@ -10,7 +10,7 @@ no KMS, so the settings are kept and shown, and jobs, crawlers, sessions, dev en
 name a configuration must name an existing one (`require_security_configuration`).
 
 Deleting a configuration that jobs or crawlers name is allowed (AWS's console deletes it too and the job keeps
-the name); their later updates must then name an existing one again.
+the name and can be updated; only a request that names a configuration is checked.
 """
 
 from __future__ import annotations
