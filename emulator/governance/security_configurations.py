@@ -9,8 +9,8 @@ as AWS's answers recorded by users show); DataQualityEncryption is returned only
 no KMS, so the settings are kept and shown, and jobs, crawlers, sessions, dev endpoints and ML transforms that
 name a configuration must name an existing one (`require_security_configuration`).
 
-Deleting a configuration that jobs or crawlers name is allowed (AWS's console deletes it too and the job keeps
-the name and can be updated; only a request that names a configuration is checked.
+Deleting a configuration that jobs or crawlers name is allowed (AWS's answer in that case is not on record to
+us): they keep the name and can still be updated; only a request that names a configuration is checked.
 """
 
 from __future__ import annotations
