@@ -77,6 +77,7 @@ def test_database_and_table_policies_need_their_resource(glue: Any) -> None:
     glue.put_resource_policy(PolicyInJson=POLICY, ResourceArn=table_arn, EnableHybrid="TRUE")
     glue.put_resource_policy(PolicyInJson=OTHER)
     assert glue.get_resource_policy(ResourceArn=table_arn)["PolicyInJson"] == POLICY
+    assert glue.get_resource_policy(ResourceArn=table_arn.replace("orders", "Orders"))["PolicyInJson"] == POLICY
 
     first = glue.get_resource_policies(MaxResults=1)
     rest = glue.get_resource_policies(NextToken=first["NextToken"])

@@ -61,7 +61,8 @@ def _check_policy(policy: str) -> None:
 
 
 def _resource(ctx: RequestContext, params: dict[str, Any]) -> str:
-    """The policy's resource ARN (the catalog's when not given); its database or table must exist."""
+    """The policy's resource ARN (the catalog's when not given, names lower-cased); its database or table must
+    exist."""
     arn = params.get("ResourceArn") or ctx.arn("glue", "catalog")
     match = _ARN.match(arn)
     if match is None:
@@ -75,7 +76,8 @@ def _resource(ctx: RequestContext, params: dict[str, Any]) -> str:
         require_database(ctx, account, names[0])
     elif kind == "table":
         require_table(ctx, account, names[0], names[1])
-    return arn
+    # Catalog names are case-insensitive: any spelling of a database or table names the same policy.
+    return ctx.arn("glue", "/".join([kind, *(name.lower() for name in names)]))
 
 
 def _check_hash(current: dict[str, Any] | None, wanted: str | None) -> None:
