@@ -21,11 +21,11 @@ def _ready(glue: Any, name: str, status: str = "READY") -> dict[str, Any]:
 
 
 def test_provisioning_then_ready_without_addresses(glue: Any) -> None:
-    created = glue.create_dev_endpoint(EndpointName="dev", RoleArn=ROLE, Arguments={"GLUE_PYTHON_VERSION": "3"},
+    created = glue.create_dev_endpoint(EndpointName="dev", RoleArn=ROLE, Arguments={"GLUE_PYTHON_VERSION": "2"},
                                        Tags={"team": "a"})
     assert created["Status"] == "PROVISIONING"
     assert created["GlueVersion"] == "0.9" and created["NumberOfNodes"] == 5
-    assert created["Arguments"] == {"GLUE_PYTHON_VERSION": "3"}
+    assert created["Arguments"] == {"GLUE_PYTHON_VERSION": "2"}
     endpoint = _ready(glue, "dev")
     assert endpoint["CreatedTimestamp"] == created["CreatedTimestamp"]
     assert not set(NO_ADDRESSES) & set(endpoint), endpoint
@@ -34,7 +34,7 @@ def test_provisioning_then_ready_without_addresses(glue: Any) -> None:
 
 
 def test_update_keys_arguments_and_libraries(glue: Any, server: Any) -> None:
-    glue.create_dev_endpoint(EndpointName="dev", RoleArn=ROLE, PublicKeys=["k1", "k2"],
+    glue.create_dev_endpoint(EndpointName="dev", RoleArn=ROLE, PublicKeys=["k1", "k2"], GlueVersion="1.0",
                              Arguments={"--enable-glue-datacatalog": "", "GLUE_PYTHON_VERSION": "2"})
     with pytest.raises(glue.exceptions.InvalidInputException):  # still PROVISIONING
         glue.update_dev_endpoint(EndpointName="dev", AddArguments={"a": "b"})
@@ -72,6 +72,8 @@ def test_missing_library_at_creation_fails_provisioning(glue: Any) -> None:
 
 @pytest.mark.parametrize("members", [
     {"GlueVersion": "2.0"},
+    {"Arguments": {"GLUE_PYTHON_VERSION": "3"}},
+    {"GlueVersion": "1.0", "Arguments": {"GLUE_PYTHON_VERSION": "3.9"}},
     {"WorkerType": "G.1X"},
     {"NumberOfWorkers": 2},
     {"WorkerType": "G.1X", "NumberOfWorkers": 2, "NumberOfNodes": 3},

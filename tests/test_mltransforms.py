@@ -77,7 +77,8 @@ def test_update_filter_sort_and_delete(people: Any) -> None:
     a = _create(people, "a", WorkerType="G.2X", NumberOfWorkers=3, GlueVersion="1.0",
                 TransformEncryption={"TaskRunSecurityConfigurationName": "sc"})
     b = _create(people, "b", Tags={"k": "v"})
-    assert people.get_ml_transform(TransformId=a)["MaxCapacity"] == 6.0
+    got = people.get_ml_transform(TransformId=a)
+    assert (got["MaxCapacity"], got["Description"]) == (6.0, "")  # the documented default description
 
     people.update_ml_transform(TransformId=b, Name="c", MaxCapacity=20.0, Description="renamed")
     got = people.get_ml_transform(TransformId=b)

@@ -13,7 +13,7 @@ value for) rather than naming addresses that would not answer. Interactive sessi
 code on a Spark driver here.
 
 Checks (AWS's documented rules for dev endpoints, InvalidInputException): Glue versions 0.9 (the default) and
-1.0 only (later versions have no dev endpoints); WorkerType Standard, G.1X or G.2X and NumberOfWorkers go
+1.0 only (later versions have no dev endpoints), GLUE_PYTHON_VERSION "2" (the default) or "3" (Glue 1.0 only); WorkerType Standard, G.1X or G.2X and NumberOfWorkers go
 together (at most 299 G.1X or 149 G.2X workers) and exclude NumberOfNodes (DPUs, 5 by default, at least 2);
 PublicKey and PublicKeys exclude each other, 5 public keys at most (after UpdateDevEndpoint too); a SecurityConfiguration must exist.
 """
@@ -47,6 +47,7 @@ DEFAULT_GLUE_VERSION = "0.9"
 DEFAULT_NODES = 5
 MAX_WORKERS = {"Standard": 299, "G.1X": 299, "G.2X": 149}
 MAX_PUBLIC_KEYS = 5
+PYTHON_ARGUMENT = "GLUE_PYTHON_VERSION"
 # Internal members: when the current transition ends and what it ends in (READY, or FAILED and why).
 _UNTIL, _OUTCOME, _REASON = "_TransitionEnds", "_Outcome", "_OutcomeReason"
 _CREATE_OUTPUT = ("EndpointName", "Status", "SecurityGroupIds", "SubnetId", "RoleArn", "NumberOfNodes", "WorkerType",
@@ -75,6 +76,15 @@ def _capacity(params: dict[str, Any]) -> dict[str, Any]:
         raise InvalidInputException(f"NumberOfWorkers must be between 1 and {MAX_WORKERS[worker_type]} for "
                                     f"WorkerType {worker_type}.")
     return {"WorkerType": worker_type, "NumberOfWorkers": workers}
+
+
+def _check_python(version: str, arguments: dict[str, str]) -> None:
+    """GLUE_PYTHON_VERSION is "2" or "3" (Python 2 when not given); Glue 0.9 runs Python 2 only."""
+    python = arguments.get(PYTHON_ARGUMENT, "2")
+    if python not in ("2", "3"):
+        raise InvalidInputException(f'{PYTHON_ARGUMENT} must be "2" or "3", not "{python}".')
+    if python == "3" and version == "0.9":
+        raise InvalidInputException("Glue 0.9 runs Python 2 only: use GlueVersion 1.0 for GLUE_PYTHON_VERSION 3.")
 
 
 def _is_object(ctx: RequestContext, path: str) -> bool:
@@ -129,6 +139,7 @@ def create_dev_endpoint(ctx: RequestContext, params: dict[str, Any]) -> dict[str
     if version not in GLUE_VERSIONS:
         raise InvalidInputException(f"GlueVersion {version} does not support dev endpoints: use 0.9 or 1.0 (or an "
                                     "interactive session).")
+    _check_python(version, params.get("Arguments") or {})
     require_security_configuration(ctx, params.get("SecurityConfiguration"))
     created = now()
     record: dict[str, Any] = {"EndpointName": name, "RoleArn": params["RoleArn"], "GlueVersion": version,
@@ -204,6 +215,7 @@ def update_dev_endpoint(ctx: RequestContext, params: dict[str, Any]) -> dict[str
         arguments = {k: v for k, v in (record.get("Arguments") or {}).items()
                      if k not in (params.get("DeleteArguments") or [])}
         arguments.update(params.get("AddArguments") or {})
+        _check_python(record["GlueVersion"], arguments)
         if arguments:
             record["Arguments"] = arguments
         else:

@@ -11,7 +11,7 @@ Checks (the CreateMLTransform reference, InvalidInputException): FIND_MATCHES ne
 a PrimaryKeyColumnName that is a column of the schema; MaxCapacity (2 to 100 DPUs, 10 by default) excludes
 WorkerType and NumberOfWorkers, which go together (MaxCapacity is then set from them: the worker type's DPUs
 times the workers); TransformEncryption's SSE-KMS needs a KmsKeyId and its TaskRunSecurityConfigurationName
-must name an existing security configuration. Defaults as documented: GlueVersion 0.9, Timeout 2880 minutes,
+must name an existing security configuration. Defaults as documented: Description "", GlueVersion 0.9, Timeout 2880 minutes,
 MaxRetries 0.
 """
 
@@ -34,7 +34,7 @@ ML_TRANSFORM = RecordKind("ml-transform", "Transform")
 # A transform's task runs (parent: its TransformId) and its labels (one record named by its TransformId).
 ML_TASK_RUN = RecordKind("ml-task-run", "Task run")
 LABELS = RecordKind("ml-labels", "Labels")
-DEFAULTS = {"GlueVersion": "0.9", "Timeout": 2880, "MaxRetries": 0}
+DEFAULTS = {"Description": "", "GlueVersion": "0.9", "Timeout": 2880, "MaxRetries": 0}
 DEFAULT_MAX_CAPACITY = 10.0
 WORKER_DPUS = {"Standard": 1.0, "G.1X": 1.0, "G.2X": 2.0, "G.025X": 0.25, "G.4X": 4.0, "G.8X": 8.0, "Z.2X": 2.0}
 _SETTINGS = ("Description", "Role", "GlueVersion", "Timeout", "MaxRetries")
