@@ -84,6 +84,11 @@ def test_database_and_table_policies_need_their_resource(glue: Any) -> None:
     texts = [p["PolicyInJson"] for p in first["GetResourcePoliciesResponseList"] + rest["GetResourcePoliciesResponseList"]]
     assert sorted(texts) == sorted([POLICY, OTHER])
 
+    glue.delete_table(DatabaseName="sales", Name="orders")
+    assert [p["PolicyInJson"] for p in glue.get_resource_policies()["GetResourcePoliciesResponseList"]] == [OTHER]
+    with pytest.raises(glue.exceptions.EntityNotFoundException):
+        glue.get_resource_policy(ResourceArn=table_arn)
+
     with pytest.raises(glue.exceptions.InvalidInputException):
         glue.put_resource_policy(PolicyInJson=POLICY, ResourceArn="arn:aws:glue:us-east-1:123456789012:job/j")
     with pytest.raises(glue.exceptions.EntityNotFoundException):

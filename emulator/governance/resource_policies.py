@@ -4,8 +4,8 @@ DeleteResourcePolicy.
 A policy is kept per resource ARN: the catalog's (`arn:aws:glue:<region>:<account>:catalog`, used when
 ResourceArn is not given, as the API reference says) or one of its databases or tables
 (`database/<db>`, `table/<db>/<table>`), which must exist (EntityNotFoundException). It is stored as
-GetResourcePolicy returns it: PolicyInJson (as given), PolicyHash, CreateTime, UpdateTime; EnableHybrid is kept
-but no operation returns it. PolicyHash is a hash of the policy text (base64 of its MD5: AWS's algorithm is not
+GetResourcePolicy returns it: PolicyInJson (as given), PolicyHash, CreateTime, UpdateTime; its ResourceArn and
+EnableHybrid are kept but no operation returns them. The policy of a deleted database or table is not listed. PolicyHash is a hash of the policy text (base64 of its MD5: AWS's algorithm is not
 documented, only that Put returns it and later calls pass it back).
 
 PutResourcePolicy's conditions (API reference): PolicyExistsCondition MUST_EXIST updates a policy and NOT_EXIST
@@ -80,6 +80,15 @@ def _resource(ctx: RequestContext, params: dict[str, Any]) -> str:
     return ctx.arn("glue", "/".join([kind, *(name.lower() for name in names)]))
 
 
+def _still_there(ctx: RequestContext, arn: str) -> bool:
+    """Whether a policy's database or table still exists (a deleted one's policy is not listed)."""
+    try:
+        _resource(ctx, {"ResourceArn": arn})
+    except EntityNotFoundException:
+        return False
+    return True
+
+
 def _check_hash(current: dict[str, Any] | None, wanted: str | None) -> None:
     if wanted is not None and (current is None or current["PolicyHash"] != wanted):
         raise ConditionCheckFailureException("The PolicyHashCondition does not match the current policy's hash.")
@@ -99,7 +108,7 @@ def put_resource_policy(ctx: RequestContext, params: dict[str, Any]) -> dict[str
             raise ConditionCheckFailureException("PolicyExistsCondition NOT_EXIST: a policy already exists.")
         _check_hash(current, params.get("PolicyHashCondition"))
         changed = now()
-        record = {"PolicyInJson": policy, "PolicyHash": policy_hash(policy),
+        record = {"ResourceArn": arn, "PolicyInJson": policy, "PolicyHash": policy_hash(policy),
                   "CreateTime": current["CreateTime"] if current else changed, "UpdateTime": changed,
                   "EnableHybrid": params.get("EnableHybrid") or "FALSE"}
         put_record(ctx, RESOURCE_POLICY, arn, record)
@@ -119,8 +128,8 @@ def get_resource_policy(ctx: RequestContext, params: dict[str, Any]) -> dict[str
 
 
 def get_resource_policies(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    """Every policy of the caller's catalog and its resources, ordered by resource ARN, paged."""
-    page, token = list_records(ctx, RESOURCE_POLICY, params)
+    """Every policy of the caller's catalog and its existing resources, ordered by resource ARN, paged."""
+    page, token = list_records(ctx, RESOURCE_POLICY, params, where=lambda record: _still_there(ctx, record["ResourceArn"]))
     result: dict[str, Any] = {"GetResourcePoliciesResponseList": [_public(record) for record in page]}
     if token:
         result["NextToken"] = token
