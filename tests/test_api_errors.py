@@ -197,6 +197,8 @@ EMPTY_LISTS: dict[str, dict[str, Any]] = {
     "BatchGetTableOptimizer": {"Entries": [{"catalogId": "123456789012", "databaseName": "db", "tableName": "t",
                                             "type": "compaction"}]},
     "ListBlueprints": {}, "BatchGetBlueprints": {"Names": ["nope"]},
+    "GetSecurityConfigurations": {}, "GetResourcePolicies": {}, "GetDevEndpoints": {}, "ListDevEndpoints": {},
+    "BatchGetDevEndpoints": {"DevEndpointNames": ["nope"]}, "ListMLTransforms": {},
 }
 # List operations whose empty answer needs a live parent: checked where that parent is made.
 EMPTY_LISTS_ELSEWHERE = {
