@@ -196,6 +196,9 @@ EMPTY_LISTS: dict[str, dict[str, Any]] = {
     "ListMaterializedViewRefreshTaskRuns": {"CatalogId": "123456789012"},
     "BatchGetTableOptimizer": {"Entries": [{"catalogId": "123456789012", "databaseName": "db", "tableName": "t",
                                             "type": "compaction"}]},
+    "ListBlueprints": {}, "BatchGetBlueprints": {"Names": ["nope"]},
+    "GetSecurityConfigurations": {}, "GetResourcePolicies": {}, "GetDevEndpoints": {}, "ListDevEndpoints": {},
+    "BatchGetDevEndpoints": {"DevEndpointNames": ["nope"]}, "ListMLTransforms": {},
 }
 # List operations whose empty answer needs a live parent: checked where that parent is made.
 EMPTY_LISTS_ELSEWHERE = {
