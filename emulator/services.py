@@ -30,6 +30,7 @@ JSON_SERVICES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
          "emulator.dataquality", "emulator.sessions", "emulator.schemaregistry"),
     ),
     ("logs", "Logs_20140328", ("emulator.logs",)),
+    ("athena", "AmazonAthena", ("emulator.athena",)),
 )
 
 
