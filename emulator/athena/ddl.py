@@ -86,7 +86,7 @@ def create_external_table(session: Session, create: exp.Create) -> None:
             location = prop.this.name
         elif isinstance(prop, exp.PartitionedByProperty):
             keys = _columns(prop.this)
-        elif isinstance(prop, exp.Property):
+        elif type(prop) is exp.Property:  # its subclasses are the named clauses above
             parameters[prop.name] = prop.text("value")
     if kind in ("parquet", "orc", "avro") and lib is None:
         serde_params = {"serialization.format": "1"}
@@ -132,7 +132,7 @@ def _athena_column_type(duck: str) -> str:
 def drop(session: Session, statement: exp.Drop) -> None:
     """DROP TABLE/VIEW [IF EXISTS] and DROP DATABASE/SCHEMA [IF EXISTS] [CASCADE]."""
     kind = (statement.args.get("kind") or "").upper()
-    target = statement.this
+    target = (statement.args.get("tables") or [statement.this])[0]
     ctx = session.ctx
     if kind in ("DATABASE", "SCHEMA"):
         name = target.name.lower()
@@ -165,7 +165,7 @@ def create_database(session: Session, create: exp.Create) -> None:
             spec["LocationUri"] = prop.this.name
         elif isinstance(prop, exp.SchemaCommentProperty):
             spec["Description"] = prop.this.name
-        elif isinstance(prop, exp.Property):
+        elif type(prop) is exp.Property:  # its subclasses are the named clauses above
             spec.setdefault("Parameters", {})[prop.name] = prop.text("value")
     try:
         databases.create_database(session.ctx, {"DatabaseInput": spec})

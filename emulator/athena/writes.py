@@ -86,7 +86,7 @@ def create_table_as(session: Session, create: exp.Create, query_id: str, output_
             settings["format"] = prop.name
         elif isinstance(prop, exp.PartitionedByProperty):
             settings["partitioned_by"] = [e.name.lower() for e in prop.this.expressions]
-        elif isinstance(prop, exp.Property):
+        elif type(prop) is exp.Property:  # its subclasses are the named clauses above
             settings[prop.name.lower()] = prop.text("value")
     fmt = str(settings.get("format", "PARQUET")).lower()
     kind = {"parquet": "parquet", "json": "json", "textfile": "text"}.get(fmt)
