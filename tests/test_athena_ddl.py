@@ -7,7 +7,12 @@ import json
 from typing import Any
 
 import pytest
-from test_athena_queries import OUT, lake, rows, run  # noqa: F401 (the `lake` fixture)
+from athena_lake import make_lake, rows, run
+
+
+@pytest.fixture
+def lake(glue_emulator: Any) -> Any:
+    return make_lake(glue_emulator)
 
 
 def test_create_external_table_registers_a_csv_table_athena_reads(lake: Any) -> None:
