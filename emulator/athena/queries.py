@@ -45,6 +45,7 @@ def _kinds(query: str) -> tuple[str, str, str]:
 
 
 def _require(ctx: RequestContext, query_id: str) -> dict[str, Any]:
+    ctx.emulator.component(AthenaRunner)  # started, it has failed what a previous server left running
     doc = ctx.store.get(ctx.scope, QUERY, "", query_id)
     if doc is None:
         raise invalid_request(f"QueryExecution {query_id} was not found", "INVALID_INPUT")

@@ -4,7 +4,8 @@ StartQueryExecution stores the execution QUEUED and hands its id to the pool; th
 runs the statement (engine.py, ddl.py, writes.py), writes its results and moves it to SUCCEEDED with its
 Statistics, or to FAILED with StateChangeReason and AthenaError (ErrorCategory 2 USER for the query's own
 faults, 1 SYSTEM for ours; Athena user guide, "Athena error catalog"). StopQueryExecution marks it CANCELLED and
-interrupts DuckDB; a worker never overwrites a final state.
+interrupts DuckDB; a worker never overwrites a final state. Executions a stopped server left QUEUED or RUNNING
+are FAILED when the runner starts (the first Athena request after a restart), as their query never finished.
 """
 
 from __future__ import annotations
@@ -42,6 +43,14 @@ class AthenaRunner:
         self._pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="athena")
         self._sessions: dict[str, Session] = {}
         self._lock = threading.Lock()
+        self._fail_interrupted()
+
+    def _fail_interrupted(self) -> None:
+        for scope, _, query_id, doc in self.emulator.store.list_scopes(QUERY):
+            if doc["Status"]["State"] not in FINAL:
+                account, _, region = scope.partition("/")
+                _finish(RequestContext(account, region, "", self.emulator), query_id, "FAILED", category=1,
+                        error_type=100, reason="Query was interrupted: glue-emulator stopped while it ran")
 
     def submit(self, ctx: RequestContext, query_id: str) -> None:
         self._pool.submit(self._run, RequestContext(ctx.account, ctx.region, ctx.request_id, self.emulator), query_id)
