@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from athena_lake import OUT, make_lake, rows, run
+from athena_lake import OUT, make_lake, rows, run, wait
 from botocore.exceptions import ClientError
 
 
@@ -83,3 +83,12 @@ def test_no_output_location_is_refused(lake: Any) -> None:
         lake.client("athena").start_query_execution(QueryString="SELECT 1")
     assert caught.value.response["Error"]["Code"] == "InvalidRequestException"
     assert "No output location provided" in caught.value.response["Error"]["Message"]
+
+
+def test_a_missing_output_bucket_fails_the_query(lake: Any) -> None:
+    execution = lake.client("athena").start_query_execution(
+        QueryString="SELECT 1", ResultConfiguration={"OutputLocation": "s3://no-such-bucket/x/"})
+    status = wait(lake.client("athena"), execution["QueryExecutionId"])["Status"]
+    assert (status["State"], status["StateChangeReason"]) == ("FAILED",
+                                                              "Unable to verify/create output bucket no-such-bucket")
+    assert "no-such-bucket" not in [b["Name"] for b in lake.s3.list_buckets()["Buckets"]]

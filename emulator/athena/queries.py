@@ -68,6 +68,7 @@ def _output_location(work_group: dict[str, Any], params: dict[str, Any]) -> str:
 
 
 def start_query_execution(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    runner = ctx.emulator.component(AthenaRunner)  # first: starting, it fails what a previous server left running
     name = params.get("WorkGroup") or PRIMARY
     work_group = require_work_group(ctx, name)
     if work_group["State"] != "ENABLED":
@@ -94,7 +95,7 @@ def start_query_execution(ctx: RequestContext, params: dict[str, Any]) -> dict[s
         ctx.store.put(ctx.scope, QUERY, "", query_id, doc)
         if token:
             ctx.store.put(ctx.scope, _TOKENS, "", token, {"QueryExecutionId": query_id})
-    ctx.emulator.component(AthenaRunner).submit(ctx, query_id)
+    runner.submit(ctx, query_id)
     return {"QueryExecutionId": query_id}
 
 

@@ -25,7 +25,7 @@ from . import ddl, writes
 from .common import PREPARED_STATEMENT, QUERY, now
 from .engine import QueryFailure, Session, rows_of
 from .results import column_info, write_csv, write_metadata
-from .storage import write_bytes
+from .storage import bucket_exists, write_bytes
 
 if TYPE_CHECKING:
     from ..core import Emulator
@@ -167,6 +167,9 @@ def _statement(session: Session, doc: dict[str, Any]) -> dict[str, Any]:
         if execute_match.group(2):
             parameters = _split_arguments(execute_match.group(2))
         sql = prepared["QueryStatement"]
+    if not bucket_exists(session.ctx, doc["ResultConfiguration"]["OutputLocation"]):
+        bucket = doc["ResultConfiguration"]["OutputLocation"].removeprefix("s3://").partition("/")[0]
+        raise QueryFailure(f"Unable to verify/create output bucket {bucket}", 1000)
     statement = Session.parse(sql)
     if parameters or list(statement.find_all(exp.Placeholder)):
         statement = _substitute(statement, parameters)

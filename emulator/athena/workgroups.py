@@ -69,6 +69,12 @@ def list_work_groups(ctx: RequestContext, params: dict[str, Any]) -> dict[str, A
     return {"WorkGroups": summaries, **({"NextToken": token} if token else {})}
 
 
+def list_engine_versions(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    """The engine versions a work group can select: AUTO and version 3 (the one the emulator speaks)."""
+    return {"EngineVersions": [dict(_ENGINE), {"SelectedEngineVersion": "Athena engine version 3",
+                                               "EffectiveEngineVersion": "Athena engine version 3"}]}
+
+
 def _apply(config: dict[str, Any], updates: dict[str, Any]) -> None:
     result = config.setdefault("ResultConfiguration", {})
     result_updates = updates.get("ResultConfigurationUpdates", {})
