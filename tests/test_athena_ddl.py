@@ -102,6 +102,7 @@ def test_views_are_stored_as_athena_stores_them_and_queried(lake: Any) -> None:
 @pytest.mark.parametrize(("sql", "reason"), [
     ("DROP TABLE nowhere", "Table not found"),
     ("DROP DATABASE sales", "is not empty"),
+    ("CREATE TABLE plain (a int) LOCATION 's3://lake/plain/'", "Only external table creation is supported."),
 ])
 def test_ddl_errors_fail_the_query(lake: Any, sql: str, reason: str) -> None:
     execution = run(lake.client("athena"), sql)

@@ -92,3 +92,12 @@ def test_a_missing_output_bucket_fails_the_query(lake: Any) -> None:
     assert (status["State"], status["StateChangeReason"]) == ("FAILED",
                                                               "Unable to verify/create output bucket no-such-bucket")
     assert "no-such-bucket" not in [b["Name"] for b in lake.s3.list_buckets()["Buckets"]]
+
+
+def test_another_catalog_fails_the_query(lake: Any) -> None:
+    athena = lake.client("athena")
+    started = athena.start_query_execution(QueryString="SELECT 1", QueryExecutionContext={"Catalog": "elsewhere"},
+                                           ResultConfiguration={"OutputLocation": OUT})
+    execution = wait(athena, started["QueryExecutionId"])
+    assert (execution["Status"]["State"], execution["Status"]["StateChangeReason"]) == \
+        ("FAILED", "CATALOG_NOT_FOUND: Catalog 'elsewhere' does not exist")

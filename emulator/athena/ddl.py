@@ -26,14 +26,16 @@ from .storage import SERDES, data_files, local_dir
 DDL_FAILED = 1003  # AthenaError ErrorType "DDL task failed" (Athena user guide, "Athena error catalog")
 
 
-def _catalog_call(action: Any, ctx: Any, params: dict[str, Any]) -> None:
+def catalog_call(action: Any, ctx: Any, params: dict[str, Any]) -> None:
+    """Call a Glue catalog operation; its AwsError fails the query with the metastore's message."""
     try:
         action(ctx, params)
     except AwsError as error:
         raise QueryFailure(f"FAILED: {error.code}: {error.message}", DDL_FAILED) from None
 
 
-def _names(session: Session, table: exp.Table) -> tuple[str, str]:
+def table_names(session: Session, table: exp.Table) -> tuple[str, str]:
+    """(database, table) of a statement's target, lower-case; the query's database when it names none."""
     return (table.db or session.database or "default").lower(), table.name.lower()
 
 
@@ -62,10 +64,14 @@ def _storage(kind: str, serde_params: dict[str, str] | None = None, lib: str | N
 def create_external_table(session: Session, create: exp.Create) -> None:
     """CREATE [EXTERNAL] TABLE [IF NOT EXISTS] db.t (...) ... LOCATION '...'."""
     schema = create.this
-    database, name = _names(session, schema.this)
+    database, name = table_names(session, schema.this)
     kind, lib, serde_params, parameters = "text", None, {"field.delim": "\x01"}, {"EXTERNAL": "TRUE"}
     location, keys = None, []
-    for prop in (create.args.get("properties") or exp.Properties(expressions=[])).expressions:
+    props = (create.args.get("properties") or exp.Properties(expressions=[])).expressions
+    if not any(isinstance(p, exp.ExternalProperty) for p in props):
+        # Athena creates Hive tables only as EXTERNAL (a plain CREATE TABLE is for Iceberg, not served here).
+        raise QueryFailure("Only external table creation is supported.", DDL_FAILED)
+    for prop in props:
         if isinstance(prop, exp.FileFormatProperty):
             fmt = prop.name.lower()
             kind = {"parquet": "parquet", "orc": "orc", "avro": "avro", "jsonfile": "json"}.get(fmt, "text")
@@ -96,17 +102,17 @@ def create_external_table(session: Session, create: exp.Create) -> None:
                    "StorageDescriptor": storage, "PartitionKeys": keys}
     if create.args.get("exists") and session.table_doc(database, name) is not None:
         return
-    _catalog_call(tables.create_table, session.ctx, {"DatabaseName": database, "TableInput": table_input})
+    catalog_call(tables.create_table, session.ctx, {"DatabaseName": database, "TableInput": table_input})
 
 
-def create_view(session: Session, create: exp.Create, sql: str) -> None:
+def create_view(session: Session, create: exp.Create) -> None:
     """CREATE [OR REPLACE] VIEW db.v AS <query>: the columns are the query's result columns."""
-    database, name = _names(session, create.this)
+    database, name = table_names(session, create.this)
     query = create.expression
     original = query.sql("athena")
     cursor = session.execute(session.prepare(query.copy()).limit(0) if isinstance(query, exp.Select)
                              else session.prepare(query.copy()))
-    columns = [{"Name": d[0].lower(), "Type": _athena_column_type(str(d[1]))} for d in cursor.description]
+    columns = [{"Name": d[0].lower(), "Type": athena_column_type(str(d[1]))} for d in cursor.description]
     table_input = {"Name": name, "TableType": "VIRTUAL_VIEW", "Parameters": {"presto_view": "true", "comment":
                    "Presto View"}, "ViewOriginalText": presto_view_text(original, columns, "awsdatacatalog",
                                                                         database),
@@ -115,12 +121,13 @@ def create_view(session: Session, create: exp.Create, sql: str) -> None:
     if session.table_doc(database, name) is not None:
         if not create.args.get("replace"):
             raise QueryFailure(f"line 1:1: View 'awsdatacatalog.{database}.{name}' already exists", DDL_FAILED)
-        _catalog_call(tables.update_table, session.ctx, {"DatabaseName": database, "TableInput": table_input})
+        catalog_call(tables.update_table, session.ctx, {"DatabaseName": database, "TableInput": table_input})
         return
-    _catalog_call(tables.create_table, session.ctx, {"DatabaseName": database, "TableInput": table_input})
+    catalog_call(tables.create_table, session.ctx, {"DatabaseName": database, "TableInput": table_input})
 
 
-def _athena_column_type(duck: str) -> str:
+def athena_column_type(duck: str) -> str:
+    """The Glue (Hive) column type of a DuckDB result type, as Athena writes a new table's columns."""
     from .results import column_info
 
     info = column_info("c", duck)
@@ -146,7 +153,7 @@ def drop(session: Session, statement: exp.Drop) -> None:
             if not statement.args.get("exists"):
                 raise QueryFailure(f"FAILED: {error.code}: {error.message}", DDL_FAILED) from None
         return
-    database, name = _names(session, target)
+    database, name = table_names(session, target)
     doc = session.table_doc(database, name)
     if doc is None:
         if statement.args.get("exists"):
@@ -154,7 +161,7 @@ def drop(session: Session, statement: exp.Drop) -> None:
         raise QueryFailure(f"FAILED: SemanticException [Error 10001]: Table not found {database}.{name}", DDL_FAILED)
     if (kind == "VIEW") != (doc.get("TableType") == "VIRTUAL_VIEW"):
         raise QueryFailure(f"line 1:1: {database}.{name} is not a {kind.lower()}", DDL_FAILED)
-    _catalog_call(tables.delete_table, ctx, {"DatabaseName": database, "Name": name})
+    catalog_call(tables.delete_table, ctx, {"DatabaseName": database, "Name": name})
 
 
 def create_database(session: Session, create: exp.Create) -> None:
@@ -174,7 +181,7 @@ def create_database(session: Session, create: exp.Create) -> None:
             raise QueryFailure(f"FAILED: {error.code}: {error.message}", DDL_FAILED) from None
 
 
-def _add_partitions(session: Session, database: str, name: str, found: list[tuple[list[str], str]],
+def add_partitions(session: Session, database: str, name: str, found: list[tuple[list[str], str]],
                     if_not_exists: bool = True) -> int:
     doc = session.table_doc(database, name)
     assert doc is not None
@@ -196,7 +203,7 @@ def _add_partitions(session: Session, database: str, name: str, found: list[tupl
 
 def alter_table(session: Session, alter: exp.Alter) -> None:
     """ALTER TABLE t ADD [IF NOT EXISTS] PARTITION (k='v') [LOCATION '...'] ... and DROP PARTITION."""
-    database, name = _names(session, alter.this)
+    database, name = table_names(session, alter.this)
     doc = session.table_doc(database, name)
     if doc is None:
         raise QueryFailure(f"FAILED: SemanticException [Error 10001]: Table not found {database}.{name}", DDL_FAILED)
@@ -216,10 +223,10 @@ def alter_table(session: Session, alter: exp.Alter) -> None:
                 base + "/" + "/".join(f"{k}={given[k]}" for k in keys) + "/"
             found.append((values, where))
         else:
-            _catalog_call(partitions.delete_partition, session.ctx, {"DatabaseName": database, "TableName": name,
+            catalog_call(partitions.delete_partition, session.ctx, {"DatabaseName": database, "TableName": name,
                                                                      "PartitionValues": values})
     if found:
-        _add_partitions(session, database, name, found, bool(alter.args.get("actions")[0].args.get("exists")))
+        add_partitions(session, database, name, found, bool(alter.args.get("actions")[0].args.get("exists")))
 
 
 _KEY_VALUE = re.compile(r"^([^=/]+)=([^/]*)$")
@@ -247,5 +254,5 @@ def msck_repair(session: Session, command_text: str) -> None:
             values = tuple(p.group(2) for p in pairs)  # type: ignore[union-attr]
             found.setdefault(values, base + "/" + "/".join(folders) + "/")
     if found:
-        _add_partitions(session, database, name, [(list(v), loc) for v, loc in sorted(found.items())])
+        add_partitions(session, database, name, [(list(v), loc) for v, loc in sorted(found.items())])
 

@@ -66,11 +66,13 @@ def _view_sql(doc: dict[str, Any]) -> str:
     return text
 
 
-def _literal(text: str) -> str:
+def literal(text: str) -> str:
+    """A SQL string literal."""
     return "'" + text.replace("'", "''") + "'"
 
 
-def _ident(name: str) -> str:
+def ident(name: str) -> str:
+    """A quoted SQL identifier."""
     return '"' + name.replace('"', '""') + '"'
 
 
@@ -126,7 +128,7 @@ class Session:
         key = (database, name)
         doc = self.table_doc(database, name)
         assert doc is not None
-        self.conn.execute(f"CREATE SCHEMA IF NOT EXISTS {_ident(database)}")
+        self.conn.execute(f"CREATE SCHEMA IF NOT EXISTS {ident(database)}")
         if doc.get("TableType") == "VIRTUAL_VIEW":
             if key in self._defined:
                 return
@@ -137,13 +139,13 @@ class Session:
                 sql = self.prepare(inner).sql("duckdb")
             finally:
                 self.database = previous
-            self.conn.execute(f"CREATE OR REPLACE VIEW {_ident(database)}.{_ident(name)} AS {sql}")
+            self.conn.execute(f"CREATE OR REPLACE VIEW {ident(database)}.{ident(name)} AS {sql}")
             return
         if key in self._defined:
             conditions = []
         self._defined.add(key)
         sql = self.table_sql(doc, conditions)
-        self.conn.execute(f"CREATE OR REPLACE VIEW {_ident(database)}.{_ident(name)} AS {sql}")
+        self.conn.execute(f"CREATE OR REPLACE VIEW {ident(database)}.{ident(name)} AS {sql}")
 
     def table_sql(self, doc: dict[str, Any], conditions: list[str]) -> str:
         """A SELECT of the table's rows: its columns then its partition keys, typed as the catalog says."""
@@ -157,7 +159,7 @@ class Session:
         selects = []
         for part in parts:
             sd = part.get("StorageDescriptor") or {}
-            values = [f"TRY_CAST({_literal(v)} AS {duck_type(k['Type'])}) AS {_ident(k['Name'])}"
+            values = [f"TRY_CAST({literal(v)} AS {duck_type(k['Type'])}) AS {ident(k['Name'])}"
                       for k, v in zip(keys, part["Values"], strict=False)]
             selects.append(self._files_sql(self._files(sd.get("Location") or ""), columns,
                                            table_format(part) if sd.get("SerdeInfo") else fmt, values))
@@ -187,30 +189,30 @@ class Session:
     def _files_sql(self, files: list[str], columns: list[dict[str, Any]], fmt: Format, extra: list[str]) -> str:
         typed = [(c["Name"], duck_type(c["Type"])) for c in columns]
         if not files:
-            nulls = [f"CAST(NULL AS {t}) AS {_ident(n)}" for n, t in typed]
+            nulls = [f"CAST(NULL AS {t}) AS {ident(n)}" for n, t in typed]
             return f"SELECT {', '.join(nulls + extra) or '1 AS _'} WHERE false"
         self.scanned += sum(os.path.getsize(f) for f in files)
         source, present = self._source(files, typed, fmt)
-        picked = [(f"TRY_CAST({_ident(present[n.lower()])} AS {t})" if n.lower() in present else f"CAST(NULL AS {t})")
-                  + f" AS {_ident(n)}" for n, t in typed]
+        picked = [(f"TRY_CAST({ident(present[n.lower()])} AS {t})" if n.lower() in present else f"CAST(NULL AS {t})")
+                  + f" AS {ident(n)}" for n, t in typed]
         return f"SELECT {', '.join(picked + extra)} FROM {source}"
 
     def _source(self, files: list[str], typed: list[tuple[str, str]], fmt: Format) -> tuple[str, dict[str, str]]:
         """The FROM item reading `files`, and its column names by lower-case name."""
-        listed = "[" + ", ".join(_literal(f) for f in files) + "]"
+        listed = "[" + ", ".join(literal(f) for f in files) + "]"
         if fmt.kind == "parquet":
             source = f"read_parquet({listed}, union_by_name = true)"
         elif fmt.kind == "json":
             source = f"read_json({listed}, format = 'newline_delimited', union_by_name = true, " \
                      "maximum_object_size = 134217728)"
         elif fmt.kind in ("csv", "text"):
-            names = ", ".join(f"{_literal(n)}: 'VARCHAR'" for n, _ in typed)
-            options = [f"delim = {_literal(fmt.delimiter)}", "header = false", f"skip = {fmt.skip_header}",
-                       f"columns = {{{names}}}", f"quote = {_literal(fmt.quote)}",
-                       f"escape = {_literal(fmt.escape)}", "null_padding = true", "ignore_errors = true",
+            names = ", ".join(f"{literal(n)}: 'VARCHAR'" for n, _ in typed)
+            options = [f"delim = {literal(fmt.delimiter)}", "header = false", f"skip = {fmt.skip_header}",
+                       f"columns = {{{names}}}", f"quote = {literal(fmt.quote)}",
+                       f"escape = {literal(fmt.escape)}", "null_padding = true", "ignore_errors = true",
                        "strict_mode = false", "auto_detect = false"]
             if fmt.null:
-                options.append(f"nullstr = {_literal(fmt.null)}")
+                options.append(f"nullstr = {literal(fmt.null)}")
             source = f"read_csv({listed}, {', '.join(options)})"
         else:
             source = self._arrow_source(files, fmt.kind)

@@ -118,6 +118,9 @@ def execute(ctx: RequestContext, query_id: str, sessions: dict[str, Session], lo
     doc = ctx.store.get(ctx.scope, QUERY, "", query_id)
     assert doc is not None
     context = doc.get("QueryExecutionContext") or {}
+    if (context.get("Catalog") or "awsdatacatalog").lower() != "awsdatacatalog":
+        _finish(ctx, query_id, "FAILED", reason=f"CATALOG_NOT_FOUND: Catalog '{context['Catalog']}' does not exist")
+        return
     session = Session(ctx, ctx.account, context.get("Database"))
     with lock:
         sessions[query_id] = session
@@ -195,7 +198,7 @@ def _ddl(session: Session, statement: exp.Expression) -> None:
     if isinstance(statement, exp.Create) and kind == "TABLE":
         ddl.create_external_table(session, statement)
     elif isinstance(statement, exp.Create) and kind == "VIEW":
-        ddl.create_view(session, statement, "")
+        ddl.create_view(session, statement)
     elif isinstance(statement, exp.Create) and kind in ("DATABASE", "SCHEMA"):
         ddl.create_database(session, statement)
     elif isinstance(statement, exp.Drop):

@@ -17,8 +17,8 @@ from typing import Any
 from sqlglot import exp
 
 from ..catalog import tables
-from .ddl import DDL_FAILED, _add_partitions, _athena_column_type, _catalog_call, _names
-from .engine import QueryFailure, Session, _ident, _literal, duck_type
+from .ddl import DDL_FAILED, add_partitions, athena_column_type, catalog_call, table_names
+from .engine import QueryFailure, Session, duck_type, ident, literal
 from .storage import SERDES, data_files, local_dir, table_format, write_bytes
 
 _STAGED = "__athena_rows"
@@ -30,7 +30,7 @@ def _copy_options(kind: str, delimiter: str) -> str:
         return "FORMAT PARQUET, COMPRESSION SNAPPY"
     if kind == "json":
         return "FORMAT JSON"
-    return f"FORMAT CSV, DELIMITER {_literal(delimiter)}, HEADER false, NULLSTR {_literal(chr(92) + 'N')}"
+    return f"FORMAT CSV, DELIMITER {literal(delimiter)}, HEADER false, NULLSTR {literal(chr(92) + 'N')}"
 
 
 def _stage(session: Session, query: exp.Expression) -> list[tuple[str, str]]:
@@ -49,12 +49,12 @@ def _write(session: Session, select_sql: str, folder: str, kind: str, delimiter:
     options = _copy_options(kind, delimiter)
     ext = _EXTENSIONS[kind]
     if keys:
-        partition = ", ".join(_ident(k) for k in keys)
-        session.conn.execute(f"COPY ({select_sql}) TO {_literal(str(root))} ({options}, PARTITION_BY ({partition}), "
-                             f"FILENAME_PATTERN {_literal(stem + '_{i}')}, FILE_EXTENSION {_literal(ext[1:] or 'txt')}"
+        partition = ", ".join(ident(k) for k in keys)
+        session.conn.execute(f"COPY ({select_sql}) TO {literal(str(root))} ({options}, PARTITION_BY ({partition}), "
+                             f"FILENAME_PATTERN {literal(stem + '_{i}')}, FILE_EXTENSION {literal(ext[1:] or 'txt')}"
                              ", OVERWRITE_OR_IGNORE true)")
     else:
-        session.conn.execute(f"COPY ({select_sql}) TO {_literal(str(root / (stem + (ext or '.txt'))))} ({options})")
+        session.conn.execute(f"COPY ({select_sql}) TO {literal(str(root / (stem + (ext or '.txt'))))} ({options})")
     return [f for f in data_files(root) if f not in before]
 
 
@@ -74,7 +74,7 @@ def _partition_dirs(session: Session, folder: str, written: list[str], keys: lis
 
 def create_table_as(session: Session, create: exp.Create, query_id: str, output_dir: str) -> tuple[int, list[str]]:
     """CTAS; (rows written, s3:// URIs of the files written)."""
-    database, name = _names(session, create.this)
+    database, name = table_names(session, create.this)
     if session.table_doc(database, name) is not None:
         if create.args.get("exists"):
             return 0, []
@@ -107,7 +107,7 @@ def create_table_as(session: Session, create: exp.Create, query_id: str, output_
     delimiter = settings.get("field_delimiter", "\x01")
     written = _write(session, f"SELECT * FROM {_STAGED}", location, kind, delimiter, keys, query_id) \
         if not create.args.get("no_data") else []
-    columns = [{"Name": n.lower(), "Type": _athena_column_type(str(t))} for n, t in staged]
+    columns = [{"Name": n.lower(), "Type": athena_column_type(str(t))} for n, t in staged]
     data, partition_keys = columns[:len(columns) - len(keys)], columns[len(columns) - len(keys):]
     lib, input_format, output_format = SERDES[kind]
     serde_params = {"field.delim": delimiter, "serialization.format": delimiter} if kind == "text" else \
@@ -119,9 +119,9 @@ def create_table_as(session: Session, create: exp.Create, query_id: str, output_
                    "StorageDescriptor": {"Columns": data, "Location": location, "InputFormat": input_format,
                                          "OutputFormat": output_format,
                                          "SerdeInfo": {"SerializationLibrary": lib, "Parameters": serde_params}}}
-    _catalog_call(tables.create_table, session.ctx, {"DatabaseName": database, "TableInput": table_input})
+    catalog_call(tables.create_table, session.ctx, {"DatabaseName": database, "TableInput": table_input})
     if keys and written:
-        _add_partitions(session, database, name, _partition_dirs(session, location, written, keys))
+        add_partitions(session, database, name, _partition_dirs(session, location, written, keys))
     count = session.conn.execute(f"SELECT count(*) FROM {_STAGED}").fetchone()[0]
     return int(count), [_uri(session, location, f) for f in written]
 
@@ -129,7 +129,7 @@ def create_table_as(session: Session, create: exp.Create, query_id: str, output_
 def insert_into(session: Session, insert: exp.Insert, query_id: str) -> tuple[int, list[str]]:
     """INSERT INTO db.t [(columns)] <query>; (rows written, s3:// URIs of the files written)."""
     target = insert.this.this if isinstance(insert.this, exp.Schema) else insert.this
-    database, name = _names(session, target)
+    database, name = table_names(session, target)
     doc = session.table_doc(database, name)
     if doc is None:
         raise QueryFailure(f"TABLE_NOT_FOUND: line 1:13: Table 'awsdatacatalog.{database}.{name}' does not exist")
@@ -144,8 +144,8 @@ def insert_into(session: Session, insert: exp.Insert, query_id: str) -> tuple[in
     if len(order) != len(staged):
         raise QueryFailure(f"line 1:1: Insert query has {len(staged)} columns but the table has {len(order)}")
     by_name = {n: staged[i][0] for i, n in enumerate(order)}
-    picked = [f"CAST({_ident(by_name[c['Name']])} AS {duck_type(c['Type'])}) AS {_ident(c['Name'])}"
-              if c["Name"] in by_name else f"CAST(NULL AS {duck_type(c['Type'])}) AS {_ident(c['Name'])}"
+    picked = [f"CAST({ident(by_name[c['Name']])} AS {duck_type(c['Type'])}) AS {ident(c['Name'])}"
+              if c["Name"] in by_name else f"CAST(NULL AS {duck_type(c['Type'])}) AS {ident(c['Name'])}"
               for c in columns]
     fmt = table_format(doc)
     if fmt.kind not in _EXTENSIONS:
@@ -154,7 +154,7 @@ def insert_into(session: Session, insert: exp.Insert, query_id: str) -> tuple[in
     written = _write(session, f"SELECT {', '.join(picked)} FROM {_STAGED}", location, fmt.kind, fmt.delimiter, keys,
                      query_id)
     if keys and written:
-        _add_partitions(session, database, name, _partition_dirs(session, location, written, keys))
+        add_partitions(session, database, name, _partition_dirs(session, location, written, keys))
     count = session.conn.execute(f"SELECT count(*) FROM {_STAGED}").fetchone()[0]
     return int(count), [_uri(session, location, f) for f in written]
 
