@@ -17,7 +17,7 @@ from typing import Any
 
 from ..context import RequestContext
 from .common import PRIMARY, QUERY, invalid_request, next_token, now, page, token_position
-from .results import read_rows
+from .results import read_lines, read_rows
 from .runner import FINAL, AthenaRunner
 from .workgroups import require_work_group
 
@@ -25,7 +25,8 @@ _TOKENS = "athena_query_token"
 _PUBLIC = ("QueryExecutionId", "Query", "StatementType", "SubstatementType", "ResultConfiguration",
            "QueryExecutionContext", "Status", "Statistics", "WorkGroup", "EngineVersion", "ExecutionParameters",
            "ResultReuseConfiguration")
-_DDL = re.compile(r"(?is)^\s*(CREATE|DROP|ALTER|MSCK|SHOW|DESCRIBE)\b")
+_DDL = re.compile(r"(?is)^\s*(CREATE|DROP|ALTER|MSCK)\b")
+_UTILITY = re.compile(r"(?is)^\s*(SHOW|DESCRIBE)\b")
 _CTAS = re.compile(r"(?is)^\s*CREATE\s+TABLE\b.*\bAS\b\s*(\(|SELECT|WITH|VALUES)")
 _INSERT = re.compile(r"(?is)^\s*INSERT\b")
 
@@ -36,6 +37,8 @@ def _kinds(query: str) -> tuple[str, str, str]:
         return "DDL", "CREATE_TABLE_AS_SELECT", ""
     if _INSERT.match(query):
         return "DML", "INSERT", ""
+    if utility := _UTILITY.match(query):
+        return "UTILITY", utility.group(1).upper(), ".txt"
     match = _DDL.match(query)
     if match:
         return "DDL", match.group(1).upper() + "_" + "STATEMENT", ".txt"
@@ -148,11 +151,13 @@ def get_query_results(ctx: RequestContext, params: dict[str, Any]) -> dict[str, 
     out: dict[str, Any] = {"ResultSet": {"Rows": [], "ResultSetMetadata": {"ColumnInfo": columns}}}
     if "update_count" in result:
         out["UpdateCount"] = result["update_count"]
-    if not result.get("header"):
+    if not result.get("header") and not result.get("lines"):
         return out
     size = params.get("MaxResults") or 1000
     start = token_position(params.get("NextToken"))
-    rows, more = read_rows(ctx, doc["ResultConfiguration"]["OutputLocation"], start, size)
+    location = doc["ResultConfiguration"]["OutputLocation"]
+    rows, more = read_lines(ctx, location, start, size) if result.get("lines") else \
+        read_rows(ctx, location, start, size)
     out["ResultSet"]["Rows"] = [{"Data": [{} if v is None else {"VarCharValue": v} for v in row]} for row in rows]
     if more:
         out["NextToken"] = next_token(start + size)

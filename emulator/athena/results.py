@@ -134,6 +134,12 @@ def read_rows(ctx: RequestContext, location: str, start: int, count: int) -> tup
     return rows, more
 
 
+def read_lines(ctx: RequestContext, location: str, start: int, count: int) -> tuple[list[list[str | None]], bool]:
+    """Lines `start`..`start+count` of a text result (SHOW, DESCRIBE), each as a one-value row; whether more follow."""
+    lines = local_dir(ctx, location).read_text(encoding="utf-8").splitlines()
+    return [[line] for line in lines[start:start + count]], start + count < len(lines)
+
+
 def _records(handle: io.TextIOBase) -> Iterable[list[str | None]]:
     """The fields of each record, telling an unquoted empty field (NULL) from a quoted one ("")."""
     text = handle.read()

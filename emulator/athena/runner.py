@@ -21,7 +21,7 @@ import sqlglot
 from sqlglot import exp
 
 from ..context import RequestContext
-from . import ddl, writes
+from . import ddl, utility, writes
 from .common import PREPARED_STATEMENT, QUERY, now
 from .engine import QueryFailure, Session, rows_of
 from .results import column_info, write_csv, write_metadata
@@ -188,6 +188,11 @@ def _statement(session: Session, doc: dict[str, Any]) -> dict[str, Any]:
     if isinstance(statement, exp.Insert):
         count, files = writes.insert_into(session, statement, query_id)
         return _written(session, output_dir, query_id, count, files)
+    if isinstance(statement, exp.Describe) or (isinstance(statement, exp.Command) and statement.name.upper() == "SHOW"):
+        name, lines = utility.describe(session, statement) if isinstance(statement, exp.Describe) else \
+            utility.show(session, statement.expression.name)
+        write_bytes(session.ctx, output, "".join(f"{line}\n" for line in lines).encode())
+        return {"columns": [column_info(name, "VARCHAR") | {"Type": "string"}], "rows": len(lines), "lines": True}
     _ddl(session, statement)
     write_bytes(session.ctx, output, b"")
     return {"columns": [], "rows": 0}
