@@ -127,7 +127,7 @@ def generate(service: str) -> dict[str, Any]:
     """Build the whole schema document of one service from the installed botocore."""
     model = botocore.loaders.Loader().load_service_model(service, "service-2")
     defs = {name: shape_schema(shape, name) for name, shape in model["shapes"].items()}
-    for name in _ACROSS_LINES:
+    for name in (n for n in _ACROSS_LINES if n in defs):
         defs[name]["pattern"] = python_pattern(model["shapes"][name]["pattern"], across_lines=True)
     defs["_Empty"] = {"type": "object", "properties": {}, "additionalProperties": False, "x-aws-type": "structure"}
     operations = {}

@@ -32,6 +32,7 @@ JSON_SERVICES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
          "emulator.scripts", "emulator.governance", "emulator.devendpoints", "emulator.mltransforms"),
     ),
     ("logs", "Logs_20140328", ("emulator.logs",)),
+    ("athena", "AmazonAthena", ("emulator.athena",)),
 )
 
 

@@ -32,8 +32,8 @@ _SHAPES_DIRS = (
 SHAPES_DIR = next((d for d in _SHAPES_DIRS if (d / "glue.json").exists()), _SHAPES_DIRS[0])
 _MAX_REPORTED = 10
 # The error code a service answers for a request that fails its model's constraints, where it is
-# not ValidationException (CloudWatch Logs says InvalidParameterException).
-_VALIDATION_ERROR_CODES = {"logs": "InvalidParameterException"}
+# not ValidationException (CloudWatch Logs says InvalidParameterException, Athena InvalidRequestException).
+_VALIDATION_ERROR_CODES = {"logs": "InvalidParameterException", "athena": "InvalidRequestException"}
 _CACHED_BODIES = 4096
 _CACHED_BODY_SIZE = 4096
 
