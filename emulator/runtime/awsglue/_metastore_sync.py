@@ -1,19 +1,21 @@
 """`--enable-glue-datacatalog`: Spark SQL DDL and `saveAsTable`/`insertInto` write through to the Data Catalog.
 
 On Glue the Data Catalog is Spark's metastore, so `CREATE TABLE`, CTAS, `DROP TABLE`, `ALTER TABLE`, `CREATE
-DATABASE`... change Glue databases/tables. Here Spark's catalog is the run's in-memory one, so after such a
-statement (recognised by the class of Spark's parsed logical plan) succeeds, the database/table it named is
-read back from the session catalog and pushed with the run's boto3 Glue client: CreateDatabase/DeleteDatabase,
-CreateTable/UpdateTable/DeleteTable, and the table's partitions mirrored with BatchCreatePartition/
-BatchDeletePartition. Before the statement runs, its target is brought in from the Data Catalog (so `CREATE
-TABLE IF NOT EXISTS` and `saveAsTable(mode="append")` see an existing Glue table, as on Glue).
+[OR REPLACE] VIEW`, `DROP VIEW`, `CREATE DATABASE`... change Glue databases/tables. Here Spark's catalog is the
+run's in-memory one, so after such a statement (recognised by the class of Spark's parsed logical plan) succeeds,
+the database/table it named is read back from the session catalog and pushed with the run's boto3 Glue client:
+CreateDatabase/DeleteDatabase, CreateTable/UpdateTable/DeleteTable, and the table's partitions mirrored with
+BatchCreatePartition/BatchDeletePartition. Before the statement runs, its target is brought in from the Data
+Catalog (so `CREATE TABLE IF NOT EXISTS` and `saveAsTable(mode="append")` see an existing Glue table, as on Glue).
 
 The table written is what Spark's Hive metastore client stores for a data source table: TableType
 EXTERNAL_TABLE (with a LOCATION) or MANAGED_TABLE, Parameters `spark.sql.sources.provider`,
 `spark.sql.sources.schema.*`, `spark.sql.partitionProvider`, and (so crawlers, Athena and from_catalog read
 it) Glue's `classification` with the Hive InputFormat/OutputFormat/SerDe of the format (parquet, orc, csv,
-json). Only tables on S3 are written: one in a database without an s3:// LocationUri and without its own
-LOCATION (where Glue fails, having no path to build) stays in the run's Spark catalog, with a warning on stderr.
+json). A view is a VIRTUAL_VIEW table (its SQL in ViewOriginalText and ViewExpandedText); temporary views
+stay the session's own. Only tables on S3 are written: one in a database without an s3:// LocationUri and
+without its own LOCATION (where Glue fails, having no path to build) stays in the run's Spark catalog, with a
+warning on stderr.
 """
 
 from __future__ import annotations
@@ -37,7 +39,10 @@ _PLANS = {
         "DropPartitions", "RenamePartitions", "SetTableLocation", "SetTableProperties", "UnsetTableProperties",
         "SetTableSerDeProperties", "RecoverPartitions", "InsertIntoStatement")},
     "RepairTable": ("table", "child"),
+    "CreateView": ("table", "child"),  # CREATE [OR REPLACE] VIEW (a temporary view parses to another class)
+    "AlterViewAs": ("table", "child"),
     "DropTable": ("drop", "child"),
+    "DropView": ("drop", "child"),
     "RenameTable": ("rename", "child"),
     "CreateNamespace": ("database", "name"),
     "DropNamespace": ("database", "namespace"),
@@ -94,6 +99,8 @@ def _targets(session: Any, text: str) -> list[tuple[str, list[str], list[str]]]:
         return []
     if kind == "database":
         return [(kind, parts[-1:], [])]
+    if kind == "drop" and len(parts) == 1 and _temp_view(session, parts[0]):
+        return []  # a temporary view is the session's own: the Data Catalog's table of that name stays
     new = _qualified(session, _seq(plan.newName())) if kind == "rename" else []
     return [(kind, _qualified(session, parts), new)]
 
@@ -111,6 +118,10 @@ def _seq(seq: Any) -> list[str]:
     separator = "\u0001"
     text = seq.mkString(separator)
     return text.split(separator) if text else []
+
+
+def _temp_view(session: Any, name: str) -> bool:
+    return bool(session._jsparkSession.sessionState().catalog().getTempView(name).isDefined())
 
 
 def _qualified(session: Any, parts: list[str]) -> list[str]:
@@ -168,6 +179,7 @@ def _push_table(session: Any, glue_client: Any, database: str, name: str) -> Non
         return
     jtable = jcat.getTableMetadata(ident)
     if jtable.tableType().name() == "VIEW":
+        _put_table(glue_client, database, _view_input(session, jtable, name))
         return
     location = jtable.storage().locationUri().get().toString() if jtable.storage().locationUri().isDefined() else ""
     if not location.startswith(_S3_SCHEMES):
@@ -177,12 +189,34 @@ def _push_table(session: Any, glue_client: Any, database: str, name: str) -> Non
               file=sys.stderr)
         return
     table_input = _table_input(session, jtable, name, location)
-    if _glue_table(glue_client, database, name) is None:
+    _put_table(glue_client, database, table_input)
+    if table_input["PartitionKeys"]:
+        _push_partitions(session, glue_client, database, name, jtable, table_input)
+
+
+def _put_table(glue_client: Any, database: str, table_input: dict[str, Any]) -> None:
+    if _glue_table(glue_client, database, table_input["Name"]) is None:
         glue_client.create_table(DatabaseName=database, TableInput=table_input)
     else:
         glue_client.update_table(DatabaseName=database, TableInput=table_input)
-    if table_input["PartitionKeys"]:
-        _push_partitions(session, glue_client, database, name, jtable, table_input)
+
+
+def _view_input(session: Any, jtable: Any, name: str) -> dict[str, Any]:
+    """A Spark view as Spark's Hive metastore client stores it: TableType VIRTUAL_VIEW, the view's SQL as both
+    ViewOriginalText and ViewExpandedText, its output columns, and Spark's view.* and schema parameters."""
+    from pyspark.sql.types import StructType
+
+    schema_json = jtable.schema().json()
+    schema = StructType.fromJson(json.loads(schema_json))
+    text = jtable.viewText().get() if jtable.viewText().isDefined() else ""
+    parts = [schema_json[i:i + _SCHEMA_PART] for i in range(0, len(schema_json), _SCHEMA_PART)]
+    parameters = {**dict(_jmap(session, jtable.properties())), "spark.sql.create.version": session.version,
+                  "spark.sql.sources.schema.numParts": str(len(parts)),
+                  **{f"spark.sql.sources.schema.part.{i}": part for i, part in enumerate(parts)}}
+    return {"Name": name, "TableType": "VIRTUAL_VIEW", "ViewOriginalText": text, "ViewExpandedText": text,
+            "Parameters": parameters, "PartitionKeys": [],
+            "StorageDescriptor": {"Columns": [{"Name": f.name, "Type": f.dataType.simpleString()}
+                                              for f in schema.fields]}}
 
 
 def _table_input(session: Any, jtable: Any, name: str, location: str) -> dict[str, Any]:
