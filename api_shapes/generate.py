@@ -33,14 +33,20 @@ _UNICODE_CLASSES = {
 }
 
 
-def python_pattern(java: str) -> str:
+# Shapes whose pattern AWS matches across line breaks. Schema registry definitions are multi-line documents (AWS's
+# own Java serde registers the multi-line .proto text that Wire's ProtoFileElement.toSchema() prints), yet their
+# pattern is `.*\S.*`, whose `.` would stop at a line break: in these, `.` matches any character.
+_ACROSS_LINES = ("SchemaDefinitionString", "SchemaDefinitionDiff")
+
+
+def python_pattern(java: str, across_lines: bool = False) -> str:
     """Translate a Smithy (Java) regex into an anchored Python one with the same meaning."""
     pattern = java.replace(_SURROGATE_RANGE, "\\U00010000-\\U0010FFFF")
     for java_class, python_class in _UNICODE_CLASSES.items():
         pattern = pattern.replace(java_class, python_class)
     pattern = re.sub(r"(\\[wdsWDS])-", r"\1\\-", pattern)  # Java reads [\w-_] as a literal dash
     re.compile(pattern)
-    return "^(?:" + pattern + ")\\Z"
+    return ("^(?s:" if across_lines else "^(?:") + pattern + ")\\Z"
 
 
 def _limits(shape: dict[str, Any], schema: dict[str, Any], low: str, high: str) -> None:
@@ -116,6 +122,8 @@ def generate(service: str) -> dict[str, Any]:
     """Build the whole schema document of one service from the installed botocore."""
     model = botocore.loaders.Loader().load_service_model(service, "service-2")
     defs = {name: shape_schema(shape) for name, shape in model["shapes"].items()}
+    for name in _ACROSS_LINES:
+        defs[name]["pattern"] = python_pattern(model["shapes"][name]["pattern"], across_lines=True)
     defs["_Empty"] = {"type": "object", "properties": {}, "additionalProperties": False, "x-aws-type": "structure"}
     operations = {}
     for name, op in model["operations"].items():

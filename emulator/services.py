@@ -27,7 +27,7 @@ JSON_SERVICES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
         "glue",
         "AWSGlue",
         ("emulator.catalog", "emulator.tagging", "emulator.jobs", "emulator.orchestration", "emulator.crawlers",
-         "emulator.dataquality", "emulator.sessions"),
+         "emulator.dataquality", "emulator.sessions", "emulator.schemaregistry"),
     ),
     ("logs", "Logs_20140328", ("emulator.logs",)),
 )

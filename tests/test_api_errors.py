@@ -189,12 +189,14 @@ EMPTY_LISTS: dict[str, dict[str, Any]] = {
     "ListDataQualityStatistics": {"ProfileId": "p"}, "ListDataQualityStatisticAnnotations": {"ProfileId": "p"},
     "BatchPutDataQualityStatisticAnnotation": {"InclusionAnnotations": [{"ProfileId": "p", "StatisticId": "s"}]},
     "ListSessions": {},
+    "ListRegistries": {}, "ListSchemas": {},
 }
 # List operations whose empty answer needs a live parent: checked where that parent is made.
 EMPTY_LISTS_ELSEWHERE = {
     "ListStatements": "tests/test_sessions_api.py (a session holds a Spark driver)",
     "ListEntities": "tests/test_jdbc_entities.py (a JDBC connection to a live PostgreSQL, an empty schema)",
     "DescribeEntity": "tests/test_jdbc_entities.py (a JDBC connection to a live PostgreSQL, a table of no columns)",
+    "ListSchemaVersions": "tests/test_schemaregistry_api.py (a schema created without a definition)",
 }
 _SHAPES = ServiceShapes("glue")
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -28,9 +27,11 @@ SERVER_ENV = {
 }
 # How long a streaming run, or rows it writes, may take on a loaded machine (seconds).
 RUN_SECONDS = 300
-# Files put while a query runs, by several uploaders at once (as producers do), for this long (seconds): the
-# query lists the folder many times meanwhile.
-UPLOAD_SECONDS = 15
+# Files put while a query runs, by several uploaders at once (as producers do): the query lists the folder many
+# times meanwhile. A number, not a duration: on a fast machine 15 s of uploads made ~2,400 files, one Spark task
+# each, which was more than the test needs (and ran the driver out of memory before the file systems were
+# cached: tests/test_jobs_s3_file_systems.py).
+FILES_PER_UPLOADER = 150
 UPLOADERS = 4
 HEADER = """
     import sys
@@ -149,8 +150,7 @@ def test_files_arriving_while_the_query_runs_are_all_picked_up(glue, server):
     sent: list[str] = []
 
     def upload(s3: Any) -> None:
-        deadline = time.monotonic() + UPLOAD_SECONDS
-        while time.monotonic() < deadline:
+        for _ in range(FILES_PER_UPLOADER):
             n = str(next(ids))
             send(server, f"later-{n}.json", [n], s3)
             sent.append(n)

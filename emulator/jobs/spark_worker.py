@@ -87,10 +87,9 @@ def spark_settings(master: str, scratch: Path) -> dict[str, str]:
         settings["spark.driver.host"] = "127.0.0.1"
         settings["spark.driver.bindAddress"] = "127.0.0.1"
     for scheme in S3_SCHEMES:
+        # Cached per bucket as Hadoop does by default (see _local_s3.hadoop_settings); refresh_mounts drops a
+        # deleted bucket's cached file system with its mount.
         settings[f"spark.hadoop.fs.{scheme}.impl"] = "org.apache.hadoop.fs.viewfs.ViewFileSystemOverloadScheme"
-        # FileSystem instances are cached per bucket: without this, a bucket touched before its
-        # folder existed would keep a file system without its mount for the life of the JVM.
-        settings[f"spark.hadoop.fs.{scheme}.impl.disable.cache"] = "true"
     settings.update(S3_SQL_SETTINGS)  # listings that survive files renamed during them (S3 uploads)
     return settings
 
@@ -279,6 +278,11 @@ class WarmDriver:
             entries = []
         folders = {e.name: Path(e.path) for e in entries if e.is_dir() and not e.name.startswith(".")}
         for bucket in set(self.mounted) - set(folders):
+            # Closing a cached file system takes it out of Hadoop's cache: a later use of the bucket fails as
+            # a bucket with no mount does, instead of writing through a file system made while it existed.
+            for scheme in S3_SCHEMES:
+                uri = self.sc._jvm.java.net.URI(f"{scheme}://{bucket}/")
+                self.sc._jvm.org.apache.hadoop.fs.FileSystem.get(uri, hadoop).close()
             hadoop.unset(mount_key(bucket))
             del self.mounted[bucket]
         for bucket, folder in folders.items():
