@@ -1,7 +1,8 @@
 """Spark SQL views in glueetl runs with --enable-glue-datacatalog (runtime/awsglue/_metastore_sync.py, _metastore.py):
 CREATE [OR REPLACE] VIEW and ALTER VIEW ... AS write a VIRTUAL_VIEW table to the Data Catalog (as Spark's Hive
 metastore client does on Glue), a later run reads the view through Spark SQL, DROP VIEW deletes it, and temporary
-views stay the run's own (dropping one never deletes a catalog table of the same name)."""
+views stay the run's own (dropping one never deletes a catalog table of the same name). SHOW TABLES lists the
+catalog's tables and views, used or not."""
 
 from __future__ import annotations
 
@@ -33,10 +34,13 @@ READ = """
     from pyspark.context import SparkContext
 
     spark = GlueContext(SparkContext.getOrCreate()).spark_session
+    listed = sorted(r.tableName for r in spark.sql("SHOW TABLES IN views_db").collect())  # nothing used yet
     north = spark.sql("SELECT id, amount FROM views_db.north ORDER BY id").collect()
     south = spark.table("views_db.south").collect()
     spark.sql("DROP VIEW views_db.south")
-    report(north=[list(r) for r in north], south=[list(r) for r in south])
+    spark.sql("USE views_db")
+    after_drop = sorted(r.tableName for r in spark.sql("SHOW TABLES").collect())
+    report(listed=listed, north=[list(r) for r in north], south=[list(r) for r in south], after_drop=after_drop)
 """
 
 
@@ -60,5 +64,6 @@ def test_views_reach_the_catalog_as_virtual_views_and_a_new_run_reads_them(glue_
 
     create_job(glue_emulator, "views-read", READ, DefaultArguments=FLAG)
     _, report = run(glue_emulator, "views-read")
-    assert report == {"north": [[1, 10], [3, 7]], "south": [[2, 5]]}
+    assert report == {"listed": ["north", "sales", "south"], "north": [[1, 10], [3, 7]], "south": [[2, 5]],
+                      "after_drop": ["north", "sales"]}
     assert sorted(t["Name"] for t in glue.get_tables(DatabaseName="views_db")["TableList"]) == ["north", "sales"]

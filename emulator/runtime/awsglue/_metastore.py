@@ -10,7 +10,8 @@ drops them when the run ends.
 
 DDL, `saveAsTable` and `insertInto` are written through to the Data Catalog by `_metastore_sync`.
 
-Limits: `SHOW TABLES`/`spark.catalog.listTables` list only tables already used.
+`SHOW TABLES` brings every table of its database in first (`_metastore_sync`), so it lists what Glue has.
+Limits: `spark.catalog.listTables` lists only tables already used.
 """
 
 from __future__ import annotations

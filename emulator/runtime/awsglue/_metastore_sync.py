@@ -6,7 +6,8 @@ run's in-memory one, so after such a statement (recognised by the class of Spark
 the database/table it named is read back from the session catalog and pushed with the run's boto3 Glue client:
 CreateDatabase/DeleteDatabase, CreateTable/UpdateTable/DeleteTable, and the table's partitions mirrored with
 BatchCreatePartition/BatchDeletePartition. Before the statement runs, its target is brought in from the Data
-Catalog (so `CREATE TABLE IF NOT EXISTS` and `saveAsTable(mode="append")` see an existing Glue table, as on Glue).
+Catalog (so `CREATE TABLE IF NOT EXISTS` and `saveAsTable(mode="append")` see an existing Glue table, as on Glue);
+before `SHOW TABLES [IN db]`, every table of the database is (so it lists what Glue has: dbt-glue's seeds ask it).
 
 The table written is what Spark's Hive metastore client stores for a data source table: TableType
 EXTERNAL_TABLE (with a LOCATION) or MANAGED_TABLE, Parameters `spark.sql.sources.provider`,
@@ -48,6 +49,7 @@ _PLANS = {
     "DropNamespace": ("database", "namespace"),
     "SetNamespaceLocation": ("database", "namespace"),
     "SetNamespaceProperties": ("database", "namespace"),
+    "ShowTables": ("list", "namespace"),  # lists the catalog's tables: all of the database's are brought in first
 }
 
 
@@ -86,7 +88,8 @@ def _around(session: Any, glue_client: Any, targets: list[tuple[str, list[str], 
 
 
 def _targets(session: Any, text: str) -> list[tuple[str, list[str], list[str]]]:
-    """[(kind, [database, table] or [database], new name for a rename)] of the statement; [] if not DDL."""
+    """[(kind, [database, table] or [database], new name for a rename)] of the statement; [] if it touches no
+    catalog object."""
     try:
         plan = session._jsparkSession.sessionState().sqlParser().parsePlan(text)
     except Exception:  # not parseable: Spark reports it when the statement runs
@@ -95,6 +98,8 @@ def _targets(session: Any, text: str) -> list[tuple[str, list[str], list[str]]]:
     if kind is None:
         return []
     parts = _name_parts(getattr(plan, accessor)())
+    if kind == "list":  # SHOW TABLES [IN db]
+        return [(kind, parts[-1:] or [session.catalog.currentDatabase()], [])]
     if not parts:
         return []
     if kind == "database":
@@ -130,13 +135,18 @@ def _qualified(session: Any, parts: list[str]) -> list[str]:
 
 
 def _bring_in(session: Any, glue_client: Any, kind: str, parts: list[str]) -> None:
-    """Bring the statement's target in from the Data Catalog so Spark sees what Glue has."""
+    """Bring the statement's target (for SHOW TABLES, every table of the database) in from the Data Catalog so
+    Spark sees what Glue has."""
     if not _metastore._database(session, glue_client, parts[0]) or kind == "database":
         return
-    try:
-        _metastore._table(session, glue_client, parts[0], parts[1])
-    except ValueError:  # a table Spark SQL cannot read here (no location, other format): Glue's copy stays
-        pass
+    names = [parts[1]] if kind != "list" else [
+        table["Name"] for page in glue_client.get_paginator("get_tables").paginate(DatabaseName=parts[0])
+        for table in page["TableList"]]
+    for name in names:
+        try:
+            _metastore._table(session, glue_client, parts[0], name)
+        except ValueError:  # a table Spark SQL cannot read here (no location, other format): Glue's copy stays
+            pass
 
 
 def _glue_table(glue_client: Any, database: str, name: str) -> dict | None:
