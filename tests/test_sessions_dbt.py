@@ -1,12 +1,13 @@
 """dbt-glue, the dbt adapter for AWS Glue, runs a dbt project on the emulator's interactive sessions.
 
-The project (tests/clients/dbt/shop) is run as its users run it: `dbt run` twice (the second with one more order),
-`dbt test` and `dbt show`, with AWS_ENDPOINT_URL pointing every boto3 client dbt-glue makes (Glue, STS, Lake
-Formation) at the server. Each command opens a session (CreateSession, GetSession until READY, RunStatement /
-GetStatement per query, StopSession at the end); the models' SQL runs on the session's Spark driver and its DDL reaches
-the Data Catalog. The tables are then read back as a user would: GetTable, and their Parquet files in the local S3.
+The project (tests/clients/dbt/shop) is run as its users run it: `dbt seed` and `dbt run` twice (the second time
+with one more region and one more order), `dbt test` and `dbt show`, with AWS_ENDPOINT_URL pointing every boto3
+client dbt-glue makes (Glue, STS, Lake Formation) at the server. Each command opens a session (CreateSession,
+GetSession until READY, RunStatement / GetStatement per query, StopSession at the end); the models' SQL runs on the
+session's Spark driver and its DDL reaches the Data Catalog. The tables are then read back as a user would:
+GetTable, and their Parquet files in the local S3.
 
-dbt-glue lives in a venv of its own (its protobuf 6 conflicts with the test extra), built from
+dbt-glue lives in a venv of its own (its protobuf 6 conflicts with the emulator's protobuf 5), built from
 tests/clients/dbt/requirements.txt by .ci/run (GLUE_EMULATOR_DBT_VENV), or here when it is missing.
 """
 
@@ -94,13 +95,16 @@ def test_dbt_run_twice_then_test_and_show(dbt: Path, server: EmulatorServer, tmp
         timings[label] = round(time.monotonic() - started, 1)
         return out
 
+    seeded = dbt_command("dbt seed (1st)", "seed")
+    assert "Done. PASS=1 WARN=0 ERROR=0 SKIP=0" in seeded, seeded
     first = dbt_command("dbt run (1st)", "run")
     assert "Done. PASS=4 WARN=0 ERROR=0 SKIP=0" in first, first
 
     database = glue.get_database(Name="shop")["Database"]
     assert database["LocationUri"] == "s3://dbt-lake/warehouse/shop/"
     tables = {t["Name"]: t for t in glue.get_tables(DatabaseName="shop")["TableList"]}
-    assert sorted(tables) == ["north_orders", "order_events", "orders", "region_totals"]
+    assert sorted(tables) == ["north_orders", "order_events", "orders", "region_totals", "regions"]
+    assert _table_rows(server, "regions") == [{"code": "north", "name": "North"}, {"code": "south", "name": "South"}]
     orders = tables["orders"]
     assert orders["TableType"] == "EXTERNAL_TABLE"
     assert orders["StorageDescriptor"]["Location"] == "s3://dbt-lake/warehouse/shop/orders"
@@ -117,6 +121,14 @@ def test_dbt_run_twice_then_test_and_show(dbt: Path, server: EmulatorServer, tmp
         {"last_order": 3, "orders": 2, "region": "north", "total": 17}]
     south = server.data_dir / "s3" / "dbt-lake" / "warehouse" / "shop" / "region_totals" / "region=south"
     south_files = {p.name: p.stat().st_mtime_ns for p in south.iterdir()}
+
+    # the seed again, with one more row: dbt-glue finds its table (SHOW TABLES) and overwrites it
+    with (project / "seeds" / "regions.csv").open("a") as csv:
+        csv.write("east,East\n")
+    seeded = dbt_command("dbt seed (2nd)", "seed")
+    assert "Done. PASS=1 WARN=0 ERROR=0 SKIP=0" in seeded, seeded
+    assert _table_rows(server, "regions") == [
+        {"code": "east", "name": "East"}, {"code": "north", "name": "North"}, {"code": "south", "name": "South"}]
 
     second = dbt_command("dbt run (2nd)", "run", "--vars", "{batch: 2}")
     assert "Done. PASS=4 WARN=0 ERROR=0 SKIP=0" in second, second
@@ -142,5 +154,5 @@ def test_dbt_run_twice_then_test_and_show(dbt: Path, server: EmulatorServer, tmp
 
     # dbt stops the session of each command: no driver is left holding memory
     assert {s["Status"] for s in glue.list_sessions()["Sessions"]} == {"STOPPED"}
-    assert len(glue.list_sessions()["Sessions"]) == 4
+    assert len(glue.list_sessions()["Sessions"]) == 6
     print("dbt-glue timings (s):", timings)
