@@ -38,6 +38,7 @@ READ = """
     north = spark.sql("SELECT id, amount FROM views_db.north ORDER BY id").collect()
     south = spark.table("views_db.south").collect()
     spark.sql("DROP VIEW views_db.south")
+    spark.sql("SHOW TABLES IN default").collect()  # a database only Spark has lists its own tables
     spark.sql("USE views_db")
     after_drop = sorted(r.tableName for r in spark.sql("SHOW TABLES").collect())
     report(listed=listed, north=[list(r) for r in north], south=[list(r) for r in south], after_drop=after_drop)

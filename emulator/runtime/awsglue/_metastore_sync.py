@@ -139,14 +139,20 @@ def _bring_in(session: Any, glue_client: Any, kind: str, parts: list[str]) -> No
     Spark sees what Glue has."""
     if not _metastore._database(session, glue_client, parts[0]) or kind == "database":
         return
-    names = [parts[1]] if kind != "list" else [
-        table["Name"] for page in glue_client.get_paginator("get_tables").paginate(DatabaseName=parts[0])
-        for table in page["TableList"]]
-    for name in names:
+    for name in [parts[1]] if kind != "list" else _glue_table_names(glue_client, parts[0]):
         try:
             _metastore._table(session, glue_client, parts[0], name)
         except ValueError:  # a table Spark SQL cannot read here (no location, other format): Glue's copy stays
             pass
+
+
+def _glue_table_names(glue_client: Any, database: str) -> list[str]:
+    """The database's tables in the Data Catalog ([] for one only Spark has, such as `default` on a new account)."""
+    try:
+        return [table["Name"] for page in glue_client.get_paginator("get_tables").paginate(DatabaseName=database)
+                for table in page["TableList"]]
+    except glue_client.exceptions.EntityNotFoundException:
+        return []
 
 
 def _glue_table(glue_client: Any, database: str, name: str) -> dict | None:
