@@ -18,6 +18,8 @@ from .common import (
     PARTITION_COLUMN_STATISTICS,
     TABLE,
     TABLE_COLUMN_STATISTICS,
+    TABLE_OPTIMIZER,
+    TABLE_OPTIMIZER_RUN,
     TABLE_VERSION,
     arn,
     catalog_id,
@@ -94,7 +96,7 @@ def delete_database(ctx: RequestContext, params: dict[str, Any]) -> dict[str, An
             for _, child, _doc in ctx.store.list_under(ctx.scope, kind, parent):
                 tagging.drop_tags(ctx, arn(ctx, catalog, f"{resource_type}/{name}/{child}"))
         for kind in (TABLE, TABLE_VERSION, PARTITION, PARTITION_INDEX, FUNCTION, TABLE_COLUMN_STATISTICS,
-                     PARTITION_COLUMN_STATISTICS):
+                     PARTITION_COLUMN_STATISTICS, TABLE_OPTIMIZER, TABLE_OPTIMIZER_RUN):
             ctx.store.delete_under(ctx.scope, kind, parent)
         tagging.drop_tags(ctx, arn(ctx, catalog, f"database/{name}"))
     return {}
