@@ -2,7 +2,8 @@
 
 moto (5.x) matches an event against every rule of the bus and delivers it in-process to CloudWatch Logs
 groups, archives, SQS queues (standard and FIFO) and other event buses; it ignores a rule's State, leaves the
-event's `account` out of what targets receive, and does nothing for other target kinds. EventBridge delivers nothing for a DISABLED rule, publishes to an SNS topic
+event's `account` out of what targets receive, and does nothing for other target kinds (and parses its
+JSONPaths anew for every delivery, which `install` caches). EventBridge delivers nothing for a DISABLED rule, publishes to an SNS topic
 (the event as the message; from there SNS fans out to its SQS subscriptions, which moto's SNS does in-process),
 and hands the event to a Glue workflow's EVENT trigger when the target is `arn:aws:glue:<region>:<account>:
 workflow/<name>` with a RoleArn, EventBridge's role to call Glue
@@ -17,6 +18,7 @@ invocation fails and shows in the rule's FailedInvocations metric); the reason i
 from __future__ import annotations
 
 import copy
+import functools
 import json
 import logging
 import threading
@@ -38,11 +40,15 @@ def install() -> None:
     with _lock:
         if _installed:
             return
+        import jsonpath_ng.ext as jsonpath_ext
         from moto.events.models import Rule
         from moto.events.utils import EventTemplateParser
 
         # moto rebuilds the event its targets receive from a template that leaves out "account".
         EventTemplateParser.DEFAULT_EVENT_INPUT_TEMPLATE = _EVENT_TEMPLATE
+        # ...and parses each of the template's 8 JSONPaths anew for every event and target: jsonpath_ng builds
+        # a parser each time (60 ms a path, half a second an event). Parsed paths are immutable: keep them.
+        jsonpath_ext.parse = functools.lru_cache(maxsize=1024)(jsonpath_ext.parse)
         original = Rule.send_to_targets
 
         def send_to_targets(rule: Any, event: dict[str, Any], transform_input: bool = True) -> None:
