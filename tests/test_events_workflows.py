@@ -112,3 +112,13 @@ def test_direct_bucket_notifications_are_refused_not_ignored(glue, server):
         assert "EventBridge" in error.response["Error"]["Message"]
     else:
         raise AssertionError("a QueueConfiguration was accepted")
+
+
+def test_a_target_kind_the_emulator_cannot_deliver_does_not_break_put_events_or_the_others(glue, server):
+    events = server.client("events")
+    url = queue_rule(server, "mixed", {"source": ["shop.orders"]})
+    lambda_arn = "arn:aws:lambda:us-east-1:123456789012:function:notify"
+    events.put_targets(Rule="mixed", Targets=[{"Id": "fn", "Arn": lambda_arn}])
+    answer = events.put_events(Entries=[{"Source": "shop.orders", "DetailType": "x", "Detail": "{}"}])
+    assert answer["FailedEntryCount"] == 0
+    assert received(server, url, 1)[0]["source"] == "shop.orders"
