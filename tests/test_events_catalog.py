@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 from events_support import nothing_more, queue_rule, received
-from support import ROLE, wait_until
+from support import ROLE, shell_job, wait_job_run, wait_until
 
 ARN = "arn:aws:glue:us-east-1:123456789012"
 COLUMNS = {"Columns": [{"Name": "id", "Type": "bigint"}], "Location": "s3://lake/orders/"}
@@ -129,3 +130,29 @@ def test_a_failed_crawl_sends_failed_with_its_error(glue, server):
     [event] = received(server, url, 1)
     assert event["detail"]["state"] == "Failed" and event["detail"]["message"] == "Crawler Failed"
     assert event["detail"]["errorMessage"] == last["ErrorMessage"]
+
+
+def test_a_jobs_published_data_quality_result_sends_its_event(glue, server):
+    """What a job's EvaluateDataQuality publishes (awsgluedq posts it to the emulator's endpoint, as here) makes
+    the "Data Quality Evaluation Results Available" event."""
+    url = queue_rule(server, "quality", {"source": ["aws.glue-dataquality"], "detail": {"state": ["FAILED"]}})
+    shell_job(glue, server.client("s3"), "checks", "print(1)")
+    run_id = glue.start_job_run(JobName="checks")["JobRunId"]
+    wait_job_run(glue, "checks", run_id)
+    rules = [{"Name": "Rule_1", "Description": "RowCount > 0", "Result": "PASS", "EvaluatedMetrics": {}},
+             {"Name": "Rule_2", "Description": 'IsComplete "id"', "Result": "FAIL", "EvaluatedMetrics": {}}]
+    body = {"JobName": "checks", "JobRunId": run_id, "EvaluationContext": "orders_checks", "StartedOn": 1.7e9,
+            "RulesetName": "orders-rules", "Evaluation": {"rule_results": rules, "analyzer_results": [],
+                                                          "observations": [], "metrics": {}, "score": 0.5}}
+    status, _, answer = server.request("POST", "/_emulator/dataquality/results", json.dumps(body).encode())
+    assert status == 200
+    result_id = json.loads(answer)["ResultId"]
+    [event] = received(server, url, 1)
+    assert (event["source"], event["detail-type"]) == ("aws.glue-dataquality",
+                                                       "Data Quality Evaluation Results Available")
+    assert event["detail"] == {
+        "context": {"contextType": "GLUE_JOB", "jobName": "checks", "jobRunId": run_id,
+                    "evaluationContext": "orders_checks"},
+        "resultId": result_id, "rulesetNames": ["orders-rules"], "state": "FAILED", "score": 0.5,
+        "rulesSucceeded": 1, "rulesFailed": 1, "rulesSkipped": 0}
+    assert glue.get_data_quality_result(ResultId=result_id)["Score"] == 0.5

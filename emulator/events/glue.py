@@ -12,6 +12,8 @@ automating-awsglue-with-cloudwatch-events.html) and the EventBridge event refere
 - "Glue Data Catalog Database State Change" for CreateDatabase, DeleteDatabase, CreateTable, DeleteTable and
   BatchDeleteTable: {databaseName, typeOfChange (the operation), changedTables}; resources: the table ARNs
   (the database's ARN for database changes).
+- "Data Quality Evaluation Results Available" (source "aws.glue-dataquality") for each stored data-quality
+  result: see `data_quality_result`.
 - "Glue Data Catalog Table State Change" for UpdateTable and the partition writes (CreatePartition,
   BatchCreatePartition, UpdatePartition, BatchUpdatePartition, DeletePartition, BatchDeletePartition):
   {databaseName, tableName, typeOfChange, changedPartitions: each partition's values as "[v1, v2]"};
@@ -117,3 +119,34 @@ def table_changed(ctx: RequestContext, database: str, table: str, change: str,
             return
         detail["changedPartitions"] = [f"[{', '.join(values)}]" for values in partitions]
     emit(ctx, TABLE_STATE_CHANGE, detail, [_arn(ctx, f"table/{database}/{table}")])
+
+
+DATA_QUALITY_SOURCE = "aws.glue-dataquality"
+DATA_QUALITY_RESULTS = "Data Quality Evaluation Results Available"
+
+
+def data_quality_result(ctx: RequestContext, result: dict[str, Any]) -> None:
+    """A data-quality result was stored (`result`: the GetDataQualityResult shape).
+
+    Source "aws.glue-dataquality"; detail {context: {contextType GLUE_DATA_CATALOG, runId, databaseName,
+    tableName, catalogId} for an evaluation run, or {contextType GLUE_JOB, jobName, jobRunId, evaluationContext}
+    for a job's EvaluateDataQuality; resultId, rulesetNames, state (FAILED when a rule did not pass, else
+    SUCCEEDED), score, rulesSucceeded, rulesFailed, rulesSkipped}.
+    """
+    rules = result.get("RuleResults") or []
+    outcomes = [rule.get("Result") for rule in rules]
+    table = (result.get("DataSource") or {}).get("GlueTable")
+    if table is not None:
+        context = {"contextType": "GLUE_DATA_CATALOG", "runId": result.get("RulesetEvaluationRunId"),
+                   "databaseName": table["DatabaseName"], "tableName": table["TableName"],
+                   "catalogId": table.get("CatalogId") or ctx.account}
+    else:
+        context = {"contextType": "GLUE_JOB", "jobName": result.get("JobName"), "jobRunId": result.get("JobRunId"),
+                   "evaluationContext": result.get("EvaluationContext")}
+    failed = sum(1 for outcome in outcomes if outcome in ("FAIL", "ERROR"))
+    detail = {"context": {key: value for key, value in context.items() if value is not None},
+              "resultId": result["ResultId"], "rulesetNames": [result["RulesetName"]] if result.get("RulesetName") else [],
+              "state": "FAILED" if failed else "SUCCEEDED", "score": result.get("Score"),
+              "rulesSucceeded": outcomes.count("PASS"), "rulesFailed": failed,
+              "rulesSkipped": len(outcomes) - outcomes.count("PASS") - failed}
+    emit(ctx, DATA_QUALITY_RESULTS, detail, [], source=DATA_QUALITY_SOURCE)
