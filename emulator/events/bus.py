@@ -78,7 +78,7 @@ def emit(
     account, _, region = scope.partition("/")
     if not _default_bus_has_rules(account, region):
         return
-    emulator = current_emulator()
+    emulator = current_emulator() if isinstance(ctx_or_scope, str) else ctx_or_scope.emulator
     if emulator is None:
         return
     entry = {"Source": source, "DetailType": detail_type, "Detail": json.dumps(detail),
