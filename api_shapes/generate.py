@@ -33,14 +33,23 @@ _UNICODE_CLASSES = {
 }
 
 
-def python_pattern(java: str) -> str:
+# Shapes whose pattern AWS matches across line breaks. Schema registry definitions are multi-line documents (AWS's
+# own Java serde registers the multi-line .proto text that Wire's ProtoFileElement.toSchema() prints), yet their
+# pattern is `.*\S.*`, whose `.` would stop at a line break: in these, `.` matches any character.
+_ACROSS_LINES = ("SchemaDefinitionString", "SchemaDefinitionDiff")
+# Enums AWS extends at run time: a connection type registered by RegisterConnectionType ("REST-..." by its API
+# reference) is a ConnectionType of CreateConnection and GetConnection although the model lists built-ins only.
+_OPEN_ENUMS = {"ConnectionType": "REST-"}
+
+
+def python_pattern(java: str, across_lines: bool = False) -> str:
     """Translate a Smithy (Java) regex into an anchored Python one with the same meaning."""
     pattern = java.replace(_SURROGATE_RANGE, "\\U00010000-\\U0010FFFF")
     for java_class, python_class in _UNICODE_CLASSES.items():
         pattern = pattern.replace(java_class, python_class)
     pattern = re.sub(r"(\\[wdsWDS])-", r"\1\\-", pattern)  # Java reads [\w-_] as a literal dash
     re.compile(pattern)
-    return "^(?:" + pattern + ")\\Z"
+    return ("^(?s:" if across_lines else "^(?:") + pattern + ")\\Z"
 
 
 def _limits(shape: dict[str, Any], schema: dict[str, Any], low: str, high: str) -> None:
@@ -51,7 +60,7 @@ def _limits(shape: dict[str, Any], schema: dict[str, Any], low: str, high: str) 
         schema[high] = shape["max"]
 
 
-def shape_schema(shape: dict[str, Any]) -> dict[str, Any]:
+def shape_schema(shape: dict[str, Any], name: str = "") -> dict[str, Any]:
     """One botocore shape as a JSON Schema fragment; members refer to other shapes by $ref."""
     kind = shape["type"]
     schema: dict[str, Any]
@@ -85,6 +94,8 @@ def shape_schema(shape: dict[str, Any]) -> dict[str, Any]:
         schema = {"type": "string"}
         if "enum" in shape:
             schema["enum"] = list(shape["enum"])
+            if name in _OPEN_ENUMS:
+                schema["x-aws-open-enum-prefix"] = _OPEN_ENUMS[name]
         _limits(shape, schema, "minLength", "maxLength")
         if "pattern" in shape:
             schema["pattern"] = python_pattern(shape["pattern"])
@@ -115,7 +126,9 @@ def shape_schema(shape: dict[str, Any]) -> dict[str, Any]:
 def generate(service: str) -> dict[str, Any]:
     """Build the whole schema document of one service from the installed botocore."""
     model = botocore.loaders.Loader().load_service_model(service, "service-2")
-    defs = {name: shape_schema(shape) for name, shape in model["shapes"].items()}
+    defs = {name: shape_schema(shape, name) for name, shape in model["shapes"].items()}
+    for name in _ACROSS_LINES:
+        defs[name]["pattern"] = python_pattern(model["shapes"][name]["pattern"], across_lines=True)
     defs["_Empty"] = {"type": "object", "properties": {}, "additionalProperties": False, "x-aws-type": "structure"}
     operations = {}
     for name, op in model["operations"].items():

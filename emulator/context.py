@@ -19,6 +19,9 @@ class RequestContext:
     region: str
     request_id: str
     emulator: Emulator
+    # The caller's SigV4 access key id ("" when unsigned or not a caller's request): usage profiles read the
+    # IAM principal behind it (emulator/profiles/limits.py).
+    access_key: str = ""
 
     @property
     def scope(self) -> str:

@@ -27,7 +27,9 @@ JSON_SERVICES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
         "glue",
         "AWSGlue",
         ("emulator.catalog", "emulator.tagging", "emulator.jobs", "emulator.orchestration", "emulator.crawlers",
-         "emulator.dataquality", "emulator.sessions"),
+         "emulator.dataquality", "emulator.sessions", "emulator.schemaregistry", "emulator.entitytypes",
+         "emulator.profiles", "emulator.identitycenter", "emulator.integrations", "emulator.blueprints",
+         "emulator.scripts", "emulator.governance", "emulator.devendpoints", "emulator.mltransforms"),
     ),
     ("logs", "Logs_20140328", ("emulator.logs",)),
 )

@@ -141,6 +141,14 @@ def _describe(error: SchemaError) -> str:
     return f"{where} failed to satisfy constraint: " + _constraint(error)
 
 
+def _open_enum_value(error: SchemaError) -> bool:
+    """A value outside an enum that AWS extends at run time (generate.py's _OPEN_ENUMS: registered "REST-..."
+    connection types are ConnectionTypes); whether such a name exists is the handler's to check."""
+    prefix = error.schema.get("x-aws-open-enum-prefix") if isinstance(error.schema, dict) else None
+    return (error.validator == "enum" and prefix is not None and isinstance(error.instance, str)
+            and error.instance.startswith(prefix))
+
+
 def _ref(schema: dict[str, Any]) -> str:
     """The shape name a generated `{"$ref": "#/$defs/<shape>"}` points at."""
     return schema["$ref"].rsplit("/", 1)[1]
@@ -197,7 +205,8 @@ class ServiceShapes:
         cache_key = (operation, raw) if raw is not None and len(raw) <= _CACHED_BODY_SIZE else None
         if cache_key is not None and cache_key in self._valid_bodies:
             return
-        errors = _leaves(self._validator(self.operations[operation]["input"]).iter_errors(params))
+        errors = [e for e in _leaves(self._validator(self.operations[operation]["input"]).iter_errors(params))
+                  if not _open_enum_value(e)]
         if not errors:
             if cache_key is not None:
                 with self._valid_lock:
@@ -279,13 +288,18 @@ class ServiceShapes:
         An empty top-level list is not a departure: the model's minimum lengths constrain what a
         client sends, and AWS returns `[]` for an empty result (`ListWorkflows` -> `{"Workflows": []}`).
         Neither is a statement's Output.Status "ok"/"error": the model types it as a StatementState, but Glue
-        returns Livy's status, which its own Jupyter kernel (aws-glue-sessions) tests for "ok".
+        returns Livy's status, which its own Jupyter kernel (aws-glue-sessions) tests for "ok". Nor is a custom
+        connection type's name in ListConnectionTypes: the model types it as the enum of built-in types, which
+        RegisterConnectionType's own names (any string) are not.
         """
         errors = _leaves(self._validator(self.operations[operation]["output"]).iter_errors(result))
         return sorted(
             _describe(e)
             for e in errors
             if not (e.validator == "minItems" and e.instance == [] and len(e.absolute_path) == 1)
+            and not _open_enum_value(e)
             and not (e.validator == "enum" and list(e.absolute_path)[-2:] == ["Output", "Status"]
                      and e.instance in ("ok", "error"))
+            and not (e.validator == "enum" and operation == "ListConnectionTypes"
+                     and list(e.absolute_path)[-1:] == ["ConnectionType"])
         )

@@ -34,6 +34,8 @@ from .common import (
     PARTITION_COLUMN_STATISTICS,
     TABLE,
     TABLE_COLUMN_STATISTICS,
+    TABLE_OPTIMIZER,
+    TABLE_OPTIMIZER_RUN,
     TABLE_VERSION,
     arn,
     catalog_id,
@@ -43,6 +45,7 @@ from .common import (
     require_table,
     table_parent,
 )
+from .materialized_views import view_sql
 from .partition_indexes import PARTITION_INDEX, add_index, check_key_change
 
 _INPUT_MEMBERS = (
@@ -119,6 +122,8 @@ def _table(ctx: RequestContext, catalog: str, database: str, name: str, spec: di
     # the emulator itself acts for a role, as a crawler does.
     doc["CreatedBy"] = created_by or f"arn:aws:iam::{ctx.account}:root"
     doc["IsRegisteredWithLakeFormation"] = False
+    if view_sql(doc) is not None:  # an Iceberg table with a view definition (materialized_views.py)
+        doc["IsMaterializedView"] = True
     doc["CatalogId"] = catalog
     doc["VersionId"] = str(version)
     return doc
@@ -231,7 +236,8 @@ def _delete_table(ctx: RequestContext, catalog: str, database: str, name: str) -
         if not ctx.store.delete(ctx.scope, TABLE, table_parent(catalog, database), table):
             raise EntityNotFoundException(f"Table {name} not found.")
         parent = partition_parent(catalog, database, table)
-        for kind in (TABLE_VERSION, PARTITION, PARTITION_INDEX, TABLE_COLUMN_STATISTICS, PARTITION_COLUMN_STATISTICS):
+        for kind in (TABLE_VERSION, PARTITION, PARTITION_INDEX, TABLE_COLUMN_STATISTICS, PARTITION_COLUMN_STATISTICS,
+                     TABLE_OPTIMIZER, TABLE_OPTIMIZER_RUN):
             ctx.store.delete_under(ctx.scope, kind, parent)
         tagging.drop_tags(ctx, table_arn(ctx, catalog, database, table))
 

@@ -13,7 +13,9 @@ from .. import tagging
 from ..clock import now
 from ..context import RequestContext
 from ..errors import AlreadyExistsException, EntityNotFoundException, InvalidInputException
+from ..governance import require_security_configuration
 from ..pagination import paginate
+from ..profiles import limits as usage_limits
 
 JOB = "job"
 
@@ -48,6 +50,7 @@ _KEPT_MEMBERS = (
     "SourceControlDetails",
     "MaintenanceWindow",
     "JobRunQueuingEnabled",
+    "ProfileName",  # set by the author's usage profile (profiles/limits.py), never by the request
 )
 
 
@@ -190,8 +193,10 @@ def _definition(name: str, spec: dict[str, Any], created: float, previous: dict[
 
 def create_job(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     name = params["Name"]
+    require_security_configuration(ctx, params.get("SecurityConfiguration"))
     created = now()
-    if not ctx.store.insert(ctx.scope, JOB, "", name, _definition(name, params, created, None)):
+    spec = usage_limits.apply_to_job(ctx, params)
+    if not ctx.store.insert(ctx.scope, JOB, "", name, _definition(name, spec, created, None)):
         raise AlreadyExistsException(f"{name} already exists.")
     tagging.set_tags(ctx, job_arn(ctx, name), params.get("Tags"))
     return {"Name": name}
@@ -205,9 +210,11 @@ def update_job(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
         raise InvalidInputException(
             f"JobUpdate replaces the whole job definition and must include {' and '.join(missing)}."
         )
+    require_security_configuration(ctx, update.get("SecurityConfiguration"))
     with ctx.store.transaction():
         current = require_job(ctx, name)
-        ctx.store.put(ctx.scope, JOB, "", name, _definition(name, update, current["CreatedOn"], current))
+        spec = usage_limits.apply_to_job(ctx, update)
+        ctx.store.put(ctx.scope, JOB, "", name, _definition(name, spec, current["CreatedOn"], current))
     return {"JobName": name}
 
 

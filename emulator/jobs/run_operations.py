@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..context import RequestContext
+from ..governance import require_security_configuration
 from ..pagination import paginate
 from .definitions import require_job
 from .run_record import RUN_OVERRIDES
@@ -19,6 +20,7 @@ def _manager(ctx: RequestContext) -> RunManager:
 
 
 def start_job_run(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    require_security_configuration(ctx, params.get("SecurityConfiguration"))
     run = _manager(ctx).start(
         ctx,
         params["JobName"],

@@ -21,8 +21,9 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..clock import now
 from ..context import RequestContext
-from ..errors import ConcurrentRunsExceededException, EntityNotFoundException
+from ..errors import ConcurrentRunsExceededException, EntityNotFoundException, InvalidInputException
 from ..logs.store import LogStore
+from ..profiles import limits as usage_limits
 from . import arguments as args
 from . import pythonshell, queuing
 from .definitions import JOB, RAY_COMMAND, RUNNABLE_COMMANDS, SPARK_COMMANDS, require_job
@@ -143,6 +144,13 @@ class RunManager:
             if arguments is None:
                 arguments = previous.get("Arguments")
         run = new_run(job, new_run_id(), attempt, previous_run_id, arguments, overrides or {}, trigger_name, predecessors)
+        profile, breach = usage_limits.run_violation(ctx, job, run, direct=not orchestrated)
+        if profile is not None:
+            run["ProfileName"] = profile
+        if breach is not None:  # refused to a caller, recorded FAILED for orchestration (as AWS fails the run)
+            if not orchestrated:
+                raise InvalidInputException(breach)
+            return self._record_unstarted(ctx, job_name, run, "FAILED", breach, **context)
         return self._start(ctx, job, run, limit=True, **context)
 
     def _start(

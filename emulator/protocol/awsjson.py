@@ -188,7 +188,7 @@ def handle(emulator: Emulator, request: Request) -> Response:
                 f"{service.name}.{operation} is not implemented by glue-emulator yet", status=501
             )
         scope = parse_scope(request.headers, request.args)
-        ctx = RequestContext(scope.account, scope.region, request_id, emulator)
+        ctx = RequestContext(scope.account, scope.region, request_id, emulator, scope.access_key)
         result = service.shapes.complete_output(operation, handler(ctx, params) or {})
         if emulator.settings.validate_responses:
             problems = service.shapes.output_errors(operation, json.loads(json.dumps(result, default=_default)))
