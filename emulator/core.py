@@ -22,6 +22,8 @@ STARTUP_COMPONENTS: tuple[str, ...] = (
     "emulator.jobs.runs:RunManager",
     # ends workflow runs a previous process left RUNNING, then listens for job and crawl ends
     "emulator.orchestration.engine:Engine",
+    # publishes job run ends: EventBridge events, CloudWatch metrics (events/)
+    "emulator.events.jobs:JobRunEvents",
     # fires SCHEDULED triggers and crawler schedules from the server's start
     "emulator.orchestration.scheduler:Scheduler",
     # runs enabled table optimizers (snapshot retention, orphan file deletion, compaction) when due

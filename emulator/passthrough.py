@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from werkzeug.wrappers import Request
 
+from .events import targets
 from .protocol import passthrough_checks, refusals
 
 if TYPE_CHECKING:
@@ -68,6 +69,7 @@ class MotoServices:
                     from moto.server import DomainDispatcherApplication, create_backend_app
 
                     self._dispatcher = DomainDispatcherApplication(create_backend_app)
+                    targets.install()  # EventBridge's SNS and Glue workflow targets, disabled rules
         # The backend moto would dispatch to (it reads the path, then the credential scope, the target and
         # the body): building its app runs nothing, calling it would.
         app = self._dispatcher.get_application(environ)

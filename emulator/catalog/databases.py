@@ -8,6 +8,7 @@ from .. import tagging
 from ..clock import now
 from ..context import RequestContext
 from ..errors import AlreadyExistsException, EntityNotFoundException
+from ..events import glue as glue_events
 from ..pagination import paginate
 from ..store import key
 from .common import (
@@ -54,6 +55,7 @@ def create_database(ctx: RequestContext, params: dict[str, Any]) -> dict[str, An
     if not ctx.store.insert(ctx.scope, DATABASE, database_parent(catalog), name, _database(catalog, name, spec, now())):
         raise AlreadyExistsException("Database already exists.")
     tagging.set_tags(ctx, arn(ctx, catalog, f"database/{name}"), params.get("Tags"))
+    glue_events.database_changed(ctx, name, "CreateDatabase")
     return {}
 
 
@@ -100,6 +102,7 @@ def delete_database(ctx: RequestContext, params: dict[str, Any]) -> dict[str, An
                      PARTITION_COLUMN_STATISTICS, TABLE_OPTIMIZER, TABLE_OPTIMIZER_RUN):
             ctx.store.delete_under(ctx.scope, kind, parent)
         tagging.drop_tags(ctx, arn(ctx, catalog, f"database/{name}"))
+    glue_events.database_changed(ctx, name, "DeleteDatabase")
     return {}
 
 

@@ -27,6 +27,7 @@ from ..errors import (
     InvalidInputException,
     SerializationException,
 )
+from ..events import glue as glue_events
 from ..pagination import paginate
 from .common import (
     PARTITION,
@@ -159,6 +160,7 @@ def create_table(ctx: RequestContext, params: dict[str, Any], created_by: str | 
         _put_version(ctx, catalog, doc)
         for index in params.get("PartitionIndexes", []):
             add_index(ctx, catalog, doc, index)
+    glue_events.database_changed(ctx, database, "CreateTable", [name])
     return {}
 
 
@@ -222,6 +224,7 @@ def update_table(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
             parent = partition_parent(catalog, current["DatabaseName"], current["Name"])
             ctx.store.delete(ctx.scope, TABLE_VERSION, parent, _version_name(int(current["VersionId"])))
         _put_version(ctx, catalog, updated)
+    glue_events.table_changed(ctx, current["DatabaseName"], current["Name"], "UpdateTable")
     return {}
 
 
@@ -248,6 +251,7 @@ def delete_table(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     with ctx.store.transaction():
         database = require_database(ctx, catalog, params["DatabaseName"])["Name"]
         _delete_table(ctx, catalog, database, params["Name"])
+    glue_events.database_changed(ctx, database, "DeleteTable", [params["Name"].lower()])
     return {}
 
 
@@ -262,6 +266,9 @@ def batch_delete_table(ctx: RequestContext, params: dict[str, Any]) -> dict[str,
                 _delete_table(ctx, catalog, database, name)
             except AwsError as error:
                 errors.append({"TableName": name, "ErrorDetail": _error_detail(error)})
+    failed = {e["TableName"] for e in errors}
+    deleted = [name.lower() for name in params["TablesToDelete"] if name not in failed]
+    glue_events.database_changed(ctx, database, "BatchDeleteTable", deleted)
     return {"Errors": errors}
 
 

@@ -34,6 +34,7 @@ from ..errors import (
     CrawlerStoppingException,
     EntityNotFoundException,
 )
+from ..events import glue as glue_events
 from ..governance.log_groups import crawler_log_group
 from ..logs.store import LogStore, now_ms
 from . import incremental, planner
@@ -149,6 +150,7 @@ class CrawlRunner:
             ctx.store.put(scope, CRAWL, name, crawl.history_name, history)
             self._active[(scope, name)] = crawl
         threading.Thread(target=self._run, args=(crawl,), name=f"crawl-{name}", daemon=True).start()
+        glue_events.crawler_started(ctx, name, crawl.started)
         return crawl.crawl_id
 
     def stop(self, scope: str, name: str) -> None:
@@ -364,6 +366,7 @@ class CrawlRunner:
                 if message:
                     history["ErrorMessage"] = message[:2048]
                 ctx.store.put(ctx.scope, CRAWL, crawl.crawler, crawl.history_name, history)
+        glue_events.crawler_ended(ctx, crawl.crawler, status, message, summary, crawl.started, ended)
 
     def _announce(self, scope: str, name: str, state: str) -> None:
         for callback in list(self.on_crawl_ended):

@@ -13,11 +13,13 @@ What it builds (names start with `retail-`):
     retail-on-clean-fail cleaning or quality FAILED    -> retail-handle-errors       (Python shell)
     retail-after-either  ANY of the two above SUCCEEDED -> retail-load-warehouse     (Python shell)
     retail-after-load    load SUCCEEDED                -> retail-update-dashboard    (Python shell)
+    retail-failed-runs   EventBridge rule: a retail- job FAILED or TIMEOUT -> SQS queue retail-admin-inbox
 
 The schedule fires daily at 06:00 UTC; this script also starts a run at once (StartWorkflowRun), waits
 for it and prints what GetWorkflowRun reports. Its last step checks the curated table with an Athena query
-(revenue per country from retail.clean_orders), as the pipeline's users would. `--fail-cleaning` sets the run property that makes the
-cleaning job fail, to see the error branch. The quality check evaluates the data-quality ruleset
+(revenue per country from retail.clean_orders), as the pipeline's users would. `--fail-cleaning` sets the run
+property that makes the cleaning job fail, to see the error branch; the admin's inbox then holds the failure's
+event (alerts.py), which the script prints. The quality check evaluates the data-quality ruleset
 `retail-clean-orders-rules` (TargetTable retail.clean_orders) on the cleaned orders; `--strict-quality` deploys it
 with one more rule the sample data breaks, so the check fails and the run takes the error branch too.
 Re-running the script replaces the previous deployment.
@@ -37,6 +39,9 @@ import boto3
 from botocore.exceptions import ClientError
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+from alerts import deploy_alert, read_alerts  # the example's own module, next to it
+
 RAW, SCRIPTS, LAKE = "retail-raw", "retail-scripts", "retail-lake"
 DATABASE, WORKFLOW = "retail", "retail-daily"
 RULESET = "retail-clean-orders-rules"
@@ -130,14 +135,12 @@ TRIGGERS: list[dict[str, Any]] = [
 ]
 
 
-def clients(endpoint: str | None, service: str | None = None) -> Any:
-    """The glue and s3 clients (or the one client of `service`) for the endpoint."""
+def clients(endpoint: str | None, *services: str) -> tuple[Any, ...]:
+    """boto3 clients of `services` (Glue and S3 by default) for the endpoint."""
     options: dict[str, Any] = {"region_name": os.environ.get("AWS_REGION", "us-east-1")}
     if endpoint:  # the emulator takes any credentials
         options.update(endpoint_url=endpoint, aws_access_key_id="testing", aws_secret_access_key="testing")
-    if service:
-        return boto3.client(service, **options)
-    return boto3.client("glue", **options), boto3.client("s3", **options)
+    return tuple(boto3.client(service, **options) for service in services or ("glue", "s3"))
 
 
 def ignore_missing(call: Any, **kwargs: Any) -> None:
@@ -280,15 +283,19 @@ def main() -> None:
                         help="deploy the data-quality ruleset with a rule the sample data breaks (error branch)")
     parser.add_argument("--timeout", type=float, default=600, help="seconds to wait for the run")
     options = parser.parse_args()
-    glue, s3 = clients(options.endpoint)
+    glue, s3, events, sqs = clients(options.endpoint, "glue", "s3", "events", "sqs")
     deploy(glue, s3, options.strict_quality)
+    deploy_alert(events, sqs)
     print(f"deployed workflow {WORKFLOW}: {len(CRAWLERS)} crawlers, {len(JOBS)} jobs, {len(TRIGGERS)} triggers, "
-          f"data-quality ruleset {RULESET}")
+          f"data-quality ruleset {RULESET}, alert rule retail-failed-runs")
     run = run_once(glue, options.fail_cleaning, options.timeout)
     report(run, s3)
     quality(glue, run)
     if run["Status"] == "COMPLETED":
-        athena_check(clients(options.endpoint, "athena"))
+        (athena,) = clients(options.endpoint, "athena")
+        athena_check(athena)
+    for alert in read_alerts(sqs):
+        print("Admin alert:", json.dumps(alert, indent=2))
 
 
 if __name__ == "__main__":
