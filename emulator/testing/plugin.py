@@ -38,10 +38,14 @@ class EmulatorHandle:
         return self.client("s3")
 
 
+def session_server_env() -> dict[str, str]:
+    """The environment variables `glue_emulator_server` sets on top of the test process's own."""
+    return {"GLUE_EMULATOR_VALIDATE_RESPONSES": os.environ.get("GLUE_EMULATOR_VALIDATE_RESPONSES", "1")}
+
+
 @pytest.fixture(scope="session")
 def glue_emulator_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmulatorServer]:
-    env = {"GLUE_EMULATOR_VALIDATE_RESPONSES": os.environ.get("GLUE_EMULATOR_VALIDATE_RESPONSES", "1")}
-    server = EmulatorServer(tmp_path_factory.mktemp("glue-emulator") / "data", env=env).start()
+    server = EmulatorServer(tmp_path_factory.mktemp("glue-emulator") / "data", env=session_server_env()).start()
     yield server
     server.stop()
 
