@@ -20,7 +20,7 @@ from emulator.config import Settings
 from emulator.context import RequestContext
 from emulator.core import Emulator
 from emulator.testing import EmulatorServer
-from emulator.testing.plugin import session_server_env
+from emulator.testing.plugin import START_TIMEOUT, session_server_env
 
 
 @pytest.fixture(scope="session")
@@ -97,14 +97,15 @@ def server(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequ
     if env == session_server_env():
         shared: EmulatorServer = request.getfixturevalue("glue_emulator_server")
     elif env.get("GLUE_EMULATOR_SPARK_PREWARM", "1") != "0":
-        started = EmulatorServer(tmp_path_factory.mktemp(request.module.__name__) / "data", env=env).start()
+        started = EmulatorServer(tmp_path_factory.mktemp(request.module.__name__) / "data", env=env).start(START_TIMEOUT)
         yield started
         started.stop()
         return
     else:
         key = tuple(sorted(env.items()))
         if key not in shared_servers:
-            shared_servers[key] = EmulatorServer(tmp_path_factory.mktemp("shared") / "data", env=env).start()
+            shared_servers[key] = EmulatorServer(tmp_path_factory.mktemp("shared") / "data",
+                                                 env=env).start(START_TIMEOUT)
         shared = shared_servers[key]
     shared.reset()
     yield shared
