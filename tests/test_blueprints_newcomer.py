@@ -65,3 +65,53 @@ def test_on_schedule_as_aws_library_reads_it(glue: Any, blueprint: str, on_sched
     trigger = glue.get_trigger(Name="wf_starting_trigger")["Trigger"]
     assert {key: trigger.get(key) for key in expected} == expected
     assert trigger["Actions"] == [{"JobName": f"load_{run_id[:8]}"}]
+
+
+# A layout written against AWS's library as community blueprints are: the target helper classes of
+# awsglue.blueprint.crawler imported, Entities given a Triggers list (AWS's Entities ignores keywords it does not
+# read), and DependsOn set on the objects after they are built.
+COMMUNITY_LAYOUT = """
+from awsglue.blueprint.crawler import Crawler, S3Target, Targets
+from awsglue.blueprint.job import Command, Job
+from awsglue.blueprint.workflow import Entities, Workflow
+
+
+def generate_layout(user_params, system_params):
+    name = user_params["WorkflowName"]
+    role = "arn:aws:iam::" + system_params["accountId"] + ":role/GlueRole"
+    raw = Crawler(Name=name + "_raw", Role=role, DatabaseName="raw",
+                  Targets=Targets(S3Targets=[S3Target(Path="s3://bp-data/in/").to_json()]).to_json())
+    convert = Job(Name=name + "_convert", Role=role, Timeout=60,
+                  Command=Command(Name="glueetl", ScriptLocation="s3://bp-scripts/c.py").to_json())
+    convert.DependsOn = {raw: "SUCCEEDED"}
+    return Workflow(Name=name, Entities=Entities(Jobs=[convert], Crawlers=[raw], Triggers=[]))
+"""
+
+
+def test_community_layout_written_against_aws_library(glue: Any, server: Any) -> None:
+    s3 = server.client("s3")
+    s3.create_bucket(Bucket="bp-archives")
+    s3.create_bucket(Bucket="bp-data")  # the crawler's target
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("community/blueprint.cfg", json.dumps(
+            {"layoutGenerator": "community.layout.generate_layout",
+             "parameterSpec": {"WorkflowName": {"type": "String"}}}))
+        archive.writestr("community/layout.py", COMMUNITY_LAYOUT)
+    s3.put_object(Bucket="bp-archives", Key="community.zip", Body=buffer.getvalue())
+    glue.create_blueprint(Name="community", BlueprintLocation="s3://bp-archives/community.zip")
+    wait_until(lambda: glue.get_blueprint(Name="community")["Blueprint"]["Status"], "blueprint ACTIVE",
+               until=lambda status: status == "ACTIVE", timeout=20)
+
+    run_id = glue.start_blueprint_run(BlueprintName="community", RoleArn=ROLE,
+                                      Parameters=json.dumps({"WorkflowName": "cw"}))["RunId"]
+    run = wait_until(lambda: glue.get_blueprint_run(BlueprintName="community", RunId=run_id)["BlueprintRun"],
+                     "blueprint run over", until=lambda r: r["State"] in ("SUCCEEDED", "FAILED"), timeout=60)
+    assert run["State"] == "SUCCEEDED", run.get("ErrorMessage")
+    suffix = run_id[:8]
+    crawler = glue.get_crawler(Name=f"cw_raw_{suffix}")["Crawler"]
+    assert crawler["Targets"]["S3Targets"][0]["Path"] == "s3://bp-data/in/"
+    job = glue.get_job(JobName=f"cw_convert_{suffix}")["Job"]
+    assert job["Command"]["ScriptLocation"] == "s3://bp-scripts/c.py" and job["Timeout"] == 60
+    condition = glue.get_trigger(Name=f"cw_cw_convert_{suffix}_trigger")["Trigger"]["Predicate"]["Conditions"]
+    assert condition == [{"LogicalOperator": "EQUALS", "CrawlerName": f"cw_raw_{suffix}", "CrawlState": "SUCCEEDED"}]

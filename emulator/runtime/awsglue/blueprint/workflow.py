@@ -35,7 +35,8 @@ def _condition(dependency: Any, state: str, suffix: str) -> dict[str, str]:
 class Entities:
     """The jobs and crawlers of a workflow."""
 
-    def __init__(self, Jobs: list[Job] | None = None, Crawlers: list[Crawler] | None = None):
+    def __init__(self, Jobs: list[Job] | None = None, Crawlers: list[Crawler] | None = None, **_ignored: Any):
+        # AWS's Entities reads Jobs and Crawlers only and ignores other keywords (layouts pass e.g. Triggers=[]).
         self.Jobs = list(Jobs or [])
         self.Crawlers = list(Crawlers or [])
 
