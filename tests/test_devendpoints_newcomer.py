@@ -36,3 +36,16 @@ def test_update_while_busy_says_what_terraform_retries_on(glue: Any, busy: str) 
     wait_until(lambda: _status(glue, "tf"), "dev endpoint READY", until=lambda s: s == "READY", timeout=10)
     glue.update_dev_endpoint(EndpointName="tf", AddPublicKeys=["ssh-rsa AAAA k1"])
     assert glue.get_dev_endpoint(EndpointName="tf")["DevEndpoint"]["PublicKeys"] == ["ssh-rsa AAAA k1"]
+
+
+def test_single_public_key_replaced_by_a_list_as_documented(glue: Any) -> None:
+    """DevEndpoint.PublicKeys (API reference): an endpoint created with a PublicKey must lose it before it takes a
+    list, by UpdateDevEndpoint with that key's content in DeletePublicKeys and the new keys in AddPublicKeys."""
+    glue.create_dev_endpoint(EndpointName="keys", RoleArn=ROLE, PublicKey="ssh-rsa AAAA old")
+    wait_until(lambda: _status(glue, "keys"), "dev endpoint READY", until=lambda s: s == "READY", timeout=10)
+
+    glue.update_dev_endpoint(EndpointName="keys", DeletePublicKeys=["ssh-rsa AAAA old"],
+                             AddPublicKeys=["ssh-rsa AAAA k1", "ssh-rsa AAAA k2"])
+    endpoint = glue.get_dev_endpoint(EndpointName="keys")["DevEndpoint"]
+    assert "PublicKey" not in endpoint
+    assert endpoint["PublicKeys"] == ["ssh-rsa AAAA k1", "ssh-rsa AAAA k2"]

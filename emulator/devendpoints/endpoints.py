@@ -188,9 +188,13 @@ def list_dev_endpoints(ctx: RequestContext, params: dict[str, Any]) -> dict[str,
 
 
 def _update_keys(record: dict[str, Any], params: dict[str, Any]) -> None:
+    deleted = params.get("DeletePublicKeys") or []
+    # DevEndpoint.PublicKeys (API reference): the single PublicKey is removed by naming it in DeletePublicKeys.
+    if record.get("PublicKey") in deleted:
+        record.pop("PublicKey")
     if params.get("PublicKey"):
         record["PublicKey"] = params["PublicKey"]
-    keys = [key for key in record.get("PublicKeys", []) if key not in (params.get("DeletePublicKeys") or [])]
+    keys = [key for key in record.get("PublicKeys", []) if key not in deleted]
     keys += [key for key in params.get("AddPublicKeys") or [] if key not in keys]
     if len(keys) > MAX_PUBLIC_KEYS:
         raise InvalidInputException(f"A dev endpoint holds at most {MAX_PUBLIC_KEYS} public keys.")
