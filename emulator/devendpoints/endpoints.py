@@ -188,9 +188,13 @@ def list_dev_endpoints(ctx: RequestContext, params: dict[str, Any]) -> dict[str,
 
 
 def _update_keys(record: dict[str, Any], params: dict[str, Any]) -> None:
+    deleted = params.get("DeletePublicKeys") or []
+    # DevEndpoint.PublicKeys (API reference): the single PublicKey is removed by naming it in DeletePublicKeys.
+    if record.get("PublicKey") in deleted:
+        record.pop("PublicKey")
     if params.get("PublicKey"):
         record["PublicKey"] = params["PublicKey"]
-    keys = [key for key in record.get("PublicKeys", []) if key not in (params.get("DeletePublicKeys") or [])]
+    keys = [key for key in record.get("PublicKeys", []) if key not in deleted]
     keys += [key for key in params.get("AddPublicKeys") or [] if key not in keys]
     if len(keys) > MAX_PUBLIC_KEYS:
         raise InvalidInputException(f"A dev endpoint holds at most {MAX_PUBLIC_KEYS} public keys.")
@@ -205,12 +209,15 @@ def _update_keys(record: dict[str, Any], params: dict[str, Any]) -> None:
 def update_dev_endpoint(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     """Keys, arguments and (with UpdateEtlLibraries true) libraries; the endpoint is UPDATING, then READY or FAILED.
 
-    InvalidInputException while the endpoint is PROVISIONING or UPDATING.
+    InvalidInputException while the endpoint is PROVISIONING or UPDATING ("another concurrent update operation",
+    the words Terraform's provider retries on).
     """
     with updating_record(ctx, DEV_ENDPOINT, params["EndpointName"]) as record:
         status = _current(record)["Status"]
         if status in ("PROVISIONING", "UPDATING"):
-            raise InvalidInputException(f"Dev endpoint {record['EndpointName']} is {status} and cannot be updated.")
+            # Glue's wording: Terraform's aws_glue_dev_endpoint retries an update only on this phrase.
+            raise InvalidInputException(f"Dev endpoint {record['EndpointName']} is {status}: another concurrent "
+                                        "update operation is in progress; retry when it is READY.")
         _update_keys(record, params)
         arguments = {k: v for k, v in (record.get("Arguments") or {}).items()
                      if k not in (params.get("DeleteArguments") or [])}

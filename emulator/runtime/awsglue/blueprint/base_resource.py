@@ -52,5 +52,10 @@ class BaseResource:
             raise TypeError(f"{self._kind} property WaitForDependencies must be AND or ANY, not {wait!r}")
         return True
 
+    def to_json(self) -> dict[str, Any]:
+        """The properties given, as the API request member they stand for; validates first."""
+        self.validate()
+        return dict(self.properties())
+
     def __repr__(self) -> str:
         return f"{self._kind}(Name={getattr(self, 'Name', None)!r})"

@@ -2,6 +2,7 @@
 
 Mandatory: Name, Role, Command (a JobCommand dict). Optional: DependsOn, WaitForDependencies, and the
 properties of the API's Job structure except CreatedOn and LastModifiedOn (AWS's blueprint classes reference).
+Command and ExecutionProperty, helper classes of AWS's library, check those dicts; `to_json()` gives them.
 """
 
 from __future__ import annotations
@@ -11,6 +12,21 @@ from typing import Any, ClassVar
 from .base_resource import DEPENDENCY_PROPERTIES, BaseResource
 
 _NUMBER = (int, float)
+
+
+class Command(BaseResource):
+    """A job's Command."""
+
+    _kind = "Command"
+    _properties: ClassVar[dict[str, tuple[tuple[type, ...], bool]]] = {
+        "Name": ((str,), True), "ScriptLocation": ((str,), True), "PythonVersion": ((str,), False)}
+
+
+class ExecutionProperty(BaseResource):
+    """A job's ExecutionProperty."""
+
+    _kind = "ExecutionProperty"
+    _properties: ClassVar[dict[str, tuple[tuple[type, ...], bool]]] = {"MaxConcurrentRuns": ((int,), False)}
 
 
 class Job(BaseResource):

@@ -9,7 +9,8 @@ what Glue creates for one blueprint run (AWS's "Creating the blueprint layout sc
 
 Job and crawler names get "_<name_suffix>" so that runs of one blueprint do not collide. The triggers follow
 from the dependencies: the entities without DependsOn are the actions of the workflow's starting trigger
-("<workflow>_starting_trigger": ON_DEMAND, or SCHEDULED on OnSchedule); each entity with DependsOn gets a
+("<workflow>_starting_trigger": ON_DEMAND without OnSchedule or with "ON_DEMAND", EVENT with BatchSize 1 on
+"EVENT", else SCHEDULED on the OnSchedule cron expression); each entity with DependsOn gets a
 CONDITIONAL trigger "<workflow>_<entity name>_trigger" whose conditions watch each dependency's state (a job's
 State, a crawler's CrawlState) and whose Logical is the entity's WaitForDependencies.
 """
@@ -34,7 +35,8 @@ def _condition(dependency: Any, state: str, suffix: str) -> dict[str, str]:
 class Entities:
     """The jobs and crawlers of a workflow."""
 
-    def __init__(self, Jobs: list[Job] | None = None, Crawlers: list[Crawler] | None = None):
+    def __init__(self, Jobs: list[Job] | None = None, Crawlers: list[Crawler] | None = None, **_ignored: Any):
+        # AWS's Entities reads Jobs and Crawlers only and ignores other keywords (layouts pass e.g. Triggers=[]).
         self.Jobs = list(Jobs or [])
         self.Crawlers = list(Crawlers or [])
 
@@ -53,7 +55,10 @@ class Entities:
         suffix = f"_{name_suffix}" if name_suffix else ""
         starting: dict[str, Any] = {"Name": f"{workflow_name}_starting_trigger", "WorkflowName": workflow_name,
                                     "Type": "ON_DEMAND", "Actions": []}
-        if on_schedule:
+        # As AWS's library reads OnSchedule: EVENT and ON_DEMAND name a trigger type, anything else is a cron.
+        if on_schedule == "EVENT":
+            starting.update(Type="EVENT", EventBatchingCondition={"BatchSize": 1})
+        elif on_schedule and on_schedule != "ON_DEMAND":
             starting.update(Type="SCHEDULED", Schedule=on_schedule, StartOnCreation=True)
         result: dict[str, list[dict]] = {"Jobs": [], "Crawlers": [], "Triggers": []}
         for key, action_member, entities in (("Crawlers", "CrawlerName", self.Crawlers),
