@@ -30,7 +30,7 @@ class _Runs(TableTaskRuns):
     timed_out = "Too slow."
     message_limit = 10
 
-    def _succeeded(self, ctx: Any, run_id: str, outcome: TaskOutcome) -> tuple[str, str | None]:
+    def _succeeded(self, ctx: Any, run: dict[str, Any], outcome: TaskOutcome) -> tuple[str, str | None]:
         return ("SUCCEEDED", None) if outcome.result == "ok" else ("FAILED", f"bad result {outcome.result}")
 
 

@@ -96,18 +96,14 @@ class RefreshRuns(TableTaskRuns):
         finally:
             shutil.rmtree(self._output(run_id), ignore_errors=True)
 
-    def _succeeded(self, ctx: RequestContext, run_id: str, outcome: TaskOutcome) -> tuple[str, str | None]:
-        if run_id in self._stopping:
-            return "STOPPED", None  # stopped after Spark was done, before the commit: nothing is changed
-        return self._commit(ctx, run_id, self._output(run_id))
-
-    def _commit(self, ctx: RequestContext, run_id: str, output: Path) -> tuple[str, str | None]:
+    def _succeeded(self, ctx: RequestContext, run: dict[str, Any], outcome: TaskOutcome) -> tuple[str, str | None]:
         """Replace the view's Iceberg data with the rows Spark wrote; (final state, error message)."""
         import pyarrow.parquet as pq
 
-        run = ctx.store.get(ctx.scope, REFRESH_RUN, "", run_id)
-        if run is None:  # the state was reset meanwhile
-            return "STOPPED", None
+        run_id = run[self.id_field]
+        if run_id in self._stopping:
+            return "STOPPED", None  # stopped after Spark was done, before the commit: nothing is changed
+        output = self._output(run_id)
         try:
             table = load_table(ctx, run)
             files = sorted(output.glob("*.parquet"))

@@ -106,10 +106,7 @@ class ColumnStatisticsRuns(TableTaskRuns):
     def stop(self, ctx: RequestContext, params: dict[str, Any]) -> None:
         self.stop_run(ctx, ctx.account, params["DatabaseName"], params["TableName"])
 
-    def _succeeded(self, ctx: RequestContext, run_id: str, outcome: TaskOutcome) -> tuple[str, str | None]:
-        run = ctx.store.get(ctx.scope, TASK_RUN, "", run_id)
-        if run is None:  # the state was reset meanwhile
-            return "STOPPED", None
+    def _succeeded(self, ctx: RequestContext, run: dict[str, Any], outcome: TaskOutcome) -> tuple[str, str | None]:
         try:
             target = table_target(ctx, {"CatalogId": run["CatalogID"], "DatabaseName": run["DatabaseName"],
                                         "TableName": run["TableName"]})

@@ -132,13 +132,16 @@ class TableTaskRuns:
     def _final(self, ctx: RequestContext, run_id: str, outcome: TaskOutcome) -> tuple[str, str | None]:
         """The run's final (state, error message) once its task ended."""
         if outcome.state == "SUCCEEDED":
-            return self._succeeded(ctx, run_id, outcome)
+            run = ctx.store.get(ctx.scope, self.kind, "", run_id)
+            if run is None:  # the state was reset meanwhile
+                return "STOPPED", None
+            return self._succeeded(ctx, run, outcome)
         if outcome.state == "TIMEOUT":
             return "FAILED", outcome.error_message or self.timed_out
         return outcome.state, outcome.error_message
 
-    def _succeeded(self, ctx: RequestContext, run_id: str, outcome: TaskOutcome) -> tuple[str, str | None]:
-        """Keep what the task computed; the run's final (state, error message)."""
+    def _succeeded(self, ctx: RequestContext, run: dict[str, Any], outcome: TaskOutcome) -> tuple[str, str | None]:
+        """Keep what the task of `run` (its stored record) computed; the run's final (state, error message)."""
         raise NotImplementedError
 
     def _finish(self, ctx: RequestContext, run_id: str, state: str, message: str | None) -> None:
