@@ -119,3 +119,16 @@ def test_runs_a_previous_process_left_unfinished_end_failed(ctx: Any) -> None:
     assert (_stored(ctx, "left")["Status"], _stored(ctx, "left")["ErrorMessage"]) == \
         ("FAILED", "The emulator stopped during the run.")
     assert _stored(ctx, "done")["Status"] == "SUCCEEDED" and "ErrorMessage" not in _stored(ctx, "done")
+
+
+def test_data_quality_runs_a_previous_process_left_unfinished_end_failed(ctx: Any) -> None:
+    """The data-quality runner settles its runs with the same sweep, in its own members."""
+    from emulator.dataquality.runner import EVALUATION_RUN, RECOMMENDATION_RUN, DataQualityRunner
+
+    for kind, status in ((EVALUATION_RUN, "STOPPING"), (RECOMMENDATION_RUN, "RUNNING")):
+        ctx.store.put(ctx.scope, kind, "", "dqrun-left", {"RunId": "dqrun-left", "Status": status, "StartedOn": 1.0})
+    ctx.emulator.component(DataQualityRunner)
+    for kind in (EVALUATION_RUN, RECOMMENDATION_RUN):
+        run = ctx.store.get(ctx.scope, kind, "", "dqrun-left")
+        assert run["Status"] == "FAILED" and "emulator stopped" in run["ErrorString"]
+        assert run["CompletedOn"] == run["LastModifiedOn"] > run["StartedOn"]
