@@ -46,6 +46,8 @@ SchedulerRunningException = _error("SchedulerRunningException")
 SchedulerNotRunningException = _error("SchedulerNotRunningException")
 NoScheduleException = _error("NoScheduleException")
 SerializationException = _error("SerializationException")
+# CloudWatch Logs' and the zero-ETL (DynamoDB source) errors for a resource that does not exist.
+ResourceNotFoundException = _error("ResourceNotFoundException")
 UnknownOperationException = _error("UnknownOperationException")
 InternalServiceException = _error("InternalServiceException", 500)
 # Answered for operations that exist in the model but that the emulator does not implement yet:

@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
+from . import tagging
 from .context import RequestContext
 from .errors import AlreadyExistsException, EntityNotFoundException
 from .pagination import paginate
@@ -48,6 +49,15 @@ def create_record(ctx: RequestContext, kind: RecordKind, name: str, record: Reco
     """Store a new record; AlreadyExistsException (and nothing written) when the name is taken."""
     if not ctx.store.insert(ctx.scope, kind.kind, parent, name, record):
         raise kind.already_exists(name)
+    return record
+
+
+def create_tagged_record(ctx: RequestContext, kind: RecordKind, name: str, record: Record, arn: str,
+                         tags: dict[str, str] | None, parent: str = "") -> Record:
+    """create_record, and the Create request's Tags on the resource `arn`, in one transaction (both or neither)."""
+    with ctx.store.transaction():
+        create_record(ctx, kind, name, record, parent)
+        tagging.set_tags(ctx, arn, tags)
     return record
 
 

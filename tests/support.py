@@ -6,6 +6,7 @@ a test never goes on with a value that is not the one it waited for. Fixtures li
 
 from __future__ import annotations
 
+import importlib.util
 import textwrap
 import time
 from collections.abc import Callable
@@ -26,6 +27,15 @@ FAST_ENV = {
     "GLUE_EMULATOR_VALIDATE_RESPONSES": "1",
     "GLUE_EMULATOR_SPARK_PREWARM": "0",
 }
+
+
+def load_module(path: Path, name: str) -> Any:
+    """The Python file at `path` imported as a module called `name` (an example script the tests drive)."""
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def wait_until(

@@ -6,7 +6,6 @@ fail, as a user would run it; the tests then read what the console shows and pre
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import threading
 import time
@@ -16,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from support import put_script, wait_until
+from support import load_module, put_script, wait_until
 
 from emulator.testing import EmulatorServer
 
@@ -28,15 +27,7 @@ SERVER_ENV = {"GLUE_EMULATOR_SPARK_PREWARM": "0", "GLUE_EMULATOR_VALIDATE_RESPON
 RUN_TIMEOUT = 300.0
 
 
-def _load(path: Path, name: str) -> Any:
-    spec = importlib.util.spec_from_file_location(name, path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-SHOT = _load(ROOT / "examples" / "console_screenshot.py", "console_screenshot")
+SHOT = load_module(ROOT / "examples" / "console_screenshot.py", "console_screenshot")
 if not Path(SHOT.CHROMIUM).exists():
     pytest.skip(f"no Chromium at {SHOT.CHROMIUM} (apt-get install chromium)", allow_module_level=True)
 

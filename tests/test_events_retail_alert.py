@@ -6,7 +6,6 @@ where it fails at once (it requires --WORKFLOW_NAME and --WORKFLOW_RUN_ID); that
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
 import sys
@@ -15,17 +14,14 @@ from typing import Any
 
 import pytest
 from clients.readme import client_env, example, examples, run
-from support import shell_job, wait_job_run
+from support import load_module, shell_job, wait_job_run
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "retail_pipeline" / "deploy_and_run.py"
 
 
 @pytest.fixture(scope="module")
 def pipeline() -> Any:
-    spec = importlib.util.spec_from_file_location("retail_deploy_and_run_alerts", EXAMPLE)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_module(EXAMPLE, "retail_deploy_and_run_alerts")
 
 
 def _fail_a_retail_job(pipeline: Any, glue: Any, server: Any) -> dict[str, Any]:

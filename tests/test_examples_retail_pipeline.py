@@ -3,12 +3,11 @@ passes on the sample data, and with --strict-quality its failing rule sends the 
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 from typing import Any
 
 import pytest
-from support import job_runs_of, nodes_by_name
+from support import job_runs_of, load_module, nodes_by_name
 
 # Real time (no GLUE_EMULATOR_TIME_SCALE): the example's jobs have a 30-minute Timeout, which a sped-up clock
 # would turn into 30 s, shorter than a cleaning run on a busy machine. The Spark drivers warm up while the
@@ -19,10 +18,7 @@ EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "retail_pipeline" /
 
 @pytest.fixture(scope="module")
 def pipeline() -> Any:
-    spec = importlib.util.spec_from_file_location("retail_deploy_and_run", EXAMPLE)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_module(EXAMPLE, "retail_deploy_and_run")
 
 
 def _states(run: dict[str, Any]) -> dict[str, str]:

@@ -32,6 +32,12 @@ def invalid_request(message: str, athena_code: str = "INVALID_INPUT") -> AwsErro
     return AwsError(message, code="InvalidRequestException", AthenaErrorCode=athena_code)
 
 
+def unprocessed(missing: list[str], member: str, message: str) -> list[dict[str, str]]:
+    """A BatchGet*'s entries for the ids it did not find: {member: id, "ErrorCode": "INVALID_INPUT",
+    "ErrorMessage": message with the id in place of "{}"}."""
+    return [{member: key, "ErrorCode": "INVALID_INPUT", "ErrorMessage": message.format(key)} for key in missing]
+
+
 def metadata_error(message: str) -> AwsError:
     """Athena's MetadataException (GetTableMetadata and the like on a missing database or table)."""
     return AwsError(message, code="MetadataException")

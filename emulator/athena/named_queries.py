@@ -11,7 +11,7 @@ import uuid
 from typing import Any
 
 from ..context import RequestContext
-from .common import NAMED_QUERY, PRIMARY, invalid_request, page
+from .common import NAMED_QUERY, PRIMARY, invalid_request, page, unprocessed
 from .workgroups import require_work_group
 
 _TOKENS = "athena_named_query_token"
@@ -51,8 +51,7 @@ def get_named_query(ctx: RequestContext, params: dict[str, Any]) -> dict[str, An
 def batch_get_named_query(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     found, missing = ctx.store.get_each(ctx.scope, NAMED_QUERY, "", list(dict.fromkeys(params["NamedQueryIds"])))
     return {"NamedQueries": found,
-            "UnprocessedNamedQueryIds": [{"NamedQueryId": i, "ErrorCode": "INVALID_INPUT",
-                                          "ErrorMessage": f"NamedQuery {i} was not found"} for i in missing]}
+            "UnprocessedNamedQueryIds": unprocessed(missing, "NamedQueryId", "NamedQuery {} was not found")}
 
 
 def list_named_queries(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from typing import Any
 
 from ..context import RequestContext
 from ..errors import AwsError
-from .common import PREPARED_STATEMENT, invalid_request, now, page
+from .common import PREPARED_STATEMENT, invalid_request, now, page, unprocessed
 from .workgroups import require_work_group
 
 
@@ -55,9 +55,8 @@ def batch_get_prepared_statement(ctx: RequestContext, params: dict[str, Any]) ->
     names = list(dict.fromkeys(params["PreparedStatementNames"]))
     found, missing = ctx.store.get_each(ctx.scope, PREPARED_STATEMENT, params["WorkGroup"], names)
     return {"PreparedStatements": found,
-            "UnprocessedPreparedStatementNames": [
-                {"StatementName": n, "ErrorCode": "INVALID_INPUT",
-                 "ErrorMessage": f"Prepared statement {n} was not found."} for n in missing]}
+            "UnprocessedPreparedStatementNames": unprocessed(missing, "StatementName",
+                                                             "Prepared statement {} was not found.")}
 
 
 def list_prepared_statements(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:

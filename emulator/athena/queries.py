@@ -16,7 +16,7 @@ import uuid
 from typing import Any
 
 from ..context import RequestContext
-from .common import PRIMARY, QUERY, invalid_request, next_token, now, page, token_position
+from .common import PRIMARY, QUERY, invalid_request, next_token, now, page, token_position, unprocessed
 from .results import read_lines, read_rows
 from .runner import FINAL, AthenaRunner
 from .workgroups import require_work_group
@@ -110,8 +110,8 @@ def batch_get_query_execution(ctx: RequestContext, params: dict[str, Any]) -> di
     ids = list(dict.fromkeys(params["QueryExecutionIds"]))
     found, missing = ctx.store.get_each(ctx.scope, QUERY, "", ids)
     return {"QueryExecutions": [_public(d) for d in found],
-            "UnprocessedQueryExecutionIds": [{"QueryExecutionId": i, "ErrorCode": "INVALID_INPUT",
-                                              "ErrorMessage": f"QueryExecution {i} was not found"} for i in missing]}
+            "UnprocessedQueryExecutionIds": unprocessed(missing, "QueryExecutionId",
+                                                        "QueryExecution {} was not found")}
 
 
 def list_query_executions(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:

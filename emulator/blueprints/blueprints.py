@@ -28,7 +28,7 @@ from ..jobs.arguments import RunSetupError, local_s3_path
 from ..records import (
     RecordKind,
     batch_get_records,
-    create_record,
+    create_tagged_record,
     find_record,
     list_records,
     require_record,
@@ -137,9 +137,7 @@ def create_blueprint(ctx: RequestContext, params: dict[str, Any]) -> dict[str, A
         record["Description"] = params["Description"]
     record.update(CreatedOn=stamp, LastModifiedOn=stamp, BlueprintLocation=params["BlueprintLocation"],
                   Status="CREATING")
-    with ctx.store.transaction():
-        create_record(ctx, BLUEPRINT, name, record)
-        tagging.set_tags(ctx, blueprint_arn(ctx, name), params.get("Tags"))
+    create_tagged_record(ctx, BLUEPRINT, name, record, blueprint_arn(ctx, name), params.get("Tags"))
     _registrations(ctx).start(ctx, name, params["BlueprintLocation"])
     return {"Name": name}
 

@@ -32,7 +32,7 @@ from ..clock import now
 from ..context import RequestContext
 from ..errors import InvalidInputException
 from ..pagination import paginate
-from ..records import RecordKind, create_record, find_record, require_record, updating_record
+from ..records import RecordKind, create_tagged_record, find_record, require_record, updating_record
 from .common import CATALOG as CATALOG_KIND
 from .common import DATABASE, database_parent
 from .databases import DEFAULT_TABLE_PERMISSIONS, delete_database
@@ -114,8 +114,8 @@ def create_catalog(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any
     """Create a catalog under the account's default catalog; AlreadyExistsException for a taken name."""
     name = params["Name"].lower()
     created = now()
-    create_record(ctx, CATALOG, name, _catalog(ctx, name, params["CatalogInput"], created, created))
-    tagging.set_tags(ctx, catalog_arn(ctx, name), params.get("Tags"))
+    create_tagged_record(ctx, CATALOG, name, _catalog(ctx, name, params["CatalogInput"], created, created),
+                         catalog_arn(ctx, name), params.get("Tags"))
     return {}
 
 

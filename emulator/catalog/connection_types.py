@@ -29,7 +29,7 @@ from .. import tagging
 from ..context import RequestContext
 from ..errors import InvalidInputException, ValidationException
 from ..pagination import paginate
-from ..records import RecordKind, all_records, create_record, delete_record, find_record
+from ..records import RecordKind, all_records, create_tagged_record, delete_record, find_record
 
 CONNECTION_TYPE = RecordKind("connection-type", "ConnectionType", page_cap=100)
 REST_PREFIX = "REST-"  # what a registered type's name must start with (RegisterConnectionType's API reference)
@@ -165,8 +165,7 @@ def register_connection_type(ctx: RequestContext, params: dict[str, Any]) -> dic
     with ctx.store.transaction():
         if find_record(ctx, CONNECTION_TYPE, name) is not None:
             raise InvalidInputException(f"Connection type {name} is already registered.")
-        create_record(ctx, CONNECTION_TYPE, name, record)
-        tagging.set_tags(ctx, arn, params.get("Tags"))
+        create_tagged_record(ctx, CONNECTION_TYPE, name, record, arn, params.get("Tags"))
     return {"ConnectionTypeArn": arn}
 
 

@@ -22,26 +22,22 @@ Runs a previous server process left unfinished end FAILED when this one first se
 from __future__ import annotations
 
 import shutil
-import threading
 import uuid
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from ..clock import now
 from ..context import RequestContext
 from ..errors import AwsError, EntityNotFoundException, InvalidInputException
+from ..jobs.table_tasks import TableTaskRuns
 from ..pagination import paginate
 from .common import catalog_id, require_table
 from .iceberg_tables import is_iceberg, load_table
 
 if TYPE_CHECKING:
-    from ..core import Emulator
     from ..jobs.spark_tasks import TaskOutcome
 
 REFRESH_RUN = "materialized_view_refresh_run"  # store kind: runs named by their id
-ACTIVE = ("STARTING", "RUNNING")
-_TASK = "emulator.catalog.materialized_view_refresh:refresh_materialized_view"
-_TIMEOUT_SECONDS = 3600.0
 _PAGE = 1000
 
 
@@ -55,37 +51,23 @@ def view_sql(table: dict[str, Any]) -> str | None:
     return table.get("ViewExpandedText") or table.get("ViewOriginalText") or None
 
 
-def _error(code: str, message: str) -> AwsError:
-    return AwsError(message, code=code)
+class RefreshRuns(TableTaskRuns):
+    """The refresh runs in flight in this process, and their ends (a component; lifecycle in jobs/table_tasks.py)."""
 
-
-class RefreshRuns:
-    """The refresh runs in flight in this process, and their ends (a component)."""
-
-    def __init__(self, emulator: Emulator):
-        self.emulator = emulator
-        self._lock = threading.RLock()
-        self._handles: dict[str, Any] = {}
-        self._stopping: set[str] = set()
-        ended = now()
-        for scope, parent, run_id, run in emulator.store.list_scopes(REFRESH_RUN):
-            if run["Status"] in ACTIVE:
-                run.update(Status="FAILED", ErrorMessage="The emulator stopped during the run.", EndTime=ended,
-                           LastUpdated=ended)
-                emulator.store.put(scope, REFRESH_RUN, parent, run_id, run)
-
-    def active_run(self, ctx: RequestContext, catalog: str, database: str, table: str) -> dict[str, Any] | None:
-        wanted = (catalog, database.lower(), table.lower())
-        for _, run in ctx.store.list(ctx.scope, REFRESH_RUN, ""):
-            if run["Status"] in ACTIVE and (run["CatalogId"], run["DatabaseName"], run["TableName"]) == wanted:
-                return run
-        return None
+    kind = REFRESH_RUN
+    id_field = "MaterializedViewRefreshTaskRunId"
+    catalog_field = "CatalogId"
+    target = "emulator.catalog.materialized_view_refresh:refresh_materialized_view"
+    folder = "materialized-views"  # a run's Spark result (<id>) and task logs (<id>-logs) until committed
+    error_prefix = "MaterializedViewRefreshTask"
+    messages: ClassVar[dict[str, str]] = {"Running": "A refresh of materialized view {table} is already running.",
+                                          "NotRunning": "No refresh of materialized view {table} is running.",
+                                          "Stopping": "The refresh of materialized view {table} is already stopping."}
+    timed_out = "The refresh timed out."
+    message_limit = 2048
 
     def start(self, ctx: RequestContext, params: dict[str, Any]) -> str:
         """Start refreshing the view of params (a StartMaterializedViewRefreshTaskRun request); the run's id."""
-        from ..jobs.arguments import RunSetupError
-        from ..jobs.spark_tasks import run_spark_task
-
         catalog = catalog_id(ctx, params)
         table = require_table(ctx, catalog, params["DatabaseName"], params["TableName"])
         sql = view_sql(table)
@@ -96,61 +78,32 @@ class RefreshRuns:
                "DatabaseName": table["DatabaseName"], "TableName": table["Name"], "Status": "STARTING",
                "CreationTime": created, "LastUpdated": created, "RefreshType": "FULL", "DPUSeconds": 0.0,
                "ProcessedBytes": 0}
-        output = self._work() / run_id
-        with self._lock:
-            if self.active_run(ctx, catalog, table["DatabaseName"], table["Name"]) is not None:
-                raise _error("MaterializedViewRefreshTaskRunningException",
-                             f"A refresh of materialized view {table['Name']} is already running.")
-            ctx.store.put(ctx.scope, REFRESH_RUN, "", run_id, run)
-            payload = {"sql": sql, "output": str(output), "database": table["DatabaseName"]}
-            try:
-                handle = run_spark_task(
-                    self.emulator, task_id=run_id, target=_TASK, payload=payload, account=ctx.account,
-                    region=ctx.region, log_dir=self._work() / f"{run_id}-logs", timeout_seconds=_TIMEOUT_SECONDS,
-                    on_done=lambda outcome: self._ended(ctx, run_id, output, outcome))
-            except RunSetupError as exc:
-                self._finish(ctx, run_id, "FAILED", str(exc))
-                return run_id
-            if (ctx.store.get(ctx.scope, REFRESH_RUN, "", run_id) or {}).get("Status") in ACTIVE:
-                self._handles[run_id] = handle
-                self._update(ctx, run_id, lambda r: r["Status"] == "STARTING", Status="RUNNING", StartTime=now(),
-                             LastUpdated=now())
-        return run_id
+        payload = {"sql": sql, "output": str(self._output(run_id)), "database": table["DatabaseName"]}
+        return self.launch(ctx, run, payload)
 
     def stop(self, ctx: RequestContext, params: dict[str, Any]) -> None:
-        catalog = catalog_id(ctx, params)
-        with self._lock:
-            run = self.active_run(ctx, catalog, params["DatabaseName"], params["TableName"])
-            if run is None:
-                raise _error("MaterializedViewRefreshTaskNotRunningException",
-                             f"No refresh of materialized view {params['TableName']} is running.")
-            run_id = run["MaterializedViewRefreshTaskRunId"]
-            if run_id in self._stopping:
-                raise _error("MaterializedViewRefreshTaskStoppingException",
-                             f"The refresh of materialized view {params['TableName']} is already stopping.")
-            self._stopping.add(run_id)
-            handle = self._handles.get(run_id)
-        if handle is not None:
-            handle.stop()
+        self.stop_run(ctx, catalog_id(ctx, params), params["DatabaseName"], params["TableName"])
 
-    def _ended(self, ctx: RequestContext, run_id: str, output: Path, outcome: TaskOutcome) -> None:
-        state, message = outcome.state, outcome.error_message
-        if state == "SUCCEEDED" and run_id in self._stopping:
-            state = "STOPPED"  # stopped after Spark was done, before the commit: nothing is changed
-        elif state == "SUCCEEDED":
-            state, message = self._commit(ctx, run_id, output)
-        elif state == "TIMEOUT":
-            state, message = "FAILED", message or "The refresh timed out."
-        shutil.rmtree(output, ignore_errors=True)
-        self._finish(ctx, run_id, state, message)
+    def _output(self, run_id: str) -> Path:
+        return self.work_dir() / run_id
 
-    def _commit(self, ctx: RequestContext, run_id: str, output: Path) -> tuple[str, str | None]:
+    def log_dir(self, run_id: str) -> Path:
+        return self.work_dir() / f"{run_id}-logs"
+
+    def _final(self, ctx: RequestContext, run_id: str, outcome: TaskOutcome) -> tuple[str, str | None]:
+        try:
+            return super()._final(ctx, run_id, outcome)
+        finally:
+            shutil.rmtree(self._output(run_id), ignore_errors=True)
+
+    def _succeeded(self, ctx: RequestContext, run: dict[str, Any], outcome: TaskOutcome) -> tuple[str, str | None]:
         """Replace the view's Iceberg data with the rows Spark wrote; (final state, error message)."""
         import pyarrow.parquet as pq
 
-        run = ctx.store.get(ctx.scope, REFRESH_RUN, "", run_id)
-        if run is None:  # the state was reset meanwhile
-            return "STOPPED", None
+        run_id = run[self.id_field]
+        if run_id in self._stopping:
+            return "STOPPED", None  # stopped after Spark was done, before the commit: nothing is changed
+        output = self._output(run_id)
         try:
             table = load_table(ctx, run)
             files = sorted(output.glob("*.parquet"))
@@ -162,38 +115,6 @@ class RefreshRuns:
             return "FAILED", f"The result could not be written to the materialized view: {exc}"
         self._update(ctx, run_id, lambda r: True, ProcessedBytes=sum(f.stat().st_size for f in files))
         return "SUCCEEDED", None
-
-    def _finish(self, ctx: RequestContext, run_id: str, state: str, message: str | None) -> None:
-        ended = now()
-        with self._lock:
-            self._handles.pop(run_id, None)
-            self._stopping.discard(run_id)
-            changes: dict[str, Any] = {"Status": state, "EndTime": ended, "LastUpdated": ended}
-            if message:
-                changes["ErrorMessage"] = message[:2048]
-            self._update(ctx, run_id, lambda r: r["Status"] in ACTIVE, **changes,
-                         DPUSeconds=lambda r: round(max(0.0, ended - r.get("StartTime", ended)), 3))
-
-    def _update(self, ctx: RequestContext, run_id: str, when: Any, **changes: Any) -> None:
-        with ctx.store.transaction():
-            run = ctx.store.get(ctx.scope, REFRESH_RUN, "", run_id)
-            if run is None or not when(run):
-                return
-            run.update({k: (v(run) if callable(v) else v) for k, v in changes.items()})
-            ctx.store.put(ctx.scope, REFRESH_RUN, "", run_id, run)
-
-    def _work(self) -> Path:
-        """Where runs' Spark results and task logs go until committed (a run's own folder, removed after)."""
-        return self.emulator.settings.data_dir / "materialized-views"
-
-    def reset(self) -> None:
-        with self._lock:
-            handles = list(self._handles.values())
-            self._handles.clear()
-            self._stopping.clear()
-        for handle in handles:
-            handle.stop()
-        shutil.rmtree(self._work(), ignore_errors=True)
 
 
 def _runs(ctx: RequestContext) -> RefreshRuns:

@@ -22,36 +22,23 @@ AWS's rules (https://docs.aws.amazon.com/glue/latest/dg/column-statistics.html a
 
 from __future__ import annotations
 
-import logging
-import shutil
-import threading
 import uuid
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from ..clock import now
 from ..context import RequestContext
 from ..errors import AwsError, EntityNotFoundException, InvalidInputException
+from ..jobs.table_tasks import TableTaskRuns
 from ..pagination import paginate
 from .column_statistics import StatisticsTarget, store_statistics, table_target
 from .column_statistics_compute import statistics_type
 
 if TYPE_CHECKING:
-    from ..core import Emulator
     from ..jobs.spark_tasks import TaskOutcome
 
-log = logging.getLogger("glue_emulator.column_statistics")
-
 TASK_RUN = "column_statistics_task_run"  # store kind: ColumnStatisticsTaskRun documents, named by their id
-ACTIVE = ("STARTING", "RUNNING")
-_TASK = "emulator.dataquality.column_statistics_compute:compute_column_statistics"
-_TIMEOUT_SECONDS = 3600.0
 _RUNS_PAGE = 1000  # PageSize maximum of GetColumnStatisticsTaskRuns and ListColumnStatisticsTaskRuns
 _LIST_PAGE = 100  # ColumnStatisticsTaskRunIdList holds at most 100 ids
-
-
-def _error(code: str, message: str) -> AwsError:
-    return AwsError(message, code=code)
 
 
 def task_columns(target: StatisticsTarget, names: list[str] | None) -> list[dict[str, str]]:
@@ -76,33 +63,24 @@ def task_columns(target: StatisticsTarget, names: list[str] | None) -> list[dict
     return chosen
 
 
-class ColumnStatisticsRuns:
-    """The task runs in flight in this process, and their ends (a component)."""
+class ColumnStatisticsRuns(TableTaskRuns):
+    """The task runs in flight in this process, and their ends (a component; lifecycle in jobs/table_tasks.py)."""
 
-    def __init__(self, emulator: Emulator):
-        self.emulator = emulator
-        self._lock = threading.RLock()
-        self._handles: dict[str, Any] = {}
-        self._stopping: set[str] = set()
-        ended = now()
-        for scope, parent, run_id, run in emulator.store.list_scopes(TASK_RUN):
-            if run["Status"] in ACTIVE:
-                run.update(Status="FAILED", ErrorMessage="The emulator stopped during the run.", EndTime=ended,
-                           LastUpdated=ended)
-                emulator.store.put(scope, TASK_RUN, parent, run_id, run)
-
-    def active_run(self, ctx: RequestContext, catalog: str, database: str, table: str) -> dict[str, Any] | None:
-        for _, run in ctx.store.list(ctx.scope, TASK_RUN, ""):
-            if run["Status"] in ACTIVE and (run["CatalogID"], run["DatabaseName"].lower(), run["TableName"].lower()) \
-                    == (catalog, database.lower(), table.lower()):
-                return run
-        return None
+    kind = TASK_RUN
+    id_field = "ColumnStatisticsTaskRunId"
+    catalog_field = "CatalogID"
+    target = "emulator.dataquality.column_statistics_compute:compute_column_statistics"
+    folder = "column-statistics"  # each run's task output (<id>/output and error), for debugging a failed run
+    error_prefix = "ColumnStatisticsTask"
+    messages: ClassVar[dict[str, str]] = {
+        "Running": "A column statistics task is already running for table {table}.",
+        "NotRunning": "No column statistics task is running for table {table}.",
+        "Stopping": "The column statistics task of table {table} is already stopping.",
+    }
+    timed_out = "The column statistics task timed out."
 
     def start(self, ctx: RequestContext, params: dict[str, Any]) -> str:
         """Start a run of params (the StartColumnStatisticsTaskRun request); its ColumnStatisticsTaskRunId."""
-        from ..jobs.arguments import RunSetupError
-        from ..jobs.spark_tasks import run_spark_task
-
         catalog = params.get("CatalogID") or ctx.account
         target = table_target(ctx, {**params, "CatalogId": catalog})
         columns = task_columns(target, params.get("ColumnNameList"))
@@ -121,101 +99,24 @@ class ColumnStatisticsRuns:
         }
         if params.get("SecurityConfiguration"):
             run["SecurityConfiguration"] = params["SecurityConfiguration"]
-        with self._lock:
-            if self.active_run(ctx, catalog, run["DatabaseName"], run["TableName"]) is not None:
-                raise _error("ColumnStatisticsTaskRunningException",
-                             f"A column statistics task is already running for table {run['TableName']}.")
-            ctx.store.put(ctx.scope, TASK_RUN, "", run_id, run)
-            payload = {"database": run["DatabaseName"], "table": run["TableName"], "catalog_id": catalog,
-                       "columns": columns, "sample_size": sample}
-            try:
-                handle = run_spark_task(
-                    self.emulator, task_id=run_id, target=_TASK, payload=payload, account=ctx.account,
-                    region=ctx.region, log_dir=self._logs() / run_id,
-                    timeout_seconds=_TIMEOUT_SECONDS, on_done=lambda outcome: self._ended(ctx, run_id, outcome))
-            except RunSetupError as exc:
-                self._finish(ctx, run_id, "FAILED", str(exc))
-                return run_id
-            # A task that could not even start may have ended (and been finished) already.
-            if (ctx.store.get(ctx.scope, TASK_RUN, "", run_id) or {}).get("Status") in ACTIVE:
-                self._handles[run_id] = handle
-                self._update(ctx, run_id, lambda r: r["Status"] == "STARTING",
-                             Status="RUNNING", StartTime=now(), LastUpdated=now())
-        return run_id
+        payload = {"database": run["DatabaseName"], "table": run["TableName"], "catalog_id": catalog,
+                   "columns": columns, "sample_size": sample}
+        return self.launch(ctx, run, payload)
 
     def stop(self, ctx: RequestContext, params: dict[str, Any]) -> None:
-        catalog = ctx.account
-        with self._lock:
-            run = self.active_run(ctx, catalog, params["DatabaseName"], params["TableName"])
-            if run is None:
-                raise _error("ColumnStatisticsTaskNotRunningException",
-                             f"No column statistics task is running for table {params['TableName']}.")
-            run_id = run["ColumnStatisticsTaskRunId"]
-            if run_id in self._stopping:
-                raise _error("ColumnStatisticsTaskStoppingException",
-                             f"The column statistics task of table {params['TableName']} is already stopping.")
-            self._stopping.add(run_id)
-            handle = self._handles.get(run_id)
-        if handle is not None:
-            handle.stop()
+        self.stop_run(ctx, ctx.account, params["DatabaseName"], params["TableName"])
 
-    def _ended(self, ctx: RequestContext, run_id: str, outcome: TaskOutcome) -> None:
-        state, message = outcome.state, outcome.error_message
-        if state == "SUCCEEDED":
-            state, message = self._store_result(ctx, run_id, outcome.result)
-        elif state == "TIMEOUT":
-            state, message = "FAILED", message or "The column statistics task timed out."
-        self._finish(ctx, run_id, state, message)
-
-    def _store_result(self, ctx: RequestContext, run_id: str, result: Any) -> tuple[str, str | None]:
-        run = ctx.store.get(ctx.scope, TASK_RUN, "", run_id)
-        if run is None:  # the state was reset meanwhile
-            return "STOPPED", None
+    def _succeeded(self, ctx: RequestContext, run: dict[str, Any], outcome: TaskOutcome) -> tuple[str, str | None]:
         try:
             target = table_target(ctx, {"CatalogId": run["CatalogID"], "DatabaseName": run["DatabaseName"],
                                         "TableName": run["TableName"]})
-            errors = store_statistics(target, result["statistics"])
+            errors = store_statistics(target, outcome.result["statistics"])
         except AwsError as exc:  # the table was deleted during the run
             return "FAILED", exc.message
         if errors:
             return "FAILED", "; ".join(f"{e['ColumnStatistics']['ColumnName']}: {e['Error']['ErrorMessage']}"
                                        for e in errors)
         return "SUCCEEDED", None
-
-    def _finish(self, ctx: RequestContext, run_id: str, state: str, message: str | None) -> None:
-        ended = now()
-        with self._lock:
-            self._handles.pop(run_id, None)
-            self._stopping.discard(run_id)
-
-            def duration(run: dict[str, Any]) -> float:
-                return round(max(0.0, ended - run.get("StartTime", ended)), 3)
-
-            changes: dict[str, Any] = {"Status": state, "EndTime": ended, "LastUpdated": ended}
-            if message:
-                changes["ErrorMessage"] = message
-            self._update(ctx, run_id, lambda r: r["Status"] in ACTIVE, **changes, DPUSeconds=duration)
-
-    def _update(self, ctx: RequestContext, run_id: str, when: Any, **changes: Any) -> None:
-        with ctx.store.transaction():
-            run = ctx.store.get(ctx.scope, TASK_RUN, "", run_id)
-            if run is None or not when(run):
-                return
-            run.update({k: (v(run) if callable(v) else v) for k, v in changes.items()})
-            ctx.store.put(ctx.scope, TASK_RUN, "", run_id, run)
-
-    def _logs(self) -> Path:
-        """Where each run's task output goes (`<run id>/output` and `error`), for debugging a failed run."""
-        return self.emulator.settings.data_dir / "column-statistics"
-
-    def reset(self) -> None:
-        with self._lock:
-            handles = list(self._handles.values())
-            self._handles.clear()
-            self._stopping.clear()
-        for handle in handles:
-            handle.stop()
-        shutil.rmtree(self._logs(), ignore_errors=True)
 
 
 def _runs(ctx: RequestContext) -> ColumnStatisticsRuns:

@@ -21,6 +21,7 @@ from ..clock import now
 from ..context import RequestContext
 from ..jobs.arguments import RunSetupError
 from ..jobs.spark_tasks import TaskOutcome, run_spark_task
+from ..jobs.table_tasks import fail_unfinished
 
 if TYPE_CHECKING:
     from ..core import Emulator
@@ -52,11 +53,8 @@ class DataQualityRunner:
         self._handles: dict[str, RunHandle] = {}
         self._lock = threading.Lock()
         for kind in (EVALUATION_RUN, RECOMMENDATION_RUN):
-            for scope, parent, name, doc in emulator.store.list_scopes(kind):
-                if doc["Status"] in ACTIVE:
-                    ended = now()
-                    doc.update(Status="FAILED", ErrorString=_LEFT_BEHIND, CompletedOn=ended, LastModifiedOn=ended)
-                    emulator.store.put(scope, kind, parent, name, doc)
+            fail_unfinished(emulator.store, kind, ACTIVE, lambda ended: {
+                "Status": "FAILED", "ErrorString": _LEFT_BEHIND, "CompletedOn": ended, "LastModifiedOn": ended})
 
     def start(self, ctx: RequestContext, kind: str, run: dict[str, Any], target: str, payload: dict[str, Any],
               finish: Finisher) -> None:

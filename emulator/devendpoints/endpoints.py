@@ -30,7 +30,7 @@ from ..governance import require_security_configuration
 from ..records import (
     RecordKind,
     batch_get_records,
-    create_record,
+    create_tagged_record,
     delete_record,
     find_record,
     list_records,
@@ -150,8 +150,7 @@ def create_dev_endpoint(ctx: RequestContext, params: dict[str, Any]) -> dict[str
         if params.get(member) is not None:
             record[member] = params[member]
     _begin(ctx, record, "PROVISIONING")
-    create_record(ctx, DEV_ENDPOINT, name, record)
-    tagging.set_tags(ctx, dev_endpoint_arn(ctx, name), params.get("Tags"))
+    create_tagged_record(ctx, DEV_ENDPOINT, name, record, dev_endpoint_arn(ctx, name), params.get("Tags"))
     shown = _current(record)
     return {member: shown[member] for member in _CREATE_OUTPUT if member in shown}
 

@@ -23,7 +23,7 @@ from ..errors import InvalidInputException
 from ..records import (
     RecordKind,
     batch_get_records,
-    create_record,
+    create_tagged_record,
     delete_record,
     list_records,
     require_record,
@@ -52,9 +52,8 @@ def create_custom_entity_type(ctx: RequestContext, params: dict[str, Any]) -> di
     record = {"Name": params["Name"], "RegexString": params["RegexString"]}
     if params.get("ContextWords"):
         record["ContextWords"] = list(params["ContextWords"])
-    with ctx.store.transaction():
-        create_record(ctx, CUSTOM_ENTITY_TYPE, params["Name"], record)
-        tagging.set_tags(ctx, entity_type_arn(ctx, params["Name"]), params.get("Tags"))
+    create_tagged_record(ctx, CUSTOM_ENTITY_TYPE, params["Name"], record, entity_type_arn(ctx, params["Name"]),
+                         params.get("Tags"))
     return {"Name": params["Name"]}
 
 

@@ -24,6 +24,7 @@ from ..context import RequestContext
 from ..errors import InvalidInputException, ValidationException
 from ..pagination import paginate
 from ..records import RecordKind, all_records, find_record
+from .filters import filtered
 from .resources import IntegrationConflictOperationFault, IntegrationNotFoundFault, check_source, check_target
 
 INTEGRATION = RecordKind("integration", "Integration", page_cap=100)
@@ -110,13 +111,7 @@ def describe_integrations(ctx: RequestContext, params: dict[str, Any]) -> dict[s
         items = [_require(ctx, params["IntegrationIdentifier"])]
     else:
         items = [record for _, record in all_records(ctx, INTEGRATION)]
-    for spec in params.get("Filters") or []:
-        member = _FILTERS.get(spec.get("Name", ""))
-        if member is None:
-            raise InvalidInputException(
-                f"Unknown filter {spec.get('Name')!r}; filters are {', '.join(sorted(_FILTERS))}."
-            )
-        items = [item for item in items if item.get(member) in (spec.get("Values") or [])]
+    items = filtered(items, params.get("Filters"), _FILTERS)
     page, marker = _page(items, params)
     return {"Integrations": page, **({"Marker": marker} if marker else {})}
 

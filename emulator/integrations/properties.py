@@ -21,6 +21,7 @@ from ..context import RequestContext
 from ..errors import EntityNotFoundException, InvalidInputException
 from ..pagination import paginate
 from ..records import RecordKind, all_records, find_record, updating_record
+from .filters import filtered
 from .resources import ConflictException, check_property_resource
 
 RESOURCE_PROPERTY = RecordKind("integration-resource-property", "IntegrationResourceProperty")
@@ -71,13 +72,7 @@ def list_integration_resource_properties(ctx: RequestContext, params: dict[str, 
     """The resource properties by ResourceArn, kept by Filters (ResourceArn, ResourcePropertyArn; another name
     is InvalidInputException), paged by Marker/MaxRecords."""
     items = [record for _, record in all_records(ctx, RESOURCE_PROPERTY)]
-    for spec in params.get("Filters") or []:
-        member = _FILTERS.get(spec.get("Name", ""))
-        if member is None:
-            raise InvalidInputException(
-                f"Unknown filter {spec.get('Name')!r}; filters are {', '.join(sorted(_FILTERS))}."
-            )
-        items = [item for item in items if item.get(member) in (spec.get("Values") or [])]
+    items = filtered(items, params.get("Filters"), _FILTERS)
     page, marker = paginate(items, params.get("Marker"), params.get("MaxRecords"), _PAGE_CAP,
                             key=lambda item: item["ResourceArn"])
     return {"IntegrationResourcePropertyList": page, **({"Marker": marker} if marker else {})}

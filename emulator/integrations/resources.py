@@ -16,15 +16,11 @@ import re
 
 from ..catalog.common import CONNECTION, DATABASE, arn_catalog, database_parent
 from ..context import RequestContext
-from ..errors import AwsError, EntityNotFoundException, ValidationException
+from ..errors import AwsError, EntityNotFoundException, ResourceNotFoundException, ValidationException
 
 _GLUE = re.compile(r"^arn:aws[a-z-]*:glue:([a-z0-9-]+):(\d{12}):(connection|database|catalog)/(.+)$")
 _DYNAMODB_TABLE = re.compile(r"^arn:aws[a-z-]*:dynamodb:([a-z0-9-]+):(\d{12}):table/([A-Za-z0-9_.-]{3,255})$")
 _REDSHIFT = re.compile(r"^arn:aws[a-z-]*:(redshift|redshift-serverless):[a-z0-9-]+:\d{12}:namespace[:/].+$")
-
-
-class ResourceNotFoundException(AwsError):
-    code = "ResourceNotFoundException"
 
 
 class ConflictException(AwsError):

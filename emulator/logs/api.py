@@ -10,14 +10,10 @@ from __future__ import annotations
 from typing import Any
 
 from ..context import RequestContext
-from ..errors import AwsError, InvalidInputException
+from ..errors import AwsError, InvalidInputException, ResourceNotFoundException
 from ..pagination import decode_token, encode_token, paginate
 from .patterns import PatternError, compile_pattern
 from .store import START, Event, LogStore, Position, now_ms
-
-
-class ResourceNotFoundException(AwsError):
-    code = "ResourceNotFoundException"
 
 
 class ResourceAlreadyExistsException(AwsError):

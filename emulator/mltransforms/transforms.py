@@ -28,7 +28,7 @@ from ..context import RequestContext
 from ..errors import InvalidInputException
 from ..governance import require_security_configuration
 from ..pagination import paginate
-from ..records import RecordKind, all_records, create_record, delete_record, find_record, require_record
+from ..records import RecordKind, all_records, create_tagged_record, delete_record, find_record, require_record
 
 ML_TRANSFORM = RecordKind("ml-transform", "Transform")
 # A transform's task runs (parent: its TransformId) and its labels (one record named by its TransformId).
@@ -130,8 +130,8 @@ def create_ml_transform(ctx: RequestContext, params: dict[str, Any]) -> dict[str
         transform["TransformEncryption"] = params["TransformEncryption"]
     with ctx.store.transaction():
         _check_name_free(ctx, params["Name"])
-        create_record(ctx, ML_TRANSFORM, transform_id, transform)
-        tagging.set_tags(ctx, transform_arn(ctx, transform_id), params.get("Tags"))
+        create_tagged_record(ctx, ML_TRANSFORM, transform_id, transform, transform_arn(ctx, transform_id),
+                             params.get("Tags"))
     return {"TransformId": transform_id}
 
 

@@ -17,7 +17,7 @@ from typing import Any
 from .. import tagging
 from ..clock import now
 from ..context import RequestContext
-from ..records import RecordKind, create_record, delete_record, list_records, require_record, updating_record
+from ..records import RecordKind, create_tagged_record, delete_record, list_records, require_record, updating_record
 from .limits import check_configuration
 
 USAGE_PROFILE = RecordKind("usage-profile", "UsageProfile", page_cap=200)
@@ -37,9 +37,8 @@ def create_usage_profile(ctx: RequestContext, params: dict[str, Any]) -> dict[st
               "LastModifiedOn": created}
     if params.get("Description") is not None:
         record["Description"] = params["Description"]
-    with ctx.store.transaction():
-        create_record(ctx, USAGE_PROFILE, params["Name"], record)
-        tagging.set_tags(ctx, usage_profile_arn(ctx, params["Name"]), params.get("Tags"))
+    create_tagged_record(ctx, USAGE_PROFILE, params["Name"], record, usage_profile_arn(ctx, params["Name"]),
+                         params.get("Tags"))
     return {"Name": params["Name"]}
 
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 from typing import Any
 
 from ..context import RequestContext
-from ..records import all_records, create_record, delete_record, list_records, updating_record
-from ..tagging import drop_tags, set_tags, tags_of
+from ..records import all_records, create_tagged_record, delete_record, list_records, updating_record
+from ..tagging import drop_tags, tags_of
 from .ids import DEFAULT_PAGE, REGISTRIES, SCHEMAS, new_registry, registry_name, require_registry, timestamp
 from .schemas import purge_schema
 
@@ -21,8 +21,8 @@ from .schemas import purge_schema
 def create_registry(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     """-> {RegistryArn, RegistryName, Description?, Tags?}; AlreadyExistsException for a taken name."""
     name = params["RegistryName"]
-    record = create_record(ctx, REGISTRIES, name, new_registry(ctx, name, params.get("Description")))
-    set_tags(ctx, record["RegistryArn"], params.get("Tags"))
+    record = new_registry(ctx, name, params.get("Description"))
+    create_tagged_record(ctx, REGISTRIES, name, record, record["RegistryArn"], params.get("Tags"))
     answer = {key: record[key] for key in ("RegistryArn", "RegistryName", "Description") if key in record}
     tags = tags_of(ctx, record["RegistryArn"])
     return {**answer, "Tags": tags} if tags else answer
