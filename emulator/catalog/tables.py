@@ -11,6 +11,7 @@ optimistic lock, which would not protect anything if skipped archives kept the o
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -27,7 +28,7 @@ from ..errors import (
     InvalidInputException,
     SerializationException,
 )
-from ..pagination import paginate
+from ..pagination import page_of, paginate, token_after
 from .common import (
     PARTITION,
     PARTITION_COLUMN_STATISTICS,
@@ -187,13 +188,13 @@ def get_tables(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     catalog = catalog_id(ctx, params)
     database = require_database(ctx, catalog, params["DatabaseName"])["Name"]
     shape = _attributes(params.get("AttributesToGet"))
-    tables = [doc for _, doc in ctx.store.list(ctx.scope, TABLE, table_parent(catalog, database))]
-    if params.get("Expression"):
-        pattern = _name_pattern(params["Expression"])
-        tables = [doc for doc in tables if pattern.fullmatch(doc["Name"])]
-    page, token = paginate(tables, params.get("NextToken"), params.get("MaxResults"), TABLES_PAGE,
-                           key=lambda d: d["Name"])
-    result: dict[str, Any] = {"TableList": [shape(doc) for doc in page]}
+    pattern = _name_pattern(params["Expression"]) if params.get("Expression") else None
+    # Tables are stored under their (lower-case) Name: the listing reads on from the token, matching names
+    # before parsing documents, and stops one table past the page.
+    rows = ctx.store.iterate(ctx.scope, TABLE, table_parent(catalog, database), after=token_after(params.get("NextToken")))
+    selected = ((name, body) for name, body in rows if pattern is None or pattern.fullmatch(name))
+    page, token = page_of(selected, params.get("MaxResults"), TABLES_PAGE, key=lambda row: row[0])
+    result: dict[str, Any] = {"TableList": [shape(json.loads(body)) for _, body in page]}
     if token:
         result["NextToken"] = token
     return result
