@@ -103,6 +103,7 @@ def test_a_token_of_another_listing_is_refused(glue):
 
 
 def test_tables_page_through_many(glue):
+    """GetTables and SearchTables, read on from their tokens."""
     for i in range(60):
         glue.create_table(DatabaseName="scale", TableInput={"Name": f"t{i:03d}"})
     names, token = [], None
@@ -114,6 +115,15 @@ def test_tables_page_through_many(glue):
         if not token:
             break
     assert names == [f"t{i:03d}" for i in range(60)]
+    searched, token = [], None
+    while True:
+        answer = glue.search_tables(MaxResults=7, Filters=[{"Key": "DatabaseName", "Value": "scale"}],
+                                    **({"NextToken": token} if token else {}))
+        searched += [t["Name"] for t in answer["TableList"]]
+        token = answer.get("NextToken")
+        if not token:
+            break
+    assert searched == ["events"] + [f"t{i:03d}" for i in range(60)]
 
 
 def test_a_data_dir_of_the_old_layout_is_indexed_on_opening(tmp_path: Path):

@@ -445,9 +445,19 @@ def search_tables(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]
     if params.get("SearchText"):
         tests.append(_text_match(params["SearchText"]))
     key = _sort_key(params.get("SortCriteria", []))
-    tables = [doc for _, _, doc in ctx.store.list_under(ctx.scope, TABLE, catalog) if all(t(doc) for t in tests)]
-    tables.sort(key=key)
-    page, token = paginate(tables, params.get("NextToken"), params.get("MaxResults"), SEARCH_PAGE, key=key)
+    if params.get("SortCriteria"):
+        tables = [doc for _, _, doc in ctx.store.list_under(ctx.scope, TABLE, catalog) if all(t(doc) for t in tests)]
+        tables.sort(key=key)
+        page, token = paginate(tables, params.get("NextToken"), params.get("MaxResults"), SEARCH_PAGE, key=key)
+    else:
+        # By database and name, the store's own order: read on from the token, one table past the page.
+        after = token_after(params.get("NextToken"), list)
+        if after is not None and not (len(after) == 2 and all(isinstance(part, str) for part in after)):
+            raise InvalidInputException("Invalid pagination token")
+        rows = ctx.store.iterate_under(ctx.scope, TABLE, catalog, (table_parent(catalog, after[0]), after[1]) if after else None)
+        docs = (json.loads(body) for _, _, body in rows)
+        page, token = page_of((doc for doc in docs if all(t(doc) for t in tests)), params.get("MaxResults"),
+                              SEARCH_PAGE, key=key)
     result: dict[str, Any] = {"TableList": page}
     if token:
         result["NextToken"] = token

@@ -237,6 +237,24 @@ class Store:
         )
         return [(parent, name, json.loads(body)) for parent, name, body in rows]
 
+    def iterate_under(
+        self, scope: str, kind: str, parent_prefix: str, after: tuple[str, str] | None = None
+    ) -> Iterator[tuple[str, str, str]]:
+        """`list_under` read lazily, as (parent, name, body text), after the (parent, name) position `after`."""
+        sql = (
+            "SELECT parent, name, body FROM docs WHERE scope=? AND kind=? AND (parent=? OR (parent >= ? AND parent < ?))"
+            " AND (parent > ? OR (parent = ? AND name > ?)) ORDER BY parent, name LIMIT ?"
+        )
+        last_parent, last_name = after if after is not None else ("", "")
+        while True:
+            rows = self._conn().execute(
+                sql, (scope, kind, *_under(parent_prefix), last_parent, last_parent, last_name, _CHUNK)
+            ).fetchall()
+            yield from rows
+            if len(rows) < _CHUNK:
+                return
+            last_parent, last_name = rows[-1][0], rows[-1][1]
+
     def list_scopes(self, kind: str) -> list[tuple[str, str, str, dict[str, Any]]]:
         """Every document of a kind across all scopes (for background services such as schedulers)."""
         rows = self._conn().execute("SELECT scope, parent, name, body FROM docs WHERE kind=?", (kind,))
