@@ -86,7 +86,14 @@ class ShapeChecks:
         if set(schema) != {"$ref"} or not schema["$ref"].startswith("#/$defs/"):
             return self._compile(schema)
         name = schema["$ref"].rsplit("/", 1)[1]
-        return lambda value: self.of(name)(value)
+        resolved: list[Check] = []  # filled on first use: shapes may refer to themselves
+
+        def check(value: Any) -> bool:
+            if not resolved:
+                resolved.append(self.of(name))
+            return resolved[0](value)
+
+        return check
 
     def _compile(self, schema: dict[str, Any]) -> Check:
         if any(k not in _CHECKED and not k.startswith("x-aws-") for k in schema):
@@ -97,7 +104,7 @@ class ShapeChecks:
         types = schema.get("type")
         if types is not None:
             accepted = [_TYPES[t] for t in ([types] if isinstance(types, str) else types)]
-            checks.append(lambda v: any(t(v) for t in accepted))
+            checks.append(accepted[0] if len(accepted) == 1 else lambda v: any(t(v) for t in accepted))
         if "enum" in schema:
             members = schema["enum"]
             if not all(isinstance(m, str) for m in members):
@@ -134,7 +141,16 @@ class ShapeChecks:
             checks.append(_timestamp)
         if schema.get("contentEncoding") == "base64":
             checks.append(_base64)
-        return lambda value: all(check(value) for check in checks)
+        if len(checks) == 1:
+            return checks[0]
+
+        def every(value: Any) -> bool:
+            for check in checks:
+                if not check(value):
+                    return False
+            return True
+
+        return every
 
     def _members(self, schema: dict[str, Any]) -> list[Check]:
         """`properties` and `additionalProperties` (false, or a schema for the other members)."""
