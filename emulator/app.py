@@ -2,7 +2,7 @@
 
 - `/_emulator/...` (and `POST /moto-api/reset`): the emulator's own endpoints (health, reset, events, and the
   web console under `/_emulator/console/`, see console/);
-- a request with `X-Amz-Target` of an emulated service: an awsJson service (Glue, Logs), see protocol/awsjson.py;
+- a request with `X-Amz-Target` of an emulated service: an awsJson service (Glue, Logs, Athena), see protocol/awsjson.py;
 - a request signed for another AWS service (STS, IAM, Secrets Manager, ...): moto, see passthrough.py;
 - anything else: S3's REST protocol, see s3/.
 

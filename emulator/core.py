@@ -22,8 +22,12 @@ STARTUP_COMPONENTS: tuple[str, ...] = (
     "emulator.jobs.runs:RunManager",
     # ends workflow runs a previous process left RUNNING, then listens for job and crawl ends
     "emulator.orchestration.engine:Engine",
+    # publishes job run ends: EventBridge events, CloudWatch metrics (events/)
+    "emulator.events.jobs:JobRunEvents",
     # fires SCHEDULED triggers and crawler schedules from the server's start
     "emulator.orchestration.scheduler:Scheduler",
+    # runs enabled table optimizers (snapshot retention, orphan file deletion, compaction) when due
+    "emulator.catalog.optimizer_runs:OptimizerRuns",
     # warms the Spark drivers for glueetl runs in the background (unless GLUE_EMULATOR_SPARK_PREWARM=0)
     "emulator.jobs.spark_pool:SparkPool",
 )

@@ -1,7 +1,7 @@
 """AWS services a pipeline touches beyond Glue, S3 and CloudWatch Logs (STS, IAM, Secrets Manager, SSM,
 SNS, SQS, ...), answered on the same endpoint by moto's in-process server.
 
-moto never serves Glue, S3 or Logs: requests signed for those stay with the emulator. Only the services of
+moto never serves Glue, S3, Logs or Athena: requests signed for those stay with the emulator. Only the services of
 an allowlist reach moto (`DEFAULT_SERVICES`, or the moto backend names in GLUE_EMULATOR_PASSTHROUGH_SERVICES);
 the check is on the backend moto itself picks for the request, so no header trick reaches another one.
 moto's own API (`/moto-api/*`: state, seeding, dashboard), its instance-metadata imitation and the services
@@ -20,24 +20,25 @@ from typing import TYPE_CHECKING, Any
 
 from werkzeug.wrappers import Request
 
+from .events import targets
 from .protocol import passthrough_checks, refusals
 
 if TYPE_CHECKING:
     from .core import Emulator
 
-OWN_SERVICES = frozenset({"glue", "s3", "logs"})
+OWN_SERVICES = frozenset({"glue", "s3", "logs", "athena"})
 SETTING = "GLUE_EMULATOR_PASSTHROUGH_SERVICES"
 # moto backend names (moto.backends.list_of_moto_modules()): services a Glue pipeline calls that moto
 # answers from memory alone.
 DEFAULT_SERVICES = frozenset({
-    "athena", "cloudwatch", "dynamodb", "dynamodbstreams", "ec2", "events", "firehose", "iam", "kinesis", "kms",
+    "cloudwatch", "dynamodb", "dynamodbstreams", "ec2", "events", "firehose", "iam", "kinesis", "kms",
     "lakeformation", "rds", "redshift", "secretsmanager", "sns", "sqs", "ssm", "sts",
 })
 # Never served, whatever the setting: moto's own API and internals, the emulator's own services, and
 # the services that run (or make moto run) Docker containers.
 NEVER_SERVED = frozenset({
     "moto_api", "moto_proxy", "moto_server", "instance_metadata", "core", "utilities", "packages",
-    "glue", "s3", "s3bucket_path", "logs",
+    "glue", "s3", "s3bucket_path", "logs", "athena",
     "awslambda", "awslambda_simple", "batch", "batch_simple", "cloudformation", "stepfunctions",
 })
 _SIGNED_SERVICE = re.compile(r"Credential=[^/,\s]*/\d{8}/[^/,\s]+/([^/,\s]+)/aws4_request")
@@ -68,6 +69,7 @@ class MotoServices:
                     from moto.server import DomainDispatcherApplication, create_backend_app
 
                     self._dispatcher = DomainDispatcherApplication(create_backend_app)
+                    targets.install()  # EventBridge's SNS and Glue workflow targets, disabled rules
         # The backend moto would dispatch to (it reads the path, then the credential scope, the target and
         # the body): building its app runs nothing, calling it would.
         app = self._dispatcher.get_application(environ)

@@ -28,9 +28,11 @@ JSON_SERVICES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
         "AWSGlue",
         ("emulator.catalog", "emulator.tagging", "emulator.jobs", "emulator.orchestration", "emulator.crawlers",
          "emulator.dataquality", "emulator.sessions", "emulator.schemaregistry", "emulator.entitytypes",
-         "emulator.profiles", "emulator.identitycenter", "emulator.integrations"),
+         "emulator.profiles", "emulator.identitycenter", "emulator.integrations", "emulator.blueprints",
+         "emulator.scripts", "emulator.governance", "emulator.devendpoints", "emulator.mltransforms"),
     ),
     ("logs", "Logs_20140328", ("emulator.logs",)),
+    ("athena", "AmazonAthena", ("emulator.athena",)),
 )
 
 

@@ -33,8 +33,8 @@ _SHAPES_DIRS = (
 SHAPES_DIR = next((d for d in _SHAPES_DIRS if (d / "glue.json").exists()), _SHAPES_DIRS[0])
 _MAX_REPORTED = 10
 # The error code a service answers for a request that fails its model's constraints, where it is
-# not ValidationException (CloudWatch Logs says InvalidParameterException).
-_VALIDATION_ERROR_CODES = {"logs": "InvalidParameterException"}
+# not ValidationException (CloudWatch Logs says InvalidParameterException, Athena InvalidRequestException).
+_VALIDATION_ERROR_CODES = {"logs": "InvalidParameterException", "athena": "InvalidRequestException"}
 _CACHED_BODIES = 4096
 _CACHED_BODY_SIZE = 4096
 
@@ -142,6 +142,14 @@ def _describe(error: SchemaError) -> str:
     return f"{where} failed to satisfy constraint: " + _constraint(error)
 
 
+def _open_enum_value(error: SchemaError) -> bool:
+    """A value outside an enum that AWS extends at run time (generate.py's _OPEN_ENUMS: registered "REST-..."
+    connection types are ConnectionTypes); whether such a name exists is the handler's to check."""
+    prefix = error.schema.get("x-aws-open-enum-prefix") if isinstance(error.schema, dict) else None
+    return (error.validator == "enum" and prefix is not None and isinstance(error.instance, str)
+            and error.instance.startswith(prefix))
+
+
 def _ref(schema: dict[str, Any]) -> str:
     """The shape name a generated `{"$ref": "#/$defs/<shape>"}` points at."""
     return schema["$ref"].rsplit("/", 1)[1]
@@ -200,10 +208,11 @@ class ServiceShapes:
         if cache_key is not None and cache_key in self._valid_bodies:
             return
         shape = self.operations[operation]["input"]
-        # The compiled check answers "valid" for nearly every request; jsonschema decides the rest and words errors.
+        # The compiled check answers "valid" for nearly every request; jsonschema decides the rest and words
+        # errors (an open enum's extension values are among the rest: the check knows only the listed ones).
         if self._checks.of(shape)(params):
             return
-        errors = _leaves(self._validator(shape).iter_errors(params))
+        errors = [e for e in _leaves(self._validator(shape).iter_errors(params)) if not _open_enum_value(e)]
         if not errors:
             if cache_key is not None:
                 with self._valid_lock:
@@ -294,6 +303,7 @@ class ServiceShapes:
             _describe(e)
             for e in errors
             if not (e.validator == "minItems" and e.instance == [] and len(e.absolute_path) == 1)
+            and not _open_enum_value(e)
             and not (e.validator == "enum" and list(e.absolute_path)[-2:] == ["Output", "Status"]
                      and e.instance in ("ok", "error"))
             and not (e.validator == "enum" and operation == "ListConnectionTypes"

@@ -20,6 +20,7 @@ from emulator.config import Settings
 from emulator.context import RequestContext
 from emulator.core import Emulator
 from emulator.testing import EmulatorServer
+from emulator.testing.plugin import START_TIMEOUT, session_server_env
 
 
 @pytest.fixture(scope="session")
@@ -70,14 +71,44 @@ def ctx(emulator: Emulator) -> RequestContext:
     return RequestContext("123456789012", "us-east-1", "test", emulator)
 
 
+@pytest.fixture(scope="session")
+def shared_servers() -> Iterator[dict[tuple[tuple[str, str], ...], EmulatorServer]]:
+    """The servers `server` shares between test modules, by their environment; all stopped at the session's end."""
+    servers: dict[tuple[tuple[str, str], ...], EmulatorServer] = {}
+    yield servers
+    for started in servers.values():
+        started.stop()
+
+
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Iterator[EmulatorServer]:
-    """A server of the test module's own (for settings the session's `glue_emulator` does not have), started
-    with the module's `SERVER_ENV` (environment variables; support.FAST_ENV when it has none)."""
+def server(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest,
+           shared_servers: dict[tuple[tuple[str, str], ...], EmulatorServer]) -> Iterator[EmulatorServer]:
+    """The server of a test module's `SERVER_ENV` (environment variables; support.FAST_ENV when it has none),
+    emptied (reset) before the module's first test.
+
+    Starting a server costs seconds, and one with warm Spark drivers a JVM each, so servers are shared: modules
+    whose `SERVER_ENV` is the session server's (`glue_emulator_server`) get that one, and modules with the same
+    environment and no Spark drivers warmed share one server. A module whose environment warms Spark drivers of
+    its own gets a server for itself, stopped after its last test, so that idle JVMs do not outlive it. A module
+    that must have a process nobody else used (it reads the server's stdout, or stops it) starts an
+    `EmulatorServer` itself.
+    """
     env = getattr(request.module, "SERVER_ENV", FAST_ENV)
-    started = EmulatorServer(tmp_path_factory.mktemp(request.module.__name__) / "data", env=env).start()
-    yield started
-    started.stop()
+    if env == session_server_env():
+        shared: EmulatorServer = request.getfixturevalue("glue_emulator_server")
+    elif env.get("GLUE_EMULATOR_SPARK_PREWARM", "1") != "0":
+        started = EmulatorServer(tmp_path_factory.mktemp(request.module.__name__) / "data", env=env).start(START_TIMEOUT)
+        yield started
+        started.stop()
+        return
+    else:
+        key = tuple(sorted(env.items()))
+        if key not in shared_servers:
+            shared_servers[key] = EmulatorServer(tmp_path_factory.mktemp("shared") / "data",
+                                                 env=env).start(START_TIMEOUT)
+        shared = shared_servers[key]
+    shared.reset()
+    yield shared
 
 
 @pytest.fixture

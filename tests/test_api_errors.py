@@ -193,6 +193,12 @@ EMPTY_LISTS: dict[str, dict[str, Any]] = {
     "ListIntegrationResourceProperties": {},
     "ListConnectionTypes": {},
     "ListRegistries": {}, "ListSchemas": {},
+    "ListMaterializedViewRefreshTaskRuns": {"CatalogId": "123456789012"},
+    "BatchGetTableOptimizer": {"Entries": [{"catalogId": "123456789012", "databaseName": "db", "tableName": "t",
+                                            "type": "compaction"}]},
+    "ListBlueprints": {}, "BatchGetBlueprints": {"Names": ["nope"]},
+    "GetSecurityConfigurations": {}, "GetResourcePolicies": {}, "GetDevEndpoints": {}, "ListDevEndpoints": {},
+    "BatchGetDevEndpoints": {"DevEndpointNames": ["nope"]}, "ListMLTransforms": {},
 }
 # List operations whose empty answer needs a live parent: checked where that parent is made.
 EMPTY_LISTS_ELSEWHERE = {
@@ -200,6 +206,7 @@ EMPTY_LISTS_ELSEWHERE = {
     "ListEntities": "tests/test_jdbc_entities.py (a JDBC connection to a live PostgreSQL, an empty schema)",
     "DescribeEntity": "tests/test_jdbc_entities.py (a JDBC connection to a live PostgreSQL, a table of no columns)",
     "ListSchemaVersions": "tests/test_schemaregistry_api.py (a schema created without a definition)",
+    "ListTableOptimizerRuns": "tests/test_catalog_optimizers.py (an optimizer needs an Iceberg table)",
 }
 _SHAPES = ServiceShapes("glue")
 

@@ -112,6 +112,7 @@ def test_create_fills_in_what_aws_reports(glue_emulator: EmulatorHandle) -> None
 def test_create_keeps_the_optional_members(glue_emulator: EmulatorHandle) -> None:
     glue = glue_emulator.glue
     glue.create_classifier(JsonClassifier={"Name": "records", "JsonPath": "$.records[*]"})
+    glue.create_security_configuration(Name="sec", EncryptionConfiguration={})  # it must exist
     config = json.dumps({"Version": 1.0, "CrawlerOutput": {"Partitions": {"AddOrUpdateBehavior": "InheritFromTable"}}})
     glue.create_crawler(
         Name="cr", Role=ROLE, DatabaseName="db", Description="sales", TablePrefix="raw_", Classifiers=["records"],

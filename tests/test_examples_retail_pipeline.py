@@ -46,6 +46,10 @@ def test_the_quality_step_passes_then_fails_into_the_error_branch(pipeline: Any,
     assert run["WorkflowRunProperties"]["quality_rules_passed"] == "5/5"
     result = _quality_result(glue, run)
     assert [rule["Result"] for rule in result["RuleResults"]] == ["PASS"] * 5 and result["Score"] == 1.0
+    # The example's last step: the curated table checked with Athena, as its users would.
+    checked = pipeline.athena_check(server.client("athena"))
+    assert checked[0] == ["country", "orders", "revenue"]
+    assert sum(int(row[1]) for row in checked[1:]) == int(run["WorkflowRunProperties"]["clean_orders"])
 
     pipeline.deploy(glue, s3, strict_quality=True)
     run = pipeline.run_once(glue, fail_cleaning=False, timeout=600)

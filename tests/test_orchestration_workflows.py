@@ -427,7 +427,9 @@ def test_event_triggers_need_a_workflow(glue):
 
 
 def test_after_a_restart_no_run_stays_running(tmp_path):
-    server = EmulatorServer(tmp_path / "data", env={"GLUE_EMULATOR_VALIDATE_RESPONSES": "1"}).start()
+    # No Spark drivers warmed: only pythonshell jobs run here.
+    server = EmulatorServer(tmp_path / "data", env={"GLUE_EMULATOR_VALIDATE_RESPONSES": "1",
+                                                   "GLUE_EMULATOR_SPARK_PREWARM": "0"}).start()
     try:
         glue = Glue(server.client("glue"), server.client("s3"))
         glue.job("long", "import time; time.sleep(60)")

@@ -28,7 +28,7 @@ from emulator.services import load_json_services
 from emulator.shapes import ServiceShapes
 
 SEED = 20261201
-SERVICES = {"glue": "AWSGlue", "logs": "Logs_20140328"}
+SERVICES = {"glue": "AWSGlue", "logs": "Logs_20140328", "athena": "AmazonAthena"}
 JSON_TYPE = "application/x-amz-json-1.1"
 STARTS_WORK = re.compile(r"^(Start|Run|Resume)|^CreateSession$")
 # Names the generator draws from: few, so that what one request creates another finds. Never "keep".
@@ -332,5 +332,5 @@ def test_no_request_gets_a_5xx_and_state_survives(server):
     print(f"fuzz: {sent} requests in {elapsed:.1f} s, {len(found)} kinds of failure")
     assert not found, "\n".join(f"{op}: {what}: {example}" for (op, what), example in sorted(found.items()))
     assert sent > 2000
-    assert unreadable({"glue": glue, "logs": logs}) == {}
+    assert unreadable({"glue": glue, "logs": logs, "athena": server.client("athena")}) == {}
     assert _snapshot(glue, logs) == before

@@ -43,7 +43,7 @@ def _value(shapes: ServiceShapes, schema: dict[str, Any], rng: random.Random, de
     return None
 
 
-@pytest.mark.parametrize("service", ["glue", "logs"])
+@pytest.mark.parametrize("service", ["glue", "logs", "athena"])
 def test_fast_check_is_never_more_lenient_than_jsonschema(service):
     shapes, rng = ServiceShapes(service), random.Random(19)
     agreed_valid = 0

@@ -15,6 +15,10 @@ TABLE_VERSION = "table_version"
 PARTITION = "partition"
 FUNCTION = "function"
 CONNECTION = "connection"
+# Table optimizers (optimizers.py) under partition_parent(...), their runs under key(partition_parent(...), type).
+TABLE_OPTIMIZER = "table_optimizer"
+TABLE_OPTIMIZER_RUN = "table_optimizer_run"
+CATALOG = "catalog"  # catalogs made by CreateCatalog (catalogs.py), named by their lower-case name
 # Column statistics (dataquality/column_statistics.py), kept here so that deleting a table or partition
 # deletes them: a table's under partition_parent(...), a partition's under key(partition_parent(...), *values).
 TABLE_COLUMN_STATISTICS = "table_column_statistics"
@@ -24,8 +28,19 @@ _FORBIDDEN_IN_NAMES = ("/", "\\")
 
 
 def catalog_id(ctx: RequestContext, params: dict[str, Any]) -> str:
-    """The catalog addressed: CatalogId when given, else the caller's account (as AWS defaults)."""
-    return params.get("CatalogId") or ctx.account
+    """The catalog addressed: CatalogId when given, else the caller's account (as AWS defaults).
+
+    An id of the form `<account>:<name>` addresses a catalog made by CreateCatalog: EntityNotFoundException
+    when there is none, so that its databases never land in a catalog that does not exist. Plain account ids
+    keep addressing that account's catalog, a namespace of its own here.
+    """
+    given = params.get("CatalogId") or ctx.account
+    account, colon, name = given.partition(":")
+    if colon:
+        if account != ctx.account or ctx.store.get(ctx.scope, CATALOG, "", name.lower()) is None:
+            raise EntityNotFoundException(f"Catalog {given} not found.")
+        return f"{account}:{name.lower()}"
+    return given
 
 
 def entity_name(name: str, what: str = "Name") -> str:
@@ -72,5 +87,21 @@ def require_table(ctx: RequestContext, catalog: str, database: str, name: str) -
 
 
 def arn(ctx: RequestContext, catalog: str, resource: str) -> str:
-    """A catalog resource's ARN: arn:aws:glue:<region>:<catalog>:<resource>."""
-    return f"arn:aws:glue:{ctx.region}:{catalog}:{resource}"
+    """A catalog resource's ARN: arn:aws:glue:<region>:<account>:<type>/<path> in the account's catalog, and
+    arn:aws:glue:<region>:<account>:<type>/<catalog name>/<path> in a created catalog `<account>:<name>`
+    (the guide's "Specifying AWS Glue resource ARNs": `table/s3tablescatalog/<child>/<database>/<table>`)."""
+    account, _, name = catalog.partition(":")
+    if name:
+        kind, _, path = resource.partition("/")
+        resource = f"{kind}/{name}/{path}"
+    return f"arn:aws:glue:{ctx.region}:{account}:{resource}"
+
+
+def arn_catalog(account: str, path: list[str], depth: int) -> tuple[str, list[str]] | None:
+    """The catalog and the rest of an ARN path that names a resource `depth` names deep (database 1, table 2):
+    the account's catalog for `depth` parts, a created catalog `<account>:<name>` for one more; None otherwise."""
+    if len(path) == depth:
+        return account, path
+    if len(path) == depth + 1:
+        return f"{account}:{path[0]}", path[1:]
+    return None

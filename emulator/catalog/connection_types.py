@@ -12,7 +12,8 @@ Custom types are REST connectors registered with RegisterConnectionType
 (https://docs.aws.amazon.com/glue/latest/webapi/API_RegisterConnectionType.html): stored under their name with
 ARN `arn:aws:glue:<region>:<account>:connectionType/<name>`, listed after the built-ins, described from what was
 registered (Url and AdditionalRequestParameters as ConnectionProperties, the authentication types, the
-RestConfiguration), and deleted by DeleteConnectionType. A name that is taken (built-in or registered) is
+RestConfiguration), and deleted by DeleteConnectionType. Their names start with "REST-" (ValidationException
+otherwise, as the API reference requires). A name that is taken (built-in or registered) is
 InvalidInputException; describing an unknown type is InvalidInputException (the operation has no
 EntityNotFoundException), deleting one EntityNotFoundException, deleting a built-in InvalidInputException.
 """
@@ -26,11 +27,12 @@ from botocore.session import get_session
 
 from .. import tagging
 from ..context import RequestContext
-from ..errors import InvalidInputException
+from ..errors import InvalidInputException, ValidationException
 from ..pagination import paginate
 from ..records import RecordKind, all_records, create_record, delete_record, find_record
 
 CONNECTION_TYPE = RecordKind("connection-type", "ConnectionType", page_cap=100)
+REST_PREFIX = "REST-"  # what a registered type's name must start with (RegisterConnectionType's API reference)
 _READ_WRITE = ["READ", "WRITE"]
 # Capabilities per built-in type: (authentication types, data operations, compute environments).
 _DATABASES = (["BASIC"], _READ_WRITE, ["SPARK", "ATHENA", "PYTHON"])
@@ -153,6 +155,9 @@ def register_connection_type(ctx: RequestContext, params: dict[str, Any]) -> dic
     name = params["ConnectionType"]
     if name.upper() in builtin_types():
         raise InvalidInputException(f"Connection type {name} is a built-in connection type.")
+    if not name.startswith(REST_PREFIX):
+        raise ValidationException(f'ConnectionType {name} must be prefixed with "{REST_PREFIX}" (a REST-based '
+                                  "connector).")
     arn = tagging.resource_arn(ctx, f"connectionType/{name}")
     record = {member: params[member] for member in ("ConnectionType", "IntegrationType", "Description",
                                                      "ConnectionProperties", "ConnectorAuthenticationConfiguration",
@@ -163,6 +168,13 @@ def register_connection_type(ctx: RequestContext, params: dict[str, Any]) -> dic
         create_record(ctx, CONNECTION_TYPE, name, record)
         tagging.set_tags(ctx, arn, params.get("Tags"))
     return {"ConnectionTypeArn": arn}
+
+
+def require_registered(ctx: RequestContext, connection_type: str) -> None:
+    """A connection's "REST-..." ConnectionType must be registered; InvalidInputException otherwise (built-in
+    types are checked by the model's enum)."""
+    if connection_type.startswith(REST_PREFIX) and find_record(ctx, CONNECTION_TYPE, connection_type) is None:
+        raise InvalidInputException(f"Connection type {connection_type} is not registered.")
 
 
 def describe_connection_type(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:

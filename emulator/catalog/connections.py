@@ -19,6 +19,7 @@ from ..errors import AlreadyExistsException, EntityNotFoundException, InvalidInp
 from ..jdbc import connect
 from ..pagination import paginate
 from .common import CONNECTION, arn, catalog_id
+from .connection_types import require_registered
 
 _INPUT_MEMBERS = (
     "Description",
@@ -86,6 +87,7 @@ def create_connection(ctx: RequestContext, params: dict[str, Any]) -> dict[str, 
     catalog = catalog_id(ctx, params)
     spec = params["ConnectionInput"]
     name = spec["Name"]
+    require_registered(ctx, spec["ConnectionType"])
     created = now()
     with ctx.store.transaction():
         if not ctx.store.insert(ctx.scope, CONNECTION, catalog, name, _connection(ctx, name, spec, created, created)):
@@ -130,6 +132,7 @@ def update_connection(ctx: RequestContext, params: dict[str, Any]) -> dict[str, 
     addressed by.
     """
     catalog = catalog_id(ctx, params)
+    require_registered(ctx, params["ConnectionInput"]["ConnectionType"])
     with ctx.store.transaction():
         current = require_connection(ctx, catalog, params["Name"])
         updated = _connection(ctx, current["Name"], params["ConnectionInput"], current["CreationTime"], now())

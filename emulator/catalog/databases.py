@@ -8,6 +8,7 @@ from .. import tagging
 from ..clock import now
 from ..context import RequestContext
 from ..errors import AlreadyExistsException, EntityNotFoundException
+from ..events import glue as glue_events
 from ..pagination import paginate
 from ..store import key
 from .common import (
@@ -18,8 +19,11 @@ from .common import (
     PARTITION_COLUMN_STATISTICS,
     TABLE,
     TABLE_COLUMN_STATISTICS,
+    TABLE_OPTIMIZER,
+    TABLE_OPTIMIZER_RUN,
     TABLE_VERSION,
     arn,
+    arn_catalog,
     catalog_id,
     database_parent,
     entity_name,
@@ -51,6 +55,7 @@ def create_database(ctx: RequestContext, params: dict[str, Any]) -> dict[str, An
     if not ctx.store.insert(ctx.scope, DATABASE, database_parent(catalog), name, _database(catalog, name, spec, now())):
         raise AlreadyExistsException("Database already exists.")
     tagging.set_tags(ctx, arn(ctx, catalog, f"database/{name}"), params.get("Tags"))
+    glue_events.database_changed(ctx, name, "CreateDatabase")
     return {}
 
 
@@ -94,28 +99,37 @@ def delete_database(ctx: RequestContext, params: dict[str, Any]) -> dict[str, An
             for _, child, _doc in ctx.store.list_under(ctx.scope, kind, parent):
                 tagging.drop_tags(ctx, arn(ctx, catalog, f"{resource_type}/{name}/{child}"))
         for kind in (TABLE, TABLE_VERSION, PARTITION, PARTITION_INDEX, FUNCTION, TABLE_COLUMN_STATISTICS,
-                     PARTITION_COLUMN_STATISTICS):
+                     PARTITION_COLUMN_STATISTICS, TABLE_OPTIMIZER, TABLE_OPTIMIZER_RUN):
             ctx.store.delete_under(ctx.scope, kind, parent)
         tagging.drop_tags(ctx, arn(ctx, catalog, f"database/{name}"))
+    glue_events.database_changed(ctx, name, "DeleteDatabase")
     return {}
 
 
-def _database_exists(ctx: RequestContext, catalog: str, path: list[str]) -> bool:
-    return len(path) == 1 and ctx.store.get(ctx.scope, DATABASE, database_parent(catalog), path[0].lower()) is not None
+def _database_exists(ctx: RequestContext, account: str, path: list[str]) -> bool:
+    found = arn_catalog(account, path, 1)
+    return found is not None and ctx.store.get(
+        ctx.scope, DATABASE, database_parent(found[0]), found[1][0].lower()) is not None
 
 
-def _table_exists(ctx: RequestContext, catalog: str, path: list[str]) -> bool:
-    if len(path) != 2:
+def _table_exists(ctx: RequestContext, account: str, path: list[str]) -> bool:
+    found = arn_catalog(account, path, 2)
+    if found is None:
         return False
-    return ctx.store.get(ctx.scope, TABLE, table_parent(catalog, path[0].lower()), path[1].lower()) is not None
+    catalog, (database, table) = found
+    return ctx.store.get(ctx.scope, TABLE, table_parent(catalog, database.lower()), table.lower()) is not None
 
 
 def _connection_exists(ctx: RequestContext, catalog: str, path: list[str]) -> bool:
     return len(path) == 1 and ctx.store.get(ctx.scope, CONNECTION, catalog, path[0]) is not None
 
 
-def _function_exists(ctx: RequestContext, catalog: str, path: list[str]) -> bool:
-    return len(path) == 2 and ctx.store.get(ctx.scope, FUNCTION, key(catalog, path[0].lower()), path[1]) is not None
+def _function_exists(ctx: RequestContext, account: str, path: list[str]) -> bool:
+    found = arn_catalog(account, path, 2)
+    if found is None:
+        return False
+    catalog, (database, name) = found
+    return ctx.store.get(ctx.scope, FUNCTION, key(catalog, database.lower()), name) is not None
 
 
 tagging.register("database", _database_exists, case_insensitive=True)

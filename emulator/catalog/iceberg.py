@@ -65,6 +65,8 @@ _HIVE_PRIMITIVES: dict[str, IcebergType] = {
     "float": FloatType(), "double": DoubleType(), "boolean": BooleanType(), "date": DateType(),
     "timestamp": TimestampType(), "binary": BinaryType(),
 }
+# TableInput members an Iceberg table keeps as given (a view definition: materialized views, materialized_views.py)
+_KEPT_MEMBERS = ("Description", "Owner", "ViewOriginalText", "ViewExpandedText", "ViewDefinition")
 _DECIMAL = re.compile(r"decimal\((\d+),\s*(\d+)\)")
 
 
@@ -185,7 +187,7 @@ def table_input(name: str, location: str, metadata_location: str, metadata: Tabl
                 spec: dict[str, Any] | None = None) -> dict[str, Any]:
     """The TableInput of an Iceberg table whose current metadata file is `metadata_location`."""
     given = spec or {}
-    result: dict[str, Any] = {member: given[member] for member in ("Description", "Owner") if member in given}
+    result: dict[str, Any] = {member: given[member] for member in _KEPT_MEMBERS if member in given}
     descriptor = {"Location": location, "Columns": [dict(column) for column in _to_columns(metadata)]}
     parameters = {**given.get("Parameters", {}), "table_type": TABLE_TYPE, "metadata_location": metadata_location}
     result.update(Name=name, TableType="EXTERNAL_TABLE", Parameters=parameters, StorageDescriptor=descriptor)

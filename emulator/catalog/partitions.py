@@ -17,6 +17,7 @@ from typing import Any
 from ..clock import now
 from ..context import RequestContext
 from ..errors import AlreadyExistsException, AwsError, EntityNotFoundException, InvalidInputException
+from ..events import glue as glue_events
 from ..pagination import page_of, token_after
 from ..store import KEY_SEP, key
 from .common import PARTITION, PARTITION_COLUMN_STATISTICS, catalog_id, partition_parent, require_table
@@ -120,6 +121,11 @@ def _table(ctx: RequestContext, params: dict[str, Any]) -> _Table:
     return _Table(ctx, catalog, doc, parent)
 
 
+def _changed(table: _Table, change: str, partitions: list[list[str]]) -> None:
+    """Emit the "Glue Data Catalog Table State Change" event of partitions written (see events/glue.py)."""
+    glue_events.table_changed(table.ctx, table.doc["DatabaseName"], table.doc["Name"], change, partitions)
+
+
 def _failure(action: Callable[..., None], *args: Any) -> dict[str, str] | None:
     """Run one item of a batch: None when it succeeded, else its ErrorDetail."""
     try:
@@ -133,7 +139,9 @@ def _failure(action: Callable[..., None], *args: Any) -> dict[str, str] | None:
 
 
 def create_partition(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    _table(ctx, params).create(params["PartitionInput"], now())
+    table = _table(ctx, params)
+    table.create(params["PartitionInput"], now())
+    _changed(table, "CreatePartition", [params["PartitionInput"].get("Values") or []])
     return {}
 
 
@@ -142,12 +150,16 @@ def get_partition(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]
 
 
 def update_partition(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    _table(ctx, params).update(params["PartitionValueList"], params["PartitionInput"])
+    table = _table(ctx, params)
+    table.update(params["PartitionValueList"], params["PartitionInput"])
+    _changed(table, "UpdatePartition", [params["PartitionInput"].get("Values") or params["PartitionValueList"]])
     return {}
 
 
 def delete_partition(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    _table(ctx, params).delete(params["PartitionValues"])
+    table = _table(ctx, params)
+    table.delete(params["PartitionValues"])
+    _changed(table, "DeletePartition", [params["PartitionValues"]])
     return {}
 
 
@@ -155,35 +167,44 @@ def delete_partition(ctx: RequestContext, params: dict[str, Any]) -> dict[str, A
 
 
 def batch_create_partition(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    errors = []
+    errors, done = [], []
     with ctx.store.transaction():
         table, created = _table(ctx, params), now()
         for spec in params["PartitionInputList"]:
             detail = _failure(table.create, spec, created)
             if detail:
                 errors.append({"PartitionValues": spec.get("Values") or [], "ErrorDetail": detail})
+            else:
+                done.append(spec.get("Values") or [])
+    _changed(table, "BatchCreatePartition", done)
     return {"Errors": errors}
 
 
 def batch_update_partition(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    errors = []
+    errors, done = [], []
     with ctx.store.transaction():
         table = _table(ctx, params)
         for entry in params["Entries"]:
             detail = _failure(table.update, entry["PartitionValueList"], entry["PartitionInput"])
             if detail:
                 errors.append({"PartitionValueList": entry["PartitionValueList"], "ErrorDetail": detail})
+            else:
+                done.append(entry["PartitionInput"].get("Values") or entry["PartitionValueList"])
+    _changed(table, "BatchUpdatePartition", done)
     return {"Errors": errors}
 
 
 def batch_delete_partition(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    errors = []
+    errors, done = [], []
     with ctx.store.transaction():
         table = _table(ctx, params)
         for entry in params["PartitionsToDelete"]:
             detail = _failure(table.delete, entry["Values"])
             if detail:
                 errors.append({"PartitionValues": entry["Values"], "ErrorDetail": detail})
+            else:
+                done.append(entry["Values"])
+    _changed(table, "BatchDeletePartition", done)
     return {"Errors": errors}
 
 

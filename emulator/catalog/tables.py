@@ -28,12 +28,15 @@ from ..errors import (
     InvalidInputException,
     SerializationException,
 )
+from ..events import glue as glue_events
 from ..pagination import page_of, paginate, token_after
 from .common import (
     PARTITION,
     PARTITION_COLUMN_STATISTICS,
     TABLE,
     TABLE_COLUMN_STATISTICS,
+    TABLE_OPTIMIZER,
+    TABLE_OPTIMIZER_RUN,
     TABLE_VERSION,
     arn,
     catalog_id,
@@ -43,6 +46,7 @@ from .common import (
     require_table,
     table_parent,
 )
+from .materialized_views import view_sql
 from .partition_indexes import PARTITION_INDEX, add_index, check_key_change
 
 _INPUT_MEMBERS = (
@@ -119,6 +123,8 @@ def _table(ctx: RequestContext, catalog: str, database: str, name: str, spec: di
     # the emulator itself acts for a role, as a crawler does.
     doc["CreatedBy"] = created_by or f"arn:aws:iam::{ctx.account}:root"
     doc["IsRegisteredWithLakeFormation"] = False
+    if view_sql(doc) is not None:  # an Iceberg table with a view definition (materialized_views.py)
+        doc["IsMaterializedView"] = True
     doc["CatalogId"] = catalog
     doc["VersionId"] = str(version)
     return doc
@@ -155,6 +161,7 @@ def create_table(ctx: RequestContext, params: dict[str, Any], created_by: str | 
         _put_version(ctx, catalog, doc)
         for index in params.get("PartitionIndexes", []):
             add_index(ctx, catalog, doc, index)
+    glue_events.database_changed(ctx, database, "CreateTable", [name])
     return {}
 
 
@@ -218,6 +225,7 @@ def update_table(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
             parent = partition_parent(catalog, current["DatabaseName"], current["Name"])
             ctx.store.delete(ctx.scope, TABLE_VERSION, parent, _version_name(int(current["VersionId"])))
         _put_version(ctx, catalog, updated)
+    glue_events.table_changed(ctx, current["DatabaseName"], current["Name"], "UpdateTable")
     return {}
 
 
@@ -229,7 +237,8 @@ def _delete_table(ctx: RequestContext, catalog: str, database: str, name: str) -
         if not ctx.store.delete(ctx.scope, TABLE, table_parent(catalog, database), table):
             raise EntityNotFoundException(f"Table {name} not found.")
         parent = partition_parent(catalog, database, table)
-        for kind in (TABLE_VERSION, PARTITION, PARTITION_INDEX, TABLE_COLUMN_STATISTICS, PARTITION_COLUMN_STATISTICS):
+        for kind in (TABLE_VERSION, PARTITION, PARTITION_INDEX, TABLE_COLUMN_STATISTICS, PARTITION_COLUMN_STATISTICS,
+                     TABLE_OPTIMIZER, TABLE_OPTIMIZER_RUN):
             ctx.store.delete_under(ctx.scope, kind, parent)
         tagging.drop_tags(ctx, table_arn(ctx, catalog, database, table))
 
@@ -243,6 +252,7 @@ def delete_table(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     with ctx.store.transaction():
         database = require_database(ctx, catalog, params["DatabaseName"])["Name"]
         _delete_table(ctx, catalog, database, params["Name"])
+    glue_events.database_changed(ctx, database, "DeleteTable", [params["Name"].lower()])
     return {}
 
 
@@ -257,6 +267,9 @@ def batch_delete_table(ctx: RequestContext, params: dict[str, Any]) -> dict[str,
                 _delete_table(ctx, catalog, database, name)
             except AwsError as error:
                 errors.append({"TableName": name, "ErrorDetail": _error_detail(error)})
+    failed = {e["TableName"] for e in errors}
+    deleted = [name.lower() for name in params["TablesToDelete"] if name not in failed]
+    glue_events.database_changed(ctx, database, "BatchDeleteTable", deleted)
     return {"Errors": errors}
 
 

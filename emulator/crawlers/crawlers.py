@@ -31,6 +31,7 @@ from ..errors import (
     SchedulerRunningException,
     SchedulerTransitioningException,
 )
+from ..governance import require_security_configuration
 from ..orchestration import cron
 from ..pagination import paginate
 from ..s3.layout import valid_bucket_name
@@ -236,6 +237,7 @@ def _require_ready(doc: dict[str, Any], action: str) -> None:
 def create_crawler(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     _runner(ctx)
     name = params["Name"]
+    require_security_configuration(ctx, params.get("CrawlerSecurityConfiguration"), "CrawlerSecurityConfiguration")
     doc = _definition(ctx, name, params, None)
     with ctx.store.transaction():
         if not ctx.store.insert(ctx.scope, CRAWLER, "", name, doc):
@@ -282,6 +284,7 @@ def list_crawlers(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]
 def update_crawler(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     """Members given replace the current ones; those left out stay (Schedule "" removes the schedule)."""
     name = params["Name"]
+    require_security_configuration(ctx, params.get("CrawlerSecurityConfiguration"), "CrawlerSecurityConfiguration")
     with ctx.store.transaction():
         current = _crawler(ctx, name)
         _require_ready(current, "update")

@@ -8,7 +8,8 @@ COMPLETED / FAILED / STOPPED. Crawls run on background threads, one per crawl.
 
 What a crawl finds comes from the inference engine (`planner.plan_s3_target`); writer.py applies it
 to the catalog in one store transaction per crawl.
-Log lines go to CloudWatch Logs, group /aws-glue/crawlers, stream = crawler name, each prefixed with
+Log lines go to CloudWatch Logs, group /aws-glue/crawlers (the role's own group for a crawler with a security
+configuration: governance/log_groups.py), stream = crawler name, each prefixed with
 the crawl id as AWS prefixes them. Subscribers of `on_crawl_ended` hear (scope, crawler, state) with
 state SUCCEEDED / FAILED / CANCELLED, the states conditional triggers watch.
 """
@@ -33,6 +34,8 @@ from ..errors import (
     CrawlerStoppingException,
     EntityNotFoundException,
 )
+from ..events import glue as glue_events
+from ..governance.log_groups import crawler_log_group
 from ..logs.store import LogStore, now_ms
 from . import incremental, planner
 from .classifiers import CLASSIFIER
@@ -71,6 +74,7 @@ class _Crawl:
     done: threading.Event = field(default_factory=threading.Event)
     folders: set[str] | None = None  # folders with data under the S3 targets when planned (incremental.py)
     incremental: bool = False  # a CRAWL_NEW_FOLDERS_ONLY crawl after the first: new partitions only
+    log_group: str = LOG_GROUP  # the role's own group when the crawler has a security configuration
 
     @property
     def history_name(self) -> str:
@@ -94,7 +98,11 @@ class _CrawlLog:
 
     def flush(self) -> None:
         lines, self.lines = self.lines, []
-        self.logs.append(self.crawl.scope, LOG_GROUP, self.crawl.crawler, lines)
+        self.logs.append(self.crawl.scope, self.crawl.log_group, self.crawl.crawler, lines)
+
+
+def _log_group(doc: dict[str, Any]) -> str:
+    return crawler_log_group(LOG_GROUP, doc.get("CrawlerSecurityConfiguration"), doc["Role"])
 
 
 def crawler_arn(ctx: RequestContext, name: str) -> str:
@@ -136,11 +144,13 @@ class CrawlRunner:
                 raise CrawlerRunningException(f"Crawler with name {name} has already started")
             doc.update(State="RUNNING", CrawlElapsedTime=0)
             ctx.store.put(scope, CRAWLER, "", name, doc)
+            crawl.log_group = _log_group(doc)
             history = {"CrawlId": crawl.crawl_id, "State": "RUNNING", "StartTime": crawl.started,
-                       "LogGroup": LOG_GROUP, "LogStream": name, "MessagePrefix": crawl.crawl_id, "DPUHour": 0.0}
+                       "LogGroup": crawl.log_group, "LogStream": name, "MessagePrefix": crawl.crawl_id, "DPUHour": 0.0}
             ctx.store.put(scope, CRAWL, name, crawl.history_name, history)
             self._active[(scope, name)] = crawl
         threading.Thread(target=self._run, args=(crawl,), name=f"crawl-{name}", daemon=True).start()
+        glue_events.crawler_started(ctx, name, crawl.started)
         return crawl.crawl_id
 
     def stop(self, scope: str, name: str) -> None:
@@ -343,7 +353,7 @@ class CrawlRunner:
         last_crawl: dict[str, Any] = {"Status": status}
         if message:
             last_crawl["ErrorMessage"] = message[:2048]
-        last_crawl.update(LogGroup=LOG_GROUP, LogStream=crawl.crawler, MessagePrefix=crawl.crawl_id,
+        last_crawl.update(LogGroup=crawl.log_group, LogStream=crawl.crawler, MessagePrefix=crawl.crawl_id,
                           StartTime=crawl.started)
         with ctx.store.transaction():
             doc = ctx.store.get(ctx.scope, CRAWLER, "", crawl.crawler)
@@ -356,6 +366,7 @@ class CrawlRunner:
                 if message:
                     history["ErrorMessage"] = message[:2048]
                 ctx.store.put(ctx.scope, CRAWL, crawl.crawler, crawl.history_name, history)
+        glue_events.crawler_ended(ctx, crawl.crawler, status, message, summary, crawl.started, ended)
 
     def _announce(self, scope: str, name: str, state: str) -> None:
         for callback in list(self.on_crawl_ended):
@@ -378,7 +389,8 @@ class CrawlRunner:
                     if history["State"] == "RUNNING":
                         history.update(State="FAILED", EndTime=stamp, ErrorMessage=RESTART_MESSAGE)
                         store.put(scope, CRAWL, name, history_name, history)
-                        doc["LastCrawl"] = {"Status": "FAILED", "ErrorMessage": RESTART_MESSAGE, "LogGroup": LOG_GROUP,
+                        doc["LastCrawl"] = {"Status": "FAILED", "ErrorMessage": RESTART_MESSAGE,
+                                            "LogGroup": _log_group(doc),
                                             "LogStream": name, "MessagePrefix": history["CrawlId"],
                                             "StartTime": history["StartTime"]}
                 doc.update(State="READY", CrawlElapsedTime=0)

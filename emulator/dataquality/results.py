@@ -16,6 +16,7 @@ from typing import Any
 
 from ..context import RequestContext
 from ..errors import EntityNotFoundException, InvalidInputException
+from ..events import glue as glue_events
 from ..pagination import paginate
 from .statistics import record_statistics
 
@@ -52,6 +53,7 @@ def store_result(ctx: RequestContext, result: dict[str, Any], metrics: dict[str,
         ctx.store.put(ctx.scope, RESULT, "", result["ResultId"],
                       {"Result": result, "Metrics": metrics, "HistoryKey": history_key})
         record_statistics(ctx, result, metrics)
+    glue_events.data_quality_result(ctx, result)
     return result["ResultId"]
 
 

@@ -3,17 +3,18 @@
 Sources (https://docs.aws.amazon.com/glue/latest/dg/zero-etl-using.html): a DynamoDB table
 (`arn:aws:dynamodb:<region>:<account>:table/<name>`, looked up in the DynamoDB the emulator serves through
 moto) or a Glue connection to a SaaS application (`arn:aws:glue:<region>:<account>:connection/<name>`).
-Targets: a Glue database (`...:database/<name>`), an S3 Tables or other federated catalog
-(`...:catalog/<path>`, not checked: such catalogs are not kept here), or a Redshift namespace (Redshift or
-Redshift Serverless ARN, not checked). A Glue resource that does not exist is EntityNotFoundException, a
-DynamoDB table that does not exist ResourceNotFoundException, any other ARN ValidationException.
+Targets: a Glue database (`...:database/<name>`, or `...:database/<catalog>/<name>` in a created catalog), an
+S3 Tables or other federated catalog (`...:catalog/<path>`, not checked: federated catalogs are not kept here), or
+a Redshift namespace (Redshift or Redshift Serverless ARN, not checked). A Glue resource that does not exist is
+EntityNotFoundException, a DynamoDB table that does not exist ResourceNotFoundException, any other ARN
+ValidationException.
 """
 
 from __future__ import annotations
 
 import re
 
-from ..catalog.common import CONNECTION, DATABASE, database_parent
+from ..catalog.common import CONNECTION, DATABASE, arn_catalog, database_parent
 from ..context import RequestContext
 from ..errors import AwsError, EntityNotFoundException, ValidationException
 
@@ -47,8 +48,11 @@ def _glue_resource(ctx: RequestContext, arn: str, kinds: tuple[str, ...]) -> tup
     region, account, kind, name = match.groups()
     if kind == "catalog":
         return kind, name
-    stored = (ctx.store.get(f"{account}/{region}", CONNECTION, account, name) if kind == "connection"
-              else ctx.store.get(f"{account}/{region}", DATABASE, database_parent(account), name.lower()))
+    if kind == "connection":
+        stored = ctx.store.get(f"{account}/{region}", CONNECTION, account, name)
+    else:  # `database/<name>` in the account's catalog, `database/<catalog>/<name>` in a created one
+        found = arn_catalog(account, name.lower().split("/"), 1)
+        stored = found and ctx.store.get(f"{account}/{region}", DATABASE, database_parent(found[0]), found[1][0])
     if stored is None:
         raise EntityNotFoundException(f"{kind.capitalize()} {name} not found for ARN {arn}.")
     return kind, name

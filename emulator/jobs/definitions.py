@@ -13,6 +13,7 @@ from .. import tagging
 from ..clock import now
 from ..context import RequestContext
 from ..errors import AlreadyExistsException, EntityNotFoundException, InvalidInputException
+from ..governance import require_security_configuration
 from ..pagination import paginate
 from ..profiles import limits as usage_limits
 
@@ -192,6 +193,7 @@ def _definition(name: str, spec: dict[str, Any], created: float, previous: dict[
 
 def create_job(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     name = params["Name"]
+    require_security_configuration(ctx, params.get("SecurityConfiguration"))
     created = now()
     spec = usage_limits.apply_to_job(ctx, params)
     if not ctx.store.insert(ctx.scope, JOB, "", name, _definition(name, spec, created, None)):
@@ -208,6 +210,7 @@ def update_job(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
         raise InvalidInputException(
             f"JobUpdate replaces the whole job definition and must include {' and '.join(missing)}."
         )
+    require_security_configuration(ctx, update.get("SecurityConfiguration"))
     with ctx.store.transaction():
         current = require_job(ctx, name)
         spec = usage_limits.apply_to_job(ctx, update)

@@ -34,6 +34,7 @@ class RunSpec:
 class RunOutcome:
     state: str  # SUCCEEDED, FAILED, TIMEOUT or STOPPED
     error_message: str | None = None
+    metrics: dict[str, int] | None = None  # Glue's job metrics of a run with --enable-metrics (events/metrics.py)
 
 
 class RunHandle(Protocol):

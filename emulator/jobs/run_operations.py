@@ -7,6 +7,7 @@ from typing import Any
 
 from ..context import RequestContext
 from ..errors import InvalidInputException
+from ..governance import require_security_configuration
 from ..pagination import page_of, token_after
 from .definitions import require_job
 from .run_record import RUN_OVERRIDES
@@ -21,6 +22,7 @@ def _manager(ctx: RequestContext) -> RunManager:
 
 
 def start_job_run(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    require_security_configuration(ctx, params.get("SecurityConfiguration"))
     run = _manager(ctx).start(
         ctx,
         params["JobName"],

@@ -6,6 +6,7 @@ import secrets
 from typing import Any
 
 from ..clock import now
+from ..governance.log_groups import job_log_group
 from . import arguments as args
 from .definitions import capacity, check_timeout
 
@@ -23,7 +24,8 @@ RUN_OVERRIDES = (
     "ExecutionRoleSessionPolicy",
 )
 COPIED_FROM_JOB = ("SecurityConfiguration", "NotificationProperty", "ExecutionClass", "JobRunQueuingEnabled")
-# Log groups Glue writes to: Spark jobs under /aws-glue/jobs, Python shell jobs under /aws-glue/python-jobs.
+# Log groups Glue writes to: Spark jobs under /aws-glue/jobs, Python shell jobs under /aws-glue/python-jobs
+# (in a group of their own under it when the run has a security configuration: governance/log_groups.py).
 _LOG_GROUPS = {"pythonshell": "/aws-glue/python-jobs"}
 _DEFAULT_LOG_GROUP = "/aws-glue/jobs"
 
@@ -65,6 +67,7 @@ def new_run(
     if "ExecutionRoleSessionPolicy" in overrides:
         run["ExecutionRoleSessionPolicy"] = overrides["ExecutionRoleSessionPolicy"]
     merged = args.merge(job, arguments)
-    run["LogGroupName"] = merged.get("--custom-logGroup-prefix") or _LOG_GROUPS.get(command, _DEFAULT_LOG_GROUP)
+    run["LogGroupName"] = merged.get("--custom-logGroup-prefix") or job_log_group(
+        _LOG_GROUPS.get(command, _DEFAULT_LOG_GROUP), run.get("SecurityConfiguration"), job["Role"])
     run["GlueVersion"] = job["GlueVersion"]
     return run

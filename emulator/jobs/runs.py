@@ -63,6 +63,7 @@ class RunEnded:
     trigger_name: str | None
     workflow: WorkflowRef | None
     retry_run_id: str | None  # the attempt started after this FAILED run, if MaxRetries allowed one
+    metrics: dict[str, int] | None = None  # the run's Spark counts when it ran with --enable-metrics
 
 
 @dataclass(eq=False)
@@ -350,7 +351,7 @@ class RunManager:
         if run is None or closing:  # the job was deleted meanwhile, or the server is going away
             return
         retry_id = self._retry(active, run) if state == "FAILED" else None
-        self._announce(RunEnded(active.ctx.scope, run, active.trigger_name, active.workflow, retry_id))
+        self._announce(RunEnded(active.ctx.scope, run, active.trigger_name, active.workflow, retry_id, outcome.metrics))
 
     def _retry(self, active: _Active, run: dict[str, Any]) -> str | None:
         """Start the next attempt of a FAILED run when the job's MaxRetries allow (never after TIMEOUT/STOPPED)."""

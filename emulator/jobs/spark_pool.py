@@ -280,7 +280,7 @@ class SparkPool:
                 worker.state = "retiring" if message.get("retire") else "idle"
                 self._dispatch()
         if run is not None:
-            self._end_run(run, RunOutcome(message["state"], message.get("error_message")))
+            self._end_run(run, RunOutcome(message["state"], message.get("error_message"), message.get("metrics")))
 
     def _on_exit(self, worker: _Worker) -> None:
         """A worker's process ended: replace it, and fail its run or (if it never got warm) the queue."""

@@ -71,6 +71,8 @@ def run_spark_task(
     timeout_seconds: float,
     on_done: Callable[[TaskOutcome], None],
     dedicated: bool = False,
+    spark_conf: dict[str, str] | None = None,
+    extra_py_files: list[Path] | None = None,
 ) -> RunHandle:
     """Run `target` ("package.module:function") on a warm Spark driver; `on_done` is called exactly once.
 
@@ -78,7 +80,8 @@ def run_spark_task(
     function's return value arrives as `TaskOutcome.result`. A task that raises ends FAILED with the exception as
     its error message (the traceback is in `log_dir/error`). `timeout_seconds` is in real seconds.
     A `dedicated` task (an interactive session, which lives until stopped) gets a driver added to the pool for
-    its lifetime instead of taking one from job runs (SparkPool.lend).
+    its lifetime instead of taking one from job runs (SparkPool.lend). `spark_conf` and `extra_py_files` are applied
+    as a job run's `--conf` and `--extra-py-files` are (an interactive session's DefaultArguments).
     Raises RunSetupError (jobs/arguments.py) when Spark cannot run at all (no Java, the pool cannot load).
     """
     from .spark_pool import SparkPool
@@ -110,6 +113,8 @@ def run_spark_task(
         env=aws_environment(emulator.settings, account, region),
         timeout_seconds=timeout_seconds,
         log_dir=log_dir,
+        extra_py_files=list(extra_py_files or []),
+        spark_conf=dict(spark_conf or {}),
     )
     pool = emulator.component(SparkPool)
     return (pool.lend if dedicated else pool.submit)(spec, ended)

@@ -26,6 +26,7 @@ import socket
 import sys
 import tempfile
 import threading
+import time
 import traceback
 import warnings
 from pathlib import Path
@@ -34,6 +35,7 @@ from typing import Any
 
 # The S3 schemes Glue scripts use, mounted the same way in job runs and in users' own sessions;
 # TARGET_SCHEME is the private scheme of the mount targets (a RawLocalFileSystem, no .crc side files).
+from ..events import metrics, spark_counters
 from ..jdbc import drivers as jdbc_drivers
 from ..runtime.awsglue._local_s3 import SCHEMES as S3_SCHEMES
 from ..runtime.awsglue._local_s3 import SQL_SETTINGS as S3_SQL_SETTINGS
@@ -440,6 +442,9 @@ def run_script(request: dict[str, Any], driver: WarmDriver, router: OutputRouter
     script = Path(request["script"])
     # The processes that outlive runs (the JVM, PySpark's daemon): everything else the run starts ends with it.
     resident = frozenset(descendants(os.getpid()))
+    # --enable-metrics: the run's Spark counts are the change from here (a warm driver serves many runs)
+    before = spark_counters.snapshot(driver.sc) if metrics.enabled(request.get("argv") or []) else None
+    started = time.monotonic()
     try:
         driver.start_run(request)
         use_run_identity(request.get("env") or {})
@@ -469,6 +474,12 @@ def run_script(request: dict[str, Any], driver: WarmDriver, router: OutputRouter
             outcome["error_message"] = failure
         outcome["retire"] = True
     else:
+        if before is not None:
+            try:
+                elapsed_ms = round((time.monotonic() - started) * 1000)
+                outcome["metrics"] = spark_counters.run_counts(driver.sc, before, elapsed_ms)
+            except Exception:
+                traceback.print_exc()  # to the worker's log: the run keeps its outcome, without metrics
         try:
             driver.end_run()
         except Exception:

@@ -19,6 +19,7 @@ from urllib.parse import quote
 
 from ..clock import now
 from ..context import RequestContext
+from ..events import s3 as s3_events
 from ..protocol.s3xml import S3Reply, S3Request, child_text, iso8601, xml_reply
 from ..store import key as store_key
 from .checksums import (
@@ -282,11 +283,12 @@ def complete_multipart_upload(ctx: RequestContext, req: S3Request) -> S3Reply:
                     copy_range(part_file, staged.file, 0, part["Size"], feed)
             checksum = checksum_fields()
             doc = {"ETag": etag, **upload["Fields"], **checksum, "_parts": [part["Size"] for part in parts]}
-            store.commit(location, staged, doc, write_condition(store, location, req.headers))
+            written = store.commit(location, staged, doc, write_condition(store, location, req.headers))
     except BaseException:
         _claim(store, bucket, upload_id, False)
         raise
     _end_upload(store, bucket, upload_id)
+    s3_events.object_changed(ctx, bucket, key, "CompleteMultipartUpload", written.st_size, etag)
     return xml_reply("CompleteMultipartUploadResult", {
         "Location": f"{ctx.settings.endpoint}/{bucket}/{quote(key)}",
         "Bucket": bucket,

@@ -15,6 +15,7 @@ from xml.etree import ElementTree
 
 from ..context import RequestContext
 from ..errors import AwsError
+from ..events import s3 as s3_events
 from ..protocol.s3xml import (
     S3Reply,
     S3Request,
@@ -205,7 +206,8 @@ def put_object(ctx: RequestContext, req: S3Request) -> S3Reply:
         expected.resolve(req.trailers)
         checksum = digests.verify(content_md5, expected)
         doc = {"ETag": digests.etag(), **fields, **checksum}
-        store.commit(location, staged, doc, condition)
+        written = store.commit(location, staged, doc, condition)
+    s3_events.object_changed(ctx, location.bucket, location.key, "PutObject", written.st_size, doc["ETag"])
     return S3Reply(headers={"ETag": doc["ETag"], **ENCRYPTION, **response_headers(checksum)})
 
 
@@ -352,6 +354,7 @@ def delete_object(ctx: RequestContext, req: S3Request) -> S3Reply:
     store = storage(ctx)
     store.require_bucket(req.bucket or "")
     store.delete(store.layout.locate(req.bucket or "", req.key or ""))
+    s3_events.object_changed(ctx, req.bucket or "", req.key or "", "DeleteObject")
     return S3Reply(204)
 
 
@@ -468,6 +471,7 @@ def copy_object(ctx: RequestContext, req: S3Request) -> S3Reply:
                 checksum = digests.verify(None, Expected(algorithm))
             written = store.commit(target, staged, {"ETag": etag, **fields, **checksum},
                                    write_condition(store, target, req.headers))
+    s3_events.object_changed(ctx, target.bucket, target.key, "CopyObject", written.st_size, etag)
     return xml_reply(
         "CopyObjectResult",
         {"ETag": etag, "LastModified": iso8601(written.st_mtime), **checksum},

@@ -103,6 +103,7 @@ def _parse_protobuf(definition: str) -> Parsed:
             raise InvalidDefinition(_error(exc).replace(folder + os.sep, "")) from None
     main = next(file for file in files.file if file.name == "schema.proto")
     _refuse_unsupported(main)
+    _refuse_reserved_names(main)
     pool = descriptor_pool.DescriptorPool()
     for file in files.file:
         pool.Add(file)
@@ -124,6 +125,25 @@ def _refuse_unsupported(file: Any) -> None:
         if any(field.type == FieldDescriptorProto.TYPE_GROUP for field in message.field):
             raise InvalidDefinition(f"Protobuf groups are not supported (message {message.name})")
         messages.extend(message.nested_type)
+
+
+def _refuse_reserved_names(file: Any) -> None:
+    """protoc refuses a field or enum value named as its message or enum reserved ("Field name "x" is reserved.");
+    the compiler checks reserved numbers only."""
+    messages, enums = list(file.message_type), list(file.enum_type)
+    while messages:
+        message = messages.pop(0)
+        reserved = set(message.reserved_name)
+        for field in message.field:
+            if field.name in reserved:
+                raise InvalidDefinition(f'Field name "{field.name}" is reserved (message {message.name}).')
+        messages.extend(message.nested_type)
+        enums.extend(message.enum_type)
+    for enum in enums:
+        reserved = set(enum.reserved_name)
+        for value in enum.value:
+            if value.name in reserved:
+                raise InvalidDefinition(f'Enum value "{value.name}" is reserved (enum {enum.name}).')
 
 
 def _protobuf_error(exc: Exception, definition: str) -> str:

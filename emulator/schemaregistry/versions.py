@@ -11,7 +11,8 @@ AWS's rules (API reference, "Schema registry"; dg/schema-registry "Schema versio
   schema's checkpoint (SchemaCheckpoint) on. A version that fails the check is still stored, with its number, in
   Status FAILURE (AWS checks asynchronously and shows FAILURE through GetSchemaVersion; here the check is done
   before RegisterSchemaVersion answers, which then says FAILURE at once). FAILURE versions are never compared
-  against later ones.
+  against later ones, nor are they ever the latest version (LatestSchemaVersion, {LatestVersion: true}): AWS keeps
+  those on the last AVAILABLE version (terraform-provider-aws issue #35152). A FAILURE version keeps its number.
 - DeleteSchemaVersions takes "N" or "N-M"; it refuses a range holding the checkpoint (AWS: a 409 conflict) or the
   first version (only DeleteSchema removes that), deletes the versions it finds with their metadata, and lists
   the numbers it did not find in SchemaVersionErrors.
@@ -69,8 +70,8 @@ def _checked_against(schema: Record, versions: list[Record]) -> list[Record]:
 def store_version(ctx: RequestContext, schema: Record, parsed: formats.Parsed, definition: str) -> Record:
     """Register `definition` (already parsed) as the schema's next version, or return the identical one stored.
 
-    Updates the schema record (LatestSchemaVersion, NextSchemaVersion, SchemaCheckpoint for a first version) in
-    place and in the store. InvalidInputException when the schema's Compatibility is DISABLED and it has versions.
+    Updates the schema record (NextSchemaVersion; LatestSchemaVersion when the new version is AVAILABLE;
+    SchemaCheckpoint for a first version) in place and in the store. InvalidInputException when the schema's Compatibility is DISABLED and it has versions.
     """
     versions = _versions(ctx, schema)
     same = next((version for version in versions if version["Canonical"] == parsed.canonical), None)
@@ -93,7 +94,11 @@ def store_version(ctx: RequestContext, schema: Record, parsed: formats.Parsed, d
     create_record(ctx, VERSIONS, version_key(number), version, schema_parent(registry, name))
     create_record(ctx, VERSION_IDS, version["SchemaVersionId"],
                   {"RegistryName": registry, "SchemaName": name, "VersionNumber": number})
-    schema.update(LatestSchemaVersion=number, NextSchemaVersion=number + 1, UpdatedTime=version["CreatedTime"])
+    schema.update(NextSchemaVersion=number + 1, UpdatedTime=version["CreatedTime"])
+    if version["Status"] == "AVAILABLE":
+        # The latest version is the latest AVAILABLE one: on AWS a FAILURE version never becomes LatestVersion
+        # (terraform-provider-aws #35152: GetSchemaVersion {LatestVersion} answered the previous version).
+        schema["LatestSchemaVersion"] = number
     schema.setdefault("SchemaCheckpoint", number)
     put_record(ctx, SCHEMAS, name, schema, registry)
     return version
@@ -179,7 +184,8 @@ def delete_schema_versions(ctx: RequestContext, params: dict[str, Any]) -> dict[
             delete_record(ctx, VERSION_IDS, version["SchemaVersionId"])
         remaining = _versions(ctx, schema)
         if len(errors) < len(numbers):
-            schema.update(LatestSchemaVersion=remaining[-1]["VersionNumber"], UpdatedTime=timestamp())
+            available = [version for version in remaining if version["Status"] == "AVAILABLE"]
+            schema.update(LatestSchemaVersion=available[-1]["VersionNumber"], UpdatedTime=timestamp())
             put_record(ctx, SCHEMAS, name, schema, registry)
     return {"SchemaVersionErrors": errors}
 

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 
 from ..clock import now
 from ..errors import IllegalSessionStateException, ResourceNumberLimitExceededException
+from ..jobs import arguments
 from ..jobs.arguments import RunSetupError
 from ..jobs.executor import RunHandle
 from ..jobs.spark_tasks import TaskOutcome, run_spark_task
@@ -88,7 +89,10 @@ class SessionManager:
             self._live[(ctx.scope, session["Id"])] = live
         task_id = f"session-{uuid.uuid4().hex}"
         payload = {"address": listener.getsockname()[:2], "token": live.token, "argv": records.argv_of(session)}
+        defaults = session.get("DefaultArguments") or {}
         try:
+            # Glue consumes these two of a session's DefaultArguments as it does a job run's (jobs/arguments.py)
+            extra_py_files = arguments.extra_py_files(self._emulator.settings.data_dir, defaults)
             live.handle = run_spark_task(
                 self._emulator,
                 task_id=task_id,
@@ -100,6 +104,8 @@ class SessionManager:
                 timeout_seconds=session["Timeout"] * 60 / self._emulator.settings.time_scale,
                 on_done=lambda outcome: self._ended(live, outcome),
                 dedicated=True,
+                spark_conf=arguments.spark_conf(defaults),
+                extra_py_files=extra_py_files,
             )
         except RunSetupError as exc:
             self._ended(live, TaskOutcome("FAILED", str(exc)))

@@ -13,6 +13,7 @@ from .. import tagging
 from ..clock import now
 from ..context import RequestContext
 from ..errors import AlreadyExistsException, IllegalSessionStateException, InvalidInputException
+from ..governance import require_security_configuration
 from ..pagination import paginate
 from ..profiles import limits as usage_limits
 from . import records
@@ -42,6 +43,7 @@ def create_session(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any
             f"glue-emulator runs Python (PySpark) sessions only; {_LANGUAGE_ARGUMENT} {language} (the Glue Spark "
             "kernel) is not supported. Use the Glue PySpark kernel."
         )
+    require_security_configuration(ctx, params.get("SecurityConfiguration"))
     params, profile = usage_limits.apply_to_session(ctx, params)
     session = records.new_session(params, now())
     if profile is not None:

@@ -38,10 +38,19 @@ class EmulatorHandle:
         return self.client("s3")
 
 
+# Seconds a server may take to answer after it is started. A few on an idle machine; on a loaded 2-core one
+# (two test processes, each warming Spark drivers, among other builds) a start has taken 108 s.
+START_TIMEOUT = 300.0
+
+
+def session_server_env() -> dict[str, str]:
+    """The environment variables `glue_emulator_server` sets on top of the test process's own."""
+    return {"GLUE_EMULATOR_VALIDATE_RESPONSES": os.environ.get("GLUE_EMULATOR_VALIDATE_RESPONSES", "1")}
+
+
 @pytest.fixture(scope="session")
 def glue_emulator_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmulatorServer]:
-    env = {"GLUE_EMULATOR_VALIDATE_RESPONSES": os.environ.get("GLUE_EMULATOR_VALIDATE_RESPONSES", "1")}
-    server = EmulatorServer(tmp_path_factory.mktemp("glue-emulator") / "data", env=env).start()
+    server = EmulatorServer(tmp_path_factory.mktemp("glue-emulator") / "data", env=session_server_env()).start(START_TIMEOUT)
     yield server
     server.stop()
 

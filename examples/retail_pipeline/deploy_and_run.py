@@ -13,10 +13,13 @@ What it builds (names start with `retail-`):
     retail-on-clean-fail cleaning or quality FAILED    -> retail-handle-errors       (Python shell)
     retail-after-either  ANY of the two above SUCCEEDED -> retail-load-warehouse     (Python shell)
     retail-after-load    load SUCCEEDED                -> retail-update-dashboard    (Python shell)
+    retail-failed-runs   EventBridge rule: a retail- job FAILED or TIMEOUT -> SQS queue retail-admin-inbox
 
 The schedule fires daily at 06:00 UTC; this script also starts a run at once (StartWorkflowRun), waits
-for it and prints what GetWorkflowRun reports. `--fail-cleaning` sets the run property that makes the
-cleaning job fail, to see the error branch. The quality check evaluates the data-quality ruleset
+for it and prints what GetWorkflowRun reports. Its last step checks the curated table with an Athena query
+(revenue per country from retail.clean_orders), as the pipeline's users would. `--fail-cleaning` sets the run
+property that makes the cleaning job fail, to see the error branch; the admin's inbox then holds the failure's
+event (alerts.py), which the script prints. The quality check evaluates the data-quality ruleset
 `retail-clean-orders-rules` (TargetTable retail.clean_orders) on the cleaned orders; `--strict-quality` deploys it
 with one more rule the sample data breaks, so the check fails and the run takes the error branch too.
 Re-running the script replaces the previous deployment.
@@ -36,6 +39,9 @@ import boto3
 from botocore.exceptions import ClientError
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+from alerts import deploy_alert, read_alerts  # the example's own module, next to it
+
 RAW, SCRIPTS, LAKE = "retail-raw", "retail-scripts", "retail-lake"
 DATABASE, WORKFLOW = "retail", "retail-daily"
 RULESET = "retail-clean-orders-rules"
@@ -129,11 +135,12 @@ TRIGGERS: list[dict[str, Any]] = [
 ]
 
 
-def clients(endpoint: str | None) -> tuple[Any, Any]:
+def clients(endpoint: str | None, *services: str) -> tuple[Any, ...]:
+    """boto3 clients of `services` (Glue and S3 by default) for the endpoint."""
     options: dict[str, Any] = {"region_name": os.environ.get("AWS_REGION", "us-east-1")}
     if endpoint:  # the emulator takes any credentials
         options.update(endpoint_url=endpoint, aws_access_key_id="testing", aws_secret_access_key="testing")
-    return boto3.client("glue", **options), boto3.client("s3", **options)
+    return tuple(boto3.client(service, **options) for service in services or ("glue", "s3"))
 
 
 def ignore_missing(call: Any, **kwargs: Any) -> None:
@@ -242,6 +249,31 @@ def quality(glue: Any, run: dict[str, Any]) -> None:
                 print(f"  {rule['Result']:<4} {rule['Description']}  {rule.get('EvaluationMessage', '')}".rstrip())
 
 
+CHECK_QUERY = ("SELECT country, count(*) AS orders, round(sum(amount), 2) AS revenue FROM clean_orders "
+               "GROUP BY country ORDER BY country")
+
+
+def athena_check(athena: Any, timeout: float = 120) -> list[list[str]]:
+    """The curated table checked with Athena: revenue per country from retail.clean_orders (header row first)."""
+    query_id = athena.start_query_execution(
+        QueryString=CHECK_QUERY, QueryExecutionContext={"Database": DATABASE},
+        ResultConfiguration={"OutputLocation": f"s3://{LAKE}/athena-results/"})["QueryExecutionId"]
+    deadline = time.monotonic() + timeout
+    while (state := athena.get_query_execution(QueryExecutionId=query_id)["QueryExecution"]["Status"])[
+            "State"] in ("QUEUED", "RUNNING"):
+        if time.monotonic() > deadline:
+            sys.exit(f"the Athena check is still {state['State']} after {timeout:.0f} s")
+        time.sleep(0.2)
+    if state["State"] != "SUCCEEDED":
+        sys.exit(f"the Athena check {state['State']}: {state.get('StateChangeReason', '')}")
+    pages = athena.get_paginator("get_query_results").paginate(QueryExecutionId=query_id)
+    rows = [[d.get("VarCharValue", "") for d in r["Data"]] for p in pages for r in p["ResultSet"]["Rows"]]
+    print("Athena check:", CHECK_QUERY)
+    for row in rows:
+        print("  " + "  ".join(f"{v:<10}" for v in row).rstrip())
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--endpoint", default=os.environ.get("AWS_ENDPOINT_URL", "http://127.0.0.1:4566"),
@@ -251,13 +283,19 @@ def main() -> None:
                         help="deploy the data-quality ruleset with a rule the sample data breaks (error branch)")
     parser.add_argument("--timeout", type=float, default=600, help="seconds to wait for the run")
     options = parser.parse_args()
-    glue, s3 = clients(options.endpoint)
+    glue, s3, events, sqs = clients(options.endpoint, "glue", "s3", "events", "sqs")
     deploy(glue, s3, options.strict_quality)
+    deploy_alert(events, sqs)
     print(f"deployed workflow {WORKFLOW}: {len(CRAWLERS)} crawlers, {len(JOBS)} jobs, {len(TRIGGERS)} triggers, "
-          f"data-quality ruleset {RULESET}")
+          f"data-quality ruleset {RULESET}, alert rule retail-failed-runs")
     run = run_once(glue, options.fail_cleaning, options.timeout)
     report(run, s3)
     quality(glue, run)
+    if run["Status"] == "COMPLETED":
+        (athena,) = clients(options.endpoint, "athena")
+        athena_check(athena)
+    for alert in read_alerts(sqs):
+        print("Admin alert:", json.dumps(alert, indent=2))
 
 
 if __name__ == "__main__":

@@ -5,11 +5,13 @@ On Glue the Data Catalog is Spark's Hive metastore. A warm driver's catalog is S
 have. So tables are brought in lazily: the session's `sql` and `table` retry a statement that failed
 because a database or table was unknown, after creating that database and table in the run's
 session catalog from GetDatabase/GetTable/GetPartitions (a data source table over the table's
-location and format, with its registered partitions). The worker drops them when the run ends.
+location and format, with its registered partitions; a view from its ViewOriginalText). The worker
+drops them when the run ends.
 
 DDL, `saveAsTable` and `insertInto` are written through to the Data Catalog by `_metastore_sync`.
 
-Limits: `SHOW TABLES`/`spark.catalog.listTables` list only tables already used.
+`SHOW TABLES` brings every table of its database in first (`_metastore_sync`), so it lists what Glue has.
+Limits: `spark.catalog.listTables` lists only tables already used.
 """
 
 from __future__ import annotations
@@ -106,6 +108,9 @@ def _database(session: Any, glue_client: Any, name: str) -> bool:
 
 def _table(session: Any, glue_client: Any, database: str, name: str) -> bool:
     try:
+        found = glue_client.get_table(DatabaseName=database, Name=name)["Table"]
+        if found.get("TableType") == "VIRTUAL_VIEW":
+            return _view(session, database, found)
         table = _catalog.load_table(glue_client, database, name)
     except glue_client.exceptions.EntityNotFoundException:
         return False
@@ -131,6 +136,29 @@ def _table(session: Any, glue_client: Any, database: str, name: str) -> bool:
             clause = f" LOCATION '{_escape(location)}'" if location else ""
             session._glue_raw_sql(f"ALTER TABLE {_ident(database)}.{_ident(table.name)} ADD IF NOT EXISTS "
                         f"PARTITION ({spec}){clause}")
+    return True
+
+
+def _view(session: Any, database: str, view: dict[str, Any]) -> bool:
+    """A Glue view (VIRTUAL_VIEW) as a Spark view of its ViewOriginalText, resolved in the view's own database;
+    the tables it reads are brought in as it is created. ValueError for a text Spark SQL cannot run."""
+    from pyspark.errors import AnalysisException
+
+    name = view["Name"]
+    qualified = f"{_ident(database)}.{_ident(name)}"
+    if session.catalog.tableExists(qualified):
+        return False
+    text = view.get("ViewOriginalText") or ""
+    if not text.strip() or text.lstrip().startswith("/* Presto View"):  # Athena's views are Presto SQL, encoded
+        raise ValueError(f"View {database}.{name} cannot be read by Spark SQL here (its text is not Spark SQL)")
+    current = session.catalog.currentDatabase()
+    session.catalog.setCurrentDatabase(database)
+    try:
+        session._glue_raw_sql(f"CREATE VIEW {qualified} AS {text}")
+    except AnalysisException as exc:
+        raise ValueError(f"View {database}.{name} cannot be read by Spark SQL here: {exc}") from exc
+    finally:
+        session.catalog.setCurrentDatabase(current)
     return True
 
 

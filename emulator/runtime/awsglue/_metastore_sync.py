@@ -1,19 +1,22 @@
 """`--enable-glue-datacatalog`: Spark SQL DDL and `saveAsTable`/`insertInto` write through to the Data Catalog.
 
 On Glue the Data Catalog is Spark's metastore, so `CREATE TABLE`, CTAS, `DROP TABLE`, `ALTER TABLE`, `CREATE
-DATABASE`... change Glue databases/tables. Here Spark's catalog is the run's in-memory one, so after such a
-statement (recognised by the class of Spark's parsed logical plan) succeeds, the database/table it named is
-read back from the session catalog and pushed with the run's boto3 Glue client: CreateDatabase/DeleteDatabase,
-CreateTable/UpdateTable/DeleteTable, and the table's partitions mirrored with BatchCreatePartition/
-BatchDeletePartition. Before the statement runs, its target is brought in from the Data Catalog (so `CREATE
-TABLE IF NOT EXISTS` and `saveAsTable(mode="append")` see an existing Glue table, as on Glue).
+[OR REPLACE] VIEW`, `DROP VIEW`, `CREATE DATABASE`... change Glue databases/tables. Here Spark's catalog is the
+run's in-memory one, so after such a statement (recognised by the class of Spark's parsed logical plan) succeeds,
+the database/table it named is read back from the session catalog and pushed with the run's boto3 Glue client:
+CreateDatabase/DeleteDatabase, CreateTable/UpdateTable/DeleteTable, and the table's partitions mirrored with
+BatchCreatePartition/BatchDeletePartition. Before the statement runs, its target is brought in from the Data
+Catalog (so `CREATE TABLE IF NOT EXISTS` and `saveAsTable(mode="append")` see an existing Glue table, as on Glue);
+before `SHOW TABLES [IN db]`, every table of the database is (so it lists what Glue has: dbt-glue's seeds ask it).
 
 The table written is what Spark's Hive metastore client stores for a data source table: TableType
 EXTERNAL_TABLE (with a LOCATION) or MANAGED_TABLE, Parameters `spark.sql.sources.provider`,
 `spark.sql.sources.schema.*`, `spark.sql.partitionProvider`, and (so crawlers, Athena and from_catalog read
 it) Glue's `classification` with the Hive InputFormat/OutputFormat/SerDe of the format (parquet, orc, csv,
-json). Only tables on S3 are written: one in a database without an s3:// LocationUri and without its own
-LOCATION (where Glue fails, having no path to build) stays in the run's Spark catalog, with a warning on stderr.
+json). A view is a VIRTUAL_VIEW table (its SQL in ViewOriginalText and ViewExpandedText); temporary views
+stay the session's own. Only tables on S3 are written: one in a database without an s3:// LocationUri and
+without its own LOCATION (where Glue fails, having no path to build) stays in the run's Spark catalog, with a
+warning on stderr.
 """
 
 from __future__ import annotations
@@ -37,12 +40,16 @@ _PLANS = {
         "DropPartitions", "RenamePartitions", "SetTableLocation", "SetTableProperties", "UnsetTableProperties",
         "SetTableSerDeProperties", "RecoverPartitions", "InsertIntoStatement")},
     "RepairTable": ("table", "child"),
+    "CreateView": ("table", "child"),  # CREATE [OR REPLACE] VIEW (a temporary view parses to another class)
+    "AlterViewAs": ("table", "child"),
     "DropTable": ("drop", "child"),
+    "DropView": ("drop", "child"),
     "RenameTable": ("rename", "child"),
     "CreateNamespace": ("database", "name"),
     "DropNamespace": ("database", "namespace"),
     "SetNamespaceLocation": ("database", "namespace"),
     "SetNamespaceProperties": ("database", "namespace"),
+    "ShowTables": ("list", "namespace"),  # lists the catalog's tables: all of the database's are brought in first
 }
 
 
@@ -81,7 +88,8 @@ def _around(session: Any, glue_client: Any, targets: list[tuple[str, list[str], 
 
 
 def _targets(session: Any, text: str) -> list[tuple[str, list[str], list[str]]]:
-    """[(kind, [database, table] or [database], new name for a rename)] of the statement; [] if not DDL."""
+    """[(kind, [database, table] or [database], new name for a rename)] of the statement; [] if it touches no
+    catalog object."""
     try:
         plan = session._jsparkSession.sessionState().sqlParser().parsePlan(text)
     except Exception:  # not parseable: Spark reports it when the statement runs
@@ -90,10 +98,14 @@ def _targets(session: Any, text: str) -> list[tuple[str, list[str], list[str]]]:
     if kind is None:
         return []
     parts = _name_parts(getattr(plan, accessor)())
+    if kind == "list":  # SHOW TABLES [IN db]
+        return [(kind, parts[-1:] or [session.catalog.currentDatabase()], [])]
     if not parts:
         return []
     if kind == "database":
         return [(kind, parts[-1:], [])]
+    if kind == "drop" and len(parts) == 1 and _temp_view(session, parts[0]):
+        return []  # a temporary view is the session's own: the Data Catalog's table of that name stays
     new = _qualified(session, _seq(plan.newName())) if kind == "rename" else []
     return [(kind, _qualified(session, parts), new)]
 
@@ -113,19 +125,34 @@ def _seq(seq: Any) -> list[str]:
     return text.split(separator) if text else []
 
 
+def _temp_view(session: Any, name: str) -> bool:
+    return bool(session._jsparkSession.sessionState().catalog().getTempView(name).isDefined())
+
+
 def _qualified(session: Any, parts: list[str]) -> list[str]:
     database = parts[-2] if len(parts) >= 2 else session.catalog.currentDatabase()
     return [database.lower(), parts[-1].lower()]
 
 
 def _bring_in(session: Any, glue_client: Any, kind: str, parts: list[str]) -> None:
-    """Bring the statement's target in from the Data Catalog so Spark sees what Glue has."""
+    """Bring the statement's target (for SHOW TABLES, every table of the database) in from the Data Catalog so
+    Spark sees what Glue has."""
     if not _metastore._database(session, glue_client, parts[0]) or kind == "database":
         return
+    for name in [parts[1]] if kind != "list" else _glue_table_names(glue_client, parts[0]):
+        try:
+            _metastore._table(session, glue_client, parts[0], name)
+        except ValueError:  # a table Spark SQL cannot read here (no location, other format): Glue's copy stays
+            pass
+
+
+def _glue_table_names(glue_client: Any, database: str) -> list[str]:
+    """The database's tables in the Data Catalog ([] for one only Spark has, such as `default` on a new account)."""
     try:
-        _metastore._table(session, glue_client, parts[0], parts[1])
-    except ValueError:  # a table Spark SQL cannot read here (no location, other format): Glue's copy stays
-        pass
+        return [table["Name"] for page in glue_client.get_paginator("get_tables").paginate(DatabaseName=database)
+                for table in page["TableList"]]
+    except glue_client.exceptions.EntityNotFoundException:
+        return []
 
 
 def _glue_table(glue_client: Any, database: str, name: str) -> dict | None:
@@ -168,6 +195,7 @@ def _push_table(session: Any, glue_client: Any, database: str, name: str) -> Non
         return
     jtable = jcat.getTableMetadata(ident)
     if jtable.tableType().name() == "VIEW":
+        _put_table(glue_client, database, _view_input(session, jtable, name))
         return
     location = jtable.storage().locationUri().get().toString() if jtable.storage().locationUri().isDefined() else ""
     if not location.startswith(_S3_SCHEMES):
@@ -177,12 +205,34 @@ def _push_table(session: Any, glue_client: Any, database: str, name: str) -> Non
               file=sys.stderr)
         return
     table_input = _table_input(session, jtable, name, location)
-    if _glue_table(glue_client, database, name) is None:
+    _put_table(glue_client, database, table_input)
+    if table_input["PartitionKeys"]:
+        _push_partitions(session, glue_client, database, name, jtable, table_input)
+
+
+def _put_table(glue_client: Any, database: str, table_input: dict[str, Any]) -> None:
+    if _glue_table(glue_client, database, table_input["Name"]) is None:
         glue_client.create_table(DatabaseName=database, TableInput=table_input)
     else:
         glue_client.update_table(DatabaseName=database, TableInput=table_input)
-    if table_input["PartitionKeys"]:
-        _push_partitions(session, glue_client, database, name, jtable, table_input)
+
+
+def _view_input(session: Any, jtable: Any, name: str) -> dict[str, Any]:
+    """A Spark view as Spark's Hive metastore client stores it: TableType VIRTUAL_VIEW, the view's SQL as both
+    ViewOriginalText and ViewExpandedText, its output columns, and Spark's view.* and schema parameters."""
+    from pyspark.sql.types import StructType
+
+    schema_json = jtable.schema().json()
+    schema = StructType.fromJson(json.loads(schema_json))
+    text = jtable.viewText().get() if jtable.viewText().isDefined() else ""
+    parts = [schema_json[i:i + _SCHEMA_PART] for i in range(0, len(schema_json), _SCHEMA_PART)]
+    parameters = {**dict(_jmap(session, jtable.properties())), "spark.sql.create.version": session.version,
+                  "spark.sql.sources.schema.numParts": str(len(parts)),
+                  **{f"spark.sql.sources.schema.part.{i}": part for i, part in enumerate(parts)}}
+    return {"Name": name, "TableType": "VIRTUAL_VIEW", "ViewOriginalText": text, "ViewExpandedText": text,
+            "Parameters": parameters, "PartitionKeys": [],
+            "StorageDescriptor": {"Columns": [{"Name": f.name, "Type": f.dataType.simpleString()}
+                                              for f in schema.fields]}}
 
 
 def _table_input(session: Any, jtable: Any, name: str, location: str) -> dict[str, Any]:

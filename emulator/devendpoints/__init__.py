@@ -1,0 +1,1 @@
+"""Dev endpoints: definitions with AWS's lifecycle; nothing to connect to (see endpoints.py)."""
