@@ -87,6 +87,8 @@ class Settings:
     spark_master: str = "local[*]"
     spark_pool_size: int = 2
     spark_prewarm: bool = True
+    # Record the drivers' JVM class-data sharing archive in the data dir once, and start drivers with it.
+    spark_class_archive: bool = True
     # Host names (besides loopback names, IP addresses and *.localhost) the Host and Origin headers may
     # carry; `*.example` allows subdomains, `*` allows any (see emulator/security/hosts.py).
     allowed_hosts: tuple[str, ...] = ()
@@ -123,6 +125,7 @@ class Settings:
             spark_master=_env("SPARK_MASTER", "local[*]"),
             spark_pool_size=_env_number("SPARK_POOL_SIZE", "2"),
             spark_prewarm=_env_bool("SPARK_PREWARM", True),
+            spark_class_archive=_env_bool("SPARK_CLASS_ARCHIVE", True),
             allowed_hosts=_env_list("ALLOWED_HOSTS"),
             verify_sigv4=_env_bool("VERIFY_SIGV4", False),
             credentials=Credentials.parse(_env("CREDENTIALS", "")),

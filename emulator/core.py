@@ -39,7 +39,8 @@ class Emulator:
     def __init__(self, settings: Settings):
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         self.settings = settings
-        self.store = Store(settings.data_dir / "state.sqlite3", durable=settings.durable)
+        # Partitions are named by their values joined: the store indexes each value (GetPartitions' Expression).
+        self.store = Store(settings.data_dir / "state.sqlite3", durable=settings.durable, part_indexed=("partition",))
         self.json_services: dict[str, JsonService] = load_json_services()
         self._reset_hooks: list[Callable[[], None]] = []
         self._components: dict[type, Any] = {}

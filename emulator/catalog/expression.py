@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import operator
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -544,3 +544,38 @@ def compile_expression(expression: str | None, partition_keys: Sequence[Mapping[
     if tree is None:
         return lambda values: True
     return _Binder(partition_keys).bind(tree)
+
+
+def _conjuncts(node: Condition) -> Iterator[Condition]:
+    """The conditions an expression ANDs together at its top level."""
+    if isinstance(node, And):
+        yield from _conjuncts(node.left)
+        yield from _conjuncts(node.right)
+    else:
+        yield node
+
+
+def index_lookups(expression: str | None, partition_keys: Sequence[Mapping[str, Any]]) -> dict[int, frozenset[str]]:
+    """{key position: texts} that every partition the expression selects must hold at that position.
+
+    Read from the top-level conjuncts `key = 'literal'` and `key IN (...)` on string-typed keys, whose
+    comparison is exact text equality, so an index on the stored texts answers them; any other
+    condition is left to the predicate, which still checks every partition the lookups return. Call it
+    after `compile_expression` accepted the expression.
+    """
+    tree = parse(expression or "")
+    if tree is None:
+        return {}
+    binder = _Binder(partition_keys)
+    lookups: dict[int, frozenset[str]] = {}
+    for node in _conjuncts(tree):
+        if isinstance(node, Comparison) and node.op == "=":
+            texts = frozenset({node.value.text})
+        elif isinstance(node, InList) and not node.negated:
+            texts = frozenset(value.text for value in node.values)
+        else:
+            continue
+        key = binder.key(node.column)
+        if key.type is _STRING:
+            lookups[key.index] = lookups.get(key.index, texts) & texts
+    return lookups

@@ -8,6 +8,7 @@ report failures per item, as AWS does, and apply the rest.
 
 from __future__ import annotations
 
+import json
 import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -17,10 +18,10 @@ from ..clock import now
 from ..context import RequestContext
 from ..errors import AlreadyExistsException, AwsError, EntityNotFoundException, InvalidInputException
 from ..events import glue as glue_events
-from ..pagination import paginate
+from ..pagination import page_of, token_after
 from ..store import KEY_SEP, key
 from .common import PARTITION, PARTITION_COLUMN_STATISTICS, catalog_id, partition_parent, require_table
-from .expression import compile_expression
+from .expression import compile_expression, index_lookups
 from .partition_indexes import check_indexed_values
 
 # AWS's wording.
@@ -241,16 +242,26 @@ def _segment_filter(segment: dict[str, int] | None) -> Callable[[str], bool]:
 
 
 def get_partitions(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    """A page of a table's partitions in store-name order, filtered by Expression and Segment.
+
+    The listing reads from the token's position onwards and stops one partition past the page; the
+    Expression's equalities on string keys are looked up in the store's index of partition values, and
+    everything else is checked on the values (held in the partition's store name) before its document
+    is parsed.
+    """
     table = _table(ctx, params)
-    matches = compile_expression(params.get("Expression"), table.doc.get("PartitionKeys") or [])
+    keys = table.doc.get("PartitionKeys") or []
+    matches = compile_expression(params.get("Expression"), keys)
     in_segment = _segment_filter(params.get("Segment"))
-    rows = [
-        (name, doc)
-        for name, doc in ctx.store.list(ctx.scope, PARTITION, table.parent)
-        if in_segment(name) and matches(doc["Values"])
-    ]
-    page, token = paginate(rows, params.get("NextToken"), params.get("MaxResults"), _PAGE_CAP, key=lambda r: r[0])
-    partitions = [doc for _, doc in page]
+    after = token_after(params.get("NextToken"))
+    rows = ctx.store.iterate(
+        ctx.scope, PARTITION, table.parent, after=after, parts=index_lookups(params.get("Expression"), keys)
+    )
+    selected = (
+        (name, body) for name, body in rows if in_segment(name) and matches(name.split(KEY_SEP))
+    )
+    page, token = page_of(selected, params.get("MaxResults"), _PAGE_CAP, key=lambda row: row[0])
+    partitions = [json.loads(body) for _, body in page]
     if params.get("ExcludeColumnSchema"):
         for doc in partitions:
             doc.get("StorageDescriptor", {}).pop("Columns", None)

@@ -11,6 +11,7 @@ optimistic lock, which would not protect anything if skipped archives kept the o
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -28,7 +29,7 @@ from ..errors import (
     SerializationException,
 )
 from ..events import glue as glue_events
-from ..pagination import paginate
+from ..pagination import page_of, paginate, token_after
 from .common import (
     PARTITION,
     PARTITION_COLUMN_STATISTICS,
@@ -194,13 +195,13 @@ def get_tables(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     catalog = catalog_id(ctx, params)
     database = require_database(ctx, catalog, params["DatabaseName"])["Name"]
     shape = _attributes(params.get("AttributesToGet"))
-    tables = [doc for _, doc in ctx.store.list(ctx.scope, TABLE, table_parent(catalog, database))]
-    if params.get("Expression"):
-        pattern = _name_pattern(params["Expression"])
-        tables = [doc for doc in tables if pattern.fullmatch(doc["Name"])]
-    page, token = paginate(tables, params.get("NextToken"), params.get("MaxResults"), TABLES_PAGE,
-                           key=lambda d: d["Name"])
-    result: dict[str, Any] = {"TableList": [shape(doc) for doc in page]}
+    pattern = _name_pattern(params["Expression"]) if params.get("Expression") else None
+    # Tables are stored under their (lower-case) Name: the listing reads on from the token, matching names
+    # before parsing documents, and stops one table past the page.
+    rows = ctx.store.iterate(ctx.scope, TABLE, table_parent(catalog, database), after=token_after(params.get("NextToken")))
+    selected = ((name, body) for name, body in rows if pattern is None or pattern.fullmatch(name))
+    page, token = page_of(selected, params.get("MaxResults"), TABLES_PAGE, key=lambda row: row[0])
+    result: dict[str, Any] = {"TableList": [shape(json.loads(body)) for _, body in page]}
     if token:
         result["NextToken"] = token
     return result
@@ -457,9 +458,19 @@ def search_tables(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]
     if params.get("SearchText"):
         tests.append(_text_match(params["SearchText"]))
     key = _sort_key(params.get("SortCriteria", []))
-    tables = [doc for _, _, doc in ctx.store.list_under(ctx.scope, TABLE, catalog) if all(t(doc) for t in tests)]
-    tables.sort(key=key)
-    page, token = paginate(tables, params.get("NextToken"), params.get("MaxResults"), SEARCH_PAGE, key=key)
+    if params.get("SortCriteria"):
+        tables = [doc for _, _, doc in ctx.store.list_under(ctx.scope, TABLE, catalog) if all(t(doc) for t in tests)]
+        tables.sort(key=key)
+        page, token = paginate(tables, params.get("NextToken"), params.get("MaxResults"), SEARCH_PAGE, key=key)
+    else:
+        # By database and name, the store's own order: read on from the token, one table past the page.
+        after = token_after(params.get("NextToken"), list)
+        if after is not None and not (len(after) == 2 and all(isinstance(part, str) for part in after)):
+            raise InvalidInputException("Invalid pagination token")
+        rows = ctx.store.iterate_under(ctx.scope, TABLE, catalog, (table_parent(catalog, after[0]), after[1]) if after else None)
+        docs = (json.loads(body) for _, _, body in rows)
+        page, token = page_of((doc for doc in docs if all(t(doc) for t in tests)), params.get("MaxResults"),
+                              SEARCH_PAGE, key=key)
     result: dict[str, Any] = {"TableList": page}
     if token:
         result["NextToken"] = token

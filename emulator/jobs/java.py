@@ -8,13 +8,18 @@ Java 17, the version we ask for; PySpark 3.5 also runs on Java 8 and 11.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
 import subprocess
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
+
+from .processes import kill_tree
 
 # How to get Java 17, per operating system, for error messages and the doctor.
 INSTALL_HELP = (
@@ -74,3 +79,82 @@ def find_java(env: Mapping[str, str] | None = None) -> Java:
         first = output.splitlines()[0] if output else f"exit status {result.returncode}"
         return Java(path, problem=f"Java 17 is missing: {path} -version fails ({first})")
     return Java(path, match.group(1))
+
+
+class ClassArchive:
+    """The JVM class-data sharing (AppCDS) archive of the Spark driver's classes, kept in the data dir.
+
+    A driver JVM spends much of its start loading and verifying Spark's thousands of classes from jars;
+    an archive of them, mapped at start, skips that. Java 17 writes a dynamic archive when a JVM started
+    with -XX:ArchiveClassesAtExit exits normally, and pool workers are killed, never exited: so once the
+    pool is warm, `record` runs one short PySpark session with that option (a bare session and a small
+    aggregation) in the background, and every driver started after that uses -XX:SharedArchiveFile. The
+    file is named after the Java and PySpark versions, so an upgrade records a new one; a JVM that
+    cannot use an archive (another build, another classpath) ignores it and starts as without.
+    """
+
+    def __init__(self, work_dir: Path):
+        self._work_dir = work_dir
+        self._recorder: subprocess.Popen[bytes] | None = None
+
+    @cached_property
+    def path(self) -> Path:
+        """Where the archive is (looked up at the first driver's start: it runs `java -version`)."""
+        return self._work_dir / f"spark-classes-{_runtime_tag()}.jsa"
+
+    def java_options(self) -> str:
+        """The JVM option of a new driver: the archive's, once there is one."""
+        return f"-XX:SharedArchiveFile={self.path}" if self.path.exists() else ""
+
+    def record(self, settings: dict[str, str], env: Mapping[str, str], cwd: Path) -> None:
+        """Start recording the archive in the background, unless it exists or is being recorded.
+
+        `settings`: the Spark configuration of a driver (without the archive's option).
+        """
+        if self.path.exists() or (self._recorder is not None and self._recorder.poll() is None):
+            return
+        partial = self.path.with_suffix(".partial")
+        partial.unlink(missing_ok=True)
+        conf = dict(settings)
+        conf["spark.driver.extraJavaOptions"] = (
+            conf.get("spark.driver.extraJavaOptions", "") + f" -XX:ArchiveClassesAtExit={partial}"
+        ).strip()
+        with open(self._work_dir / "class-archive.log", "ab") as log:
+            self._recorder = subprocess.Popen(
+                [sys.executable, "-c", _RECORDER, json.dumps(conf), str(partial), str(self.path)],
+                stdin=subprocess.DEVNULL, stdout=log, stderr=log, cwd=cwd, env=dict(env), start_new_session=True,
+            )
+
+    def stop(self) -> None:
+        """Kill a recording in progress (server shutdown); its partial file is never used."""
+        if self._recorder is not None and self._recorder.poll() is None:
+            kill_tree(self._recorder.pid)
+            self._recorder.wait()
+
+
+# One PySpark session whose JVM exits normally (stdin closed, as when its Python ends), so that it writes
+# the archive; only a complete one is renamed into place.
+_RECORDER = """
+import json, os, sys
+from pyspark import SparkConf, SparkContext
+from pyspark.sql import SparkSession
+spark = SparkSession.builder.config(conf=SparkConf().setAll(json.loads(sys.argv[1]).items())).getOrCreate()
+spark.range(1000).selectExpr("id % 7 AS k").groupBy("k").count().collect()
+jvm = SparkContext._gateway.proc
+spark.stop()
+jvm.stdin.close()
+if jvm.wait(timeout=300) == 0 and os.path.getsize(sys.argv[2]) > 0:
+    os.replace(sys.argv[2], sys.argv[3])
+"""
+
+
+def _runtime_tag() -> str:
+    """What an archive is only valid for: the Java that runs Spark and PySpark's jars (its version)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    java = find_java()
+    try:
+        pyspark = version("pyspark")
+    except PackageNotFoundError:
+        pyspark = "none"
+    return re.sub(r"[^\w.-]", "_", f"java{java.version or 'none'}-pyspark{pyspark}")

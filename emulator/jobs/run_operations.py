@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from ..context import RequestContext
+from ..errors import InvalidInputException
 from ..governance import require_security_configuration
-from ..pagination import paginate
+from ..pagination import page_of, token_after
 from .definitions import require_job
 from .run_record import RUN_OVERRIDES
 from .runs import JOB_RUN, RunManager
@@ -39,10 +41,14 @@ def get_job_runs(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     """Runs newest first (as AWS returns them), at most 200 a page."""
     name = params["JobName"]
     require_job(ctx, name)
-    runs = [run for _, run in ctx.store.list(ctx.scope, JOB_RUN, name)]
-    newest_first = lambda run: [-run["StartedOn"], run["Id"]]
-    runs.sort(key=newest_first)
-    page, token = paginate(runs, params.get("NextToken"), params.get("MaxResults"), 200, key=newest_first)
+    # The token holds [-StartedOn, Id] of the last run returned; SQLite orders the runs, so a page parses
+    # only its own runs.
+    after = token_after(params.get("NextToken"), list)
+    if after is not None and not (len(after) == 2 and isinstance(after[0], (int, float)) and isinstance(after[1], str)):
+        raise InvalidInputException("Invalid pagination token")
+    rows = ctx.store.list_by_field(ctx.scope, JOB_RUN, name, "StartedOn", (-after[0], after[1]) if after else None)
+    runs = (json.loads(body) for _, body in rows)
+    page, token = page_of(runs, params.get("MaxResults"), 200, key=lambda run: [-run["StartedOn"], run["Id"]])
     result: dict[str, Any] = {"JobRuns": page}
     if token:
         result["NextToken"] = token

@@ -31,9 +31,9 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 
 from .arguments import RunSetupError
 from .executor import RunOutcome, RunSpec
-from .java import INSTALL_HELP, Java, find_java
+from .java import INSTALL_HELP, ClassArchive, Java, find_java
 from .processes import kill_tree
-from .spark_worker import EXIT_RETIRED, how_it_ended
+from .spark_worker import EXIT_RETIRED, how_it_ended, spark_settings
 
 if TYPE_CHECKING:
     from ..core import Emulator
@@ -104,6 +104,7 @@ class SparkPool:
         self._java: Java | None = None  # found once; looked for again while missing (it may get installed)
         self._start_problem: str | None = None  # why the last driver failed to start, until one starts
         self._work_dir.mkdir(parents=True, exist_ok=True)
+        self._class_archive = ClassArchive(self._work_dir) if settings.spark_class_archive else None
         for stale in self._work_dir.glob("worker-*-*"):  # left by a server that was killed
             shutil.rmtree(stale, ignore_errors=True)
         if settings.spark_prewarm:
@@ -150,6 +151,8 @@ class SparkPool:
             self._queue.clear()
             for worker in workers:
                 self._retire(worker)
+        if self._class_archive:
+            self._class_archive.stop()
         for worker in workers:
             self._kill(worker)
         for run in runs:
@@ -195,12 +198,18 @@ class SparkPool:
     # -- workers -----------------------------------------------------------------------------------
 
     def _fill(self) -> None:
-        """Start workers up to the pool size (lock held)."""
+        """Start workers up to the pool size (lock held).
+
+        One driver first: until one is warm, at most one starts, so the first run does not wait for
+        several JVMs sharing the cores (two competing JVMs each take about twice as long); the rest
+        start when it is warm (see _listen).
+        """
         used = {w.index for w in self._workers}
         if self._java_problem() is not None:
             return  # no Java: submit refuses runs saying so
+        warm = any(w.state in ("idle", "busy") for w in self._workers)
         for index in range(self._size):
-            if len(self._workers) >= self._size or self._closed:
+            if len(self._workers) >= self._size or self._closed or (self._workers and not warm):
                 return
             if index not in used:
                 self._workers.append(self._spawn(index))
@@ -213,15 +222,13 @@ class SparkPool:
         ours, theirs = socket.socketpair()
         config = {
             "fd": theirs.fileno(),
+            "java_options": self._class_archive.java_options() if self._class_archive else "",
             "master": self._master,
             "s3_root": str(self._s3_root),
             "scratch": str(scratch),
             "source_root": _SOURCE_ROOT,
         }
-        # The server's own AWS settings are not the runs' (each run gets its own in RunSpec.env); PySpark
-        # starts its Python UDF workers with this same interpreter.
-        env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-        env.update(PYSPARK_PYTHON=sys.executable, SPARK_LOCAL_IP="127.0.0.1")
+        env = _driver_env()
         with open(log_path, "ab") as worker_log:
             process = subprocess.Popen(
                 [sys.executable, "-c", _BOOTSTRAP, json.dumps(config)],
@@ -235,6 +242,15 @@ class SparkPool:
         threading.Thread(target=self._listen, args=(worker, reader), name=f"spark-worker-{index}", daemon=True).start()
         return worker
 
+    def _record_class_archive(self) -> None:
+        """Once the pool is warm (its JVMs no longer compete for the cores), record the drivers' class
+        archive if the data dir has none yet (java.py's ClassArchive)."""
+        scratch = self._work_dir / "class-archive"
+        shutil.rmtree(scratch, ignore_errors=True)
+        scratch.mkdir()
+        assert self._class_archive is not None
+        self._class_archive.record(spark_settings("local[1]", scratch), _driver_env(), scratch)
+
     def _listen(self, worker: _Worker, reader: BinaryIO) -> None:
         """Follow one worker's messages until its socket closes (it exited or was killed)."""
         for line in reader:
@@ -246,6 +262,9 @@ class SparkPool:
                         worker.state = "idle"
                         self._start_problem = None
                         self._dispatch()
+                        self._fill()  # the drivers held back while this one warmed
+                        if self._class_archive and all(w.state == "idle" for w in self._workers):
+                            self._record_class_archive()
                     self._lock.notify_all()
             elif event == "failed":
                 worker.start_error = message["message"]
@@ -386,6 +405,14 @@ class SparkPool:
         if worker.start_error and java:
             return f"{worker.start_error} ({java.group(1)})"
         return worker.start_error or text[-_LOG_TAIL:].strip() or how_it_ended(worker.process.returncode)
+
+
+def _driver_env() -> dict[str, str]:
+    """The environment of a driver process. The server's own AWS settings are not the runs' (each run gets
+    its own in RunSpec.env); PySpark starts its Python UDF workers with this same interpreter."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env.update(PYSPARK_PYTHON=sys.executable, SPARK_LOCAL_IP="127.0.0.1")
+    return env
 
 
 def _request(spec: RunSpec) -> dict[str, Any]:

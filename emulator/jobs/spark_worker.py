@@ -56,7 +56,7 @@ SPARK_OOM_EXIT = 52
 _JAVA_OOM = "java.lang.OutOfMemoryError"
 
 
-def spark_settings(master: str, scratch: Path) -> dict[str, str]:
+def spark_settings(master: str, scratch: Path, java_options: str = "") -> dict[str, str]:
     """The Spark configuration of a warm driver.
 
     Glue's own defaults are kept where users can see them (Spark's SQL defaults, _SUCCESS markers,
@@ -70,7 +70,8 @@ def spark_settings(master: str, scratch: Path) -> dict[str, str]:
         "spark.driver.memory": "1g",
         # C1 only: the driver JVM starts and warms in about half the time on small machines, and the
         # small jobs run locally do not live long enough to profit from C2.
-        "spark.driver.extraJavaOptions": "-XX:TieredStopAtLevel=1",
+        # `java_options`: the class-data sharing archive's (java.py's ClassArchive).
+        "spark.driver.extraJavaOptions": f"-XX:TieredStopAtLevel=1 {java_options}".strip(),
         "spark.ui.enabled": "false",
         "spark.ui.showConsoleProgress": "false",
         "spark.sql.shuffle.partitions": "4",
@@ -214,7 +215,7 @@ class WarmDriver:
         self.runs_dir = self.scratch / "runs"  # the runs' working directories
         self.runs_dir.mkdir(parents=True, exist_ok=True)
         conf = SparkConf()
-        for key, value in spark_settings(config["master"], self.scratch).items():
+        for key, value in spark_settings(config["master"], self.scratch, config.get("java_options", "")).items():
             conf.set(key, value)
         self.spark = SparkSession.builder.config(conf=conf).getOrCreate()
         self.sc = self.spark.sparkContext

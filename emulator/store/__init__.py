@@ -7,6 +7,12 @@ model's name patterns exclude, so a parent prefix selects exactly the children o
 
 Writes go through `transaction()`: one writer at a time (BEGIN IMMEDIATE), committed with fsync
 when durable, so an acknowledged write survives a crash. Reads never block in WAL mode.
+
+Listings read in key order a chunk at a time (`iterate`), so a page of a large listing costs about its
+own size, not the whole listing's. Kinds whose names are tuples joined with KEY_SEP (partitions: their
+values) can be "part-indexed": each part of each name is also a row of `doc_parts`, so documents whose
+part at a position takes given values are found by index (`iterate(..., parts=...)`) instead of a scan.
+A data dir written before a kind was part-indexed is indexed when the store opens it.
 """
 
 from __future__ import annotations
@@ -14,7 +20,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -30,7 +36,20 @@ CREATE TABLE IF NOT EXISTS docs (
     body   TEXT NOT NULL,
     PRIMARY KEY (scope, kind, parent, name)
 );
+CREATE TABLE IF NOT EXISTS doc_parts (
+    scope  TEXT NOT NULL,
+    kind   TEXT NOT NULL,
+    parent TEXT NOT NULL,
+    pos    INTEGER NOT NULL,
+    value  TEXT NOT NULL,
+    name   TEXT NOT NULL,
+    PRIMARY KEY (scope, kind, parent, pos, value, name)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS part_indexed_kinds (kind TEXT PRIMARY KEY);
 """
+# Rows read per query of a listing: enough that a page rarely needs a second query, small enough that
+# a listing stopped early (one page) reads little more than it returns.
+_CHUNK = 256
 
 
 def key(*parts: str) -> str:
@@ -38,16 +57,43 @@ def key(*parts: str) -> str:
     return KEY_SEP.join(parts)
 
 
+def _parts(scope: str, kind: str, parent: str, name: str) -> Iterator[tuple[str, str, str, int, str, str]]:
+    """The doc_parts rows of one document's name."""
+    for pos, value in enumerate(name.split(KEY_SEP)):
+        yield scope, kind, parent, pos, value, name
+
+
+def _under(parent_prefix: str) -> tuple[str, str, str]:
+    """Arguments of `(parent=? OR (parent >= ? AND parent < ?))`: a parent and everything under it."""
+    return parent_prefix, parent_prefix + KEY_SEP, parent_prefix + chr(ord(KEY_SEP) + 1)
+
+
 class Store:
     """Thread-safe document store over SQLite; one connection per thread."""
 
-    def __init__(self, path: Path, durable: bool = True):
+    def __init__(self, path: Path, durable: bool = True, part_indexed: Collection[str] = ()):
+        """`part_indexed`: the kinds whose KEY_SEP-joined name parts are indexed (see the module doc)."""
         self.path = path
         self.durable = durable
+        self.part_indexed = frozenset(part_indexed)
         self._local = threading.local()
         self._write_lock = threading.RLock()
         with self.transaction() as conn:
-            conn.execute(_SCHEMA)
+            for statement in _SCHEMA.split(";"):  # executescript would commit the open transaction
+                if statement.strip():
+                    conn.execute(statement)
+            self._index_new_kinds(conn)
+
+    def _index_new_kinds(self, conn: sqlite3.Connection) -> None:
+        """Index the names of kinds part-indexed for the first time in this data dir (an older layout)."""
+        known = {kind for (kind,) in conn.execute("SELECT kind FROM part_indexed_kinds")}
+        for kind in sorted(self.part_indexed - known):
+            rows = conn.execute("SELECT scope, parent, name FROM docs WHERE kind=?", (kind,)).fetchall()
+            conn.executemany(
+                "INSERT OR IGNORE INTO doc_parts(scope, kind, parent, pos, value, name) VALUES (?,?,?,?,?,?)",
+                (part for scope, parent, name in rows for part in _parts(scope, kind, parent, name)),
+            )
+            conn.execute("INSERT INTO part_indexed_kinds(kind) VALUES (?)", (kind,))
 
     # -- connections and transactions -------------------------------------------------------------
 
@@ -109,6 +155,66 @@ class Store:
             args.append(limit)
         return [(name, json.loads(body)) for name, body in self._conn().execute(sql, args)]
 
+    def iterate(
+        self,
+        scope: str,
+        kind: str,
+        parent: str,
+        after: str | None = None,
+        parts: Mapping[int, Collection[str]] | None = None,
+    ) -> Iterator[tuple[str, str]]:
+        """Children of one parent as (name, body as JSON text), by name, after `after`, read lazily.
+
+        `parts` ({position: values}) keeps the names whose part at each position is one of its values,
+        found through doc_parts (the kind must be part-indexed). Bodies stay text so that a caller that
+        filters by name parses only what it keeps. Each chunk is its own query: no statement stays
+        open between yields, so the caller may write in between.
+        """
+        sql = "SELECT name, body FROM docs WHERE scope=? AND kind=? AND parent=? AND name > ?"
+        fixed: list[Any] = [scope, kind, parent]
+        if parts:
+            if kind not in self.part_indexed:
+                raise ValueError(f"kind {kind!r} is not part-indexed")
+            selects = []
+            for pos, values in sorted(parts.items()):
+                marks = ",".join("?" * len(values))
+                selects.append(
+                    f"SELECT name FROM doc_parts WHERE scope=? AND kind=? AND parent=? AND pos=? AND value IN ({marks})"
+                )
+                fixed += [scope, kind, parent, pos, *values]
+            sql = sql.replace("name > ?", f"name IN ({' INTERSECT '.join(selects)}) AND name > ?")
+        sql += " ORDER BY name LIMIT ?"
+        last = "" if after is None else after
+        while True:
+            rows = self._conn().execute(sql, [*fixed, last, _CHUNK]).fetchall()
+            yield from rows
+            if len(rows) < _CHUNK:
+                return
+            last = rows[-1][0]
+
+    def list_by_field(
+        self, scope: str, kind: str, parent: str, field: str, after: tuple[Any, str] | None = None
+    ) -> Iterator[tuple[str, str]]:
+        """Children of one parent as (name, body text), newest first by a numeric top-level field of the
+        document (then by name), after the (field value, name) position `after`, read lazily.
+
+        SQLite orders by the field without parsing the bodies in Python, so a page costs its own size
+        plus one pass in C over the parent's rows.
+        """
+        path = f"$.{field}"
+        sql = (
+            "SELECT name, body, json_extract(body, ?) AS f FROM docs WHERE scope=? AND kind=? AND parent=?"
+            " AND (f < ? OR (f = ? AND name > ?)) ORDER BY f DESC, name LIMIT ?"
+        )
+        value, last = (float("inf"), "") if after is None else after
+        while True:
+            rows = self._conn().execute(sql, (path, scope, kind, parent, value, value, last, _CHUNK)).fetchall()
+            yield from ((name, body) for name, body, _ in rows)
+            if len(rows) < _CHUNK:
+                return
+            _, _, value = rows[-1]
+            last = rows[-1][0]
+
     def get_each(
         self, scope: str, kind: str, parent: str, names: list[str]
     ) -> tuple[list[dict[str, Any]], list[str]]:
@@ -127,9 +233,27 @@ class Store:
         rows = self._conn().execute(
             "SELECT parent, name, body FROM docs WHERE scope=? AND kind=? AND (parent=? OR "
             "(parent >= ? AND parent < ?)) ORDER BY parent, name",
-            (scope, kind, parent_prefix, parent_prefix + KEY_SEP, parent_prefix + chr(ord(KEY_SEP) + 1)),
+            (scope, kind, *_under(parent_prefix)),
         )
         return [(parent, name, json.loads(body)) for parent, name, body in rows]
+
+    def iterate_under(
+        self, scope: str, kind: str, parent_prefix: str, after: tuple[str, str] | None = None
+    ) -> Iterator[tuple[str, str, str]]:
+        """`list_under` read lazily, as (parent, name, body text), after the (parent, name) position `after`."""
+        sql = (
+            "SELECT parent, name, body FROM docs WHERE scope=? AND kind=? AND (parent=? OR (parent >= ? AND parent < ?))"
+            " AND (parent > ? OR (parent = ? AND name > ?)) ORDER BY parent, name LIMIT ?"
+        )
+        last_parent, last_name = after if after is not None else ("", "")
+        while True:
+            rows = self._conn().execute(
+                sql, (scope, kind, *_under(parent_prefix), last_parent, last_parent, last_name, _CHUNK)
+            ).fetchall()
+            yield from rows
+            if len(rows) < _CHUNK:
+                return
+            last_parent, last_name = rows[-1][0], rows[-1][1]
 
     def list_scopes(self, kind: str) -> list[tuple[str, str, str, dict[str, Any]]]:
         """Every document of a kind across all scopes (for background services such as schedulers)."""
@@ -142,6 +266,7 @@ class Store:
                 "INSERT OR REPLACE INTO docs(scope, kind, parent, name, body) VALUES (?,?,?,?,?)",
                 (scope, kind, parent, name, json.dumps(doc, separators=(",", ":"))),
             )
+            self._index_parts(conn, scope, kind, parent, name)
 
     def insert(self, scope: str, kind: str, parent: str, name: str, doc: dict[str, Any]) -> bool:
         """Store a new document; False (and nothing written) when the key is taken."""
@@ -150,13 +275,29 @@ class Store:
                 "INSERT OR IGNORE INTO docs(scope, kind, parent, name, body) VALUES (?,?,?,?,?)",
                 (scope, kind, parent, name, json.dumps(doc, separators=(",", ":"))),
             )
-            return cursor.rowcount == 1
+            if cursor.rowcount != 1:
+                return False
+            self._index_parts(conn, scope, kind, parent, name)
+            return True
+
+    def _index_parts(self, conn: sqlite3.Connection, scope: str, kind: str, parent: str, name: str) -> None:
+        # A name's parts never change while it exists, so a replaced document keeps its rows.
+        if kind in self.part_indexed:
+            conn.executemany(
+                "INSERT OR IGNORE INTO doc_parts(scope, kind, parent, pos, value, name) VALUES (?,?,?,?,?,?)",
+                _parts(scope, kind, parent, name),
+            )
 
     def delete(self, scope: str, kind: str, parent: str, name: str) -> bool:
         with self.transaction() as conn:
             cursor = conn.execute(
                 "DELETE FROM docs WHERE scope=? AND kind=? AND parent=? AND name=?", (scope, kind, parent, name)
             )
+            if kind in self.part_indexed:
+                conn.executemany(
+                    "DELETE FROM doc_parts WHERE scope=? AND kind=? AND parent=? AND pos=? AND value=? AND name=?",
+                    _parts(scope, kind, parent, name),
+                )
             return cursor.rowcount > 0
 
     def delete_under(self, scope: str, kind: str, parent_prefix: str) -> int:
@@ -164,14 +305,20 @@ class Store:
         with self.transaction() as conn:
             cursor = conn.execute(
                 "DELETE FROM docs WHERE scope=? AND kind=? AND (parent=? OR (parent >= ? AND parent < ?))",
-                (scope, kind, parent_prefix, parent_prefix + KEY_SEP, parent_prefix + chr(ord(KEY_SEP) + 1)),
+                (scope, kind, *_under(parent_prefix)),
             )
+            if kind in self.part_indexed:
+                conn.execute(
+                    "DELETE FROM doc_parts WHERE scope=? AND kind=? AND (parent=? OR (parent >= ? AND parent < ?))",
+                    (scope, kind, *_under(parent_prefix)),
+                )
             return cursor.rowcount
 
     def reset(self) -> None:
         """Wipe all state."""
         with self.transaction() as conn:
             conn.execute("DELETE FROM docs")
+            conn.execute("DELETE FROM doc_parts")
 
     def close(self) -> None:
         conn = getattr(self._local, "conn", None)

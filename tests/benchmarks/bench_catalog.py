@@ -1,9 +1,10 @@
 """Sequential boto3 `get_table` calls per second: glue-emulator vs moto's server, in one run.
 
-Run by hand:  python tests/benchmarks/bench_catalog.py [--seconds 5]
+Run by hand:  python tests/benchmarks/bench_catalog.py [--seconds 5] [--rounds 3]
 Both servers run on free loopback ports as subprocesses; one boto3 client calls get_table in a loop.
 A third row, "boto3 alone", is the same loop against a server that answers every request with a
 canned GetTable response: the ceiling any server can reach with one sequential boto3 client here.
+The three are measured in turn, `--rounds` times, and the medians printed.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from __future__ import annotations
 import argparse
 import http.server
 import json
+import os
+import statistics
 import tempfile
 import threading
 import time
@@ -30,7 +33,7 @@ def _glue(endpoint: str):
     )
 
 
-def calls_per_second(endpoint: str, seconds: float) -> float:
+def setup(endpoint: str) -> None:
     glue = _glue(endpoint)
     glue.create_database(DatabaseInput={"Name": "bench"})
     glue.create_table(
@@ -42,6 +45,10 @@ def calls_per_second(endpoint: str, seconds: float) -> float:
             "PartitionKeys": [{"Name": "dt", "Type": "string"}],
         },
     )
+
+
+def calls_per_second(endpoint: str, seconds: float) -> float:
+    glue = _glue(endpoint)
     for _ in range(50):  # warm up connections and caches
         glue.get_table(DatabaseName="bench", Name="events")
     calls, start = 0, time.perf_counter()
@@ -75,39 +82,31 @@ def _canned_server(body: bytes) -> http.server.ThreadingHTTPServer:
     return server
 
 
-def boto3_ceiling(table_response: bytes, seconds: float) -> float:
-    server = _canned_server(table_response)
-    try:
-        glue = _glue(f"http://127.0.0.1:{server.server_address[1]}")
-        for _ in range(50):
-            glue.get_table(DatabaseName="bench", Name="events")
-        calls, start = 0, time.perf_counter()
-        while time.perf_counter() - start < seconds:
-            glue.get_table(DatabaseName="bench", Name="events")
-            calls += 1
-        return calls / (time.perf_counter() - start)
-    finally:
-        server.shutdown()
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=float, default=5.0)
+    parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
+    figures: dict[str, list[float]] = {"glue-emulator": [], "moto server": [], "boto3 alone": []}
+    with tempfile.TemporaryDirectory() as tmp, moto_server() as moto_endpoint:
         server = EmulatorServer(Path(tmp) / "data", env={"GLUE_EMULATOR_SPARK_PREWARM": "0"}).start()
         try:
-            ours = calls_per_second(server.endpoint, args.seconds)
+            setup(server.endpoint)
+            setup(moto_endpoint)
             _, table_response = server.glue_raw("GetTable", {"DatabaseName": "bench", "Name": "events"})
+            canned = _canned_server(json.dumps(table_response).encode())
+            endpoints = {"glue-emulator": server.endpoint, "moto server": moto_endpoint,
+                         "boto3 alone": f"http://127.0.0.1:{canned.server_address[1]}"}
+            for _ in range(args.rounds):  # interleaved, so that load changes touch every server alike
+                for name, endpoint in endpoints.items():
+                    figures[name].append(calls_per_second(endpoint, args.seconds))
+            canned.shutdown()
         finally:
             server.stop()
-    with moto_server() as moto_endpoint:
-        theirs = calls_per_second(moto_endpoint, args.seconds)
-    ceiling = boto3_ceiling(json.dumps(table_response).encode(), args.seconds)
-    print(f"{'server':<16}{'get_table calls/s':>20}")
-    print(f"{'glue-emulator':<16}{ours:>20.0f}")
-    print(f"{'moto server':<16}{theirs:>20.0f}")
-    print(f"{'boto3 alone':<16}{ceiling:>20.0f}")
+    print(f"load average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    print(f"{'server':<16}{'get_table calls/s (median of ' + str(args.rounds) + ')':>36}")
+    for name, values in figures.items():
+        print(f"{name:<16}{statistics.median(values):>36.0f}")
 
 
 if __name__ == "__main__":
