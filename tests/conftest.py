@@ -22,6 +22,10 @@ from emulator.core import Emulator
 from emulator.testing import EmulatorServer
 from emulator.testing.plugin import START_TIMEOUT, session_server_env
 
+# The servers tests start record no JVM class-data archive (emulator/jobs/java.py ClassArchive): each would run one
+# more Spark session for it. tests/test_jobs_class_archive.py turns it on for its own servers.
+os.environ.setdefault("GLUE_EMULATOR_SPARK_CLASS_ARCHIVE", "0")
+
 
 @pytest.fixture(scope="session")
 def spark():
