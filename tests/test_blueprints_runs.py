@@ -61,10 +61,12 @@ CHECK_SCRIPT = "import sys\nprint('check', sys.argv[sys.argv.index('--mode') + 1
 
 
 def zipped(files: dict[str, str | bytes]) -> bytes:
+    """A ZIP of `files`, the same bytes every time (fixed entry times): parameters of tests must be, or the test
+    processes of pytest-xdist would collect different tests."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         for name, body in files.items():
-            archive.writestr(name, body)
+            archive.writestr(zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0)), body)
     return buffer.getvalue()
 
 
