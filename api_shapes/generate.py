@@ -37,9 +37,10 @@ _UNICODE_CLASSES = {
 # own Java serde registers the multi-line .proto text that Wire's ProtoFileElement.toSchema() prints), yet their
 # pattern is `.*\S.*`, whose `.` would stop at a line break: in these, `.` matches any character.
 _ACROSS_LINES = ("SchemaDefinitionString", "SchemaDefinitionDiff")
-# Enums AWS extends at run time: a connection type registered by RegisterConnectionType ("REST-..." by its API
-# reference) is a ConnectionType of CreateConnection and GetConnection although the model lists built-ins only.
-_OPEN_ENUMS = {"ConnectionType": "REST-"}
+# Enums AWS extends at run time, per service: a connection type registered by RegisterConnectionType ("REST-..." by
+# its API reference) is a ConnectionType of Glue's CreateConnection and GetConnection although the model lists
+# built-ins only (Athena's ConnectionType, of federated catalogs, is closed).
+_OPEN_ENUMS = {"glue": {"ConnectionType": "REST-"}}
 
 
 def python_pattern(java: str, across_lines: bool = False) -> str:
@@ -60,8 +61,10 @@ def _limits(shape: dict[str, Any], schema: dict[str, Any], low: str, high: str) 
         schema[high] = shape["max"]
 
 
-def shape_schema(shape: dict[str, Any], name: str = "") -> dict[str, Any]:
-    """One botocore shape as a JSON Schema fragment; members refer to other shapes by $ref."""
+def shape_schema(shape: dict[str, Any], open_prefix: str | None = None) -> dict[str, Any]:
+    """One botocore shape as a JSON Schema fragment; members refer to other shapes by $ref.
+
+    `open_prefix`: for an enum AWS extends at run time, the prefix of the values it also takes."""
     kind = shape["type"]
     schema: dict[str, Any]
     if kind == "structure":
@@ -94,8 +97,8 @@ def shape_schema(shape: dict[str, Any], name: str = "") -> dict[str, Any]:
         schema = {"type": "string"}
         if "enum" in shape:
             schema["enum"] = list(shape["enum"])
-            if name in _OPEN_ENUMS:
-                schema["x-aws-open-enum-prefix"] = _OPEN_ENUMS[name]
+            if open_prefix:
+                schema["x-aws-open-enum-prefix"] = open_prefix
         _limits(shape, schema, "minLength", "maxLength")
         if "pattern" in shape:
             schema["pattern"] = python_pattern(shape["pattern"])
@@ -126,7 +129,8 @@ def shape_schema(shape: dict[str, Any], name: str = "") -> dict[str, Any]:
 def generate(service: str) -> dict[str, Any]:
     """Build the whole schema document of one service from the installed botocore."""
     model = botocore.loaders.Loader().load_service_model(service, "service-2")
-    defs = {name: shape_schema(shape, name) for name, shape in model["shapes"].items()}
+    open_enums = _OPEN_ENUMS.get(service, {})
+    defs = {name: shape_schema(shape, open_enums.get(name)) for name, shape in model["shapes"].items()}
     for name in (n for n in _ACROSS_LINES if n in defs):
         defs[name]["pattern"] = python_pattern(model["shapes"][name]["pattern"], across_lines=True)
     defs["_Empty"] = {"type": "object", "properties": {}, "additionalProperties": False, "x-aws-type": "structure"}
