@@ -71,7 +71,9 @@ def test_every_operation_of_the_issue_has_a_handler():
         "PutObject", "GetObject", "HeadObject", "DeleteObject", "DeleteObjects", "CopyObject", "ListObjects",
         "ListObjectsV2", "CreateMultipartUpload", "UploadPart", "UploadPartCopy", "CompleteMultipartUpload",
         "AbortMultipartUpload", "ListParts", "ListMultipartUploads", "PutObjectTagging", "GetObjectTagging",
-        "DeleteObjectTagging"}
+        "DeleteObjectTagging",
+        # EventBridge notifications of buckets (issue #20: emulator/s3/notifications.py)
+        "PutBucketNotificationConfiguration", "GetBucketNotificationConfiguration"}
 
 
 def _decode(body: bytes, length: int) -> tuple[bytes, dict[str, str]]:
