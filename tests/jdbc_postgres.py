@@ -14,6 +14,7 @@ import pwd
 import shutil
 import stat
 import tempfile
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -74,6 +75,25 @@ def _as_postgres_user(folder: Path, pg_ctl: str) -> str:
     return str(shim)
 
 
+def _first_session(socket: Path, timeout: float = 120.0) -> Any:
+    """A superuser session over the Unix socket, once the server accepts one.
+
+    The executor returns when `pg_ctl status` sees a postmaster, which can be before the server accepts sessions
+    ("the database system is starting up", SQLSTATE 57P03, or a refused socket): seen on a loaded CI machine.
+    """
+    import pg8000.dbapi
+    import pg8000.exceptions
+
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            return pg8000.dbapi.connect(user=USER, unix_sock=str(socket))
+        except (pg8000.exceptions.InterfaceError, pg8000.exceptions.DatabaseError):
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+
+
 @pytest.fixture(scope="session")
 def postgres() -> Iterator[Postgres]:
     pg_ctl = _pg_ctl()
@@ -93,9 +113,7 @@ def postgres() -> Iterator[Postgres]:
         user=USER, postgres_options=f"-c hba_file={folder / 'pg_hba.conf'}")
     executor.start()
     try:
-        import pg8000.dbapi
-
-        with pg8000.dbapi.connect(user=USER, unix_sock=str(folder / f".s.PGSQL.{port}")) as admin:
+        with _first_session(folder / f".s.PGSQL.{port}") as admin:
             admin.autocommit = True
             admin.cursor().execute(f"ALTER USER {USER} PASSWORD '{PASSWORD}'")
         yield Postgres("127.0.0.1", port, USER, PASSWORD)
