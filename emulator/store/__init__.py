@@ -17,7 +17,10 @@ A data dir written before a kind was part-indexed is indexed when the store open
 
 from __future__ import annotations
 
+import heapq
+import itertools
 import json
+import math
 import sqlite3
 import threading
 from collections.abc import Collection, Iterator, Mapping
@@ -50,6 +53,8 @@ CREATE TABLE IF NOT EXISTS part_indexed_kinds (kind TEXT PRIMARY KEY);
 # Rows read per query of a listing: enough that a page rarely needs a second query, small enough that
 # a listing stopped early (one page) reads little more than it returns.
 _CHUNK = 256
+# Most value combinations of leading parts read as name ranges; past it, one position's index is read.
+_MAX_RANGES = 1024
 
 
 def key(*parts: str) -> str:
@@ -61,6 +66,16 @@ def _parts(scope: str, kind: str, parent: str, name: str) -> Iterator[tuple[str,
     """The doc_parts rows of one document's name."""
     for pos, value in enumerate(name.split(KEY_SEP)):
         yield scope, kind, parent, pos, value, name
+
+
+def _prefix_ranges(values: tuple[str, ...]) -> tuple[tuple[str, str], tuple[str, str]]:
+    """The [low, high) ranges of the names whose leading parts are `values`: the name made of exactly these
+    parts, and those with more parts after them (`v0 SEP v1 SEP ...`).
+
+    Names never hold KEY_SEP inside a part, so the ranges of different value tuples never overlap.
+    """
+    joined = KEY_SEP.join(values)
+    return (joined, joined + "\x00"), (joined + KEY_SEP, joined + chr(ord(KEY_SEP) + 1))
 
 
 def _under(parent_prefix: str) -> tuple[str, str, str]:
@@ -165,32 +180,79 @@ class Store:
     ) -> Iterator[tuple[str, str]]:
         """Children of one parent as (name, body as JSON text), by name, after `after`, read lazily.
 
-        `parts` ({position: values}) keeps the names whose part at each position is one of its values,
-        found through doc_parts (the kind must be part-indexed). Bodies stay text so that a caller that
-        filters by name parses only what it keeps. Each chunk is its own query: no statement stays
-        open between yields, so the caller may write in between.
+        `parts` ({position: values}) keeps the names whose part at each position is one of its values (the
+        kind must be part-indexed); see `_part_names` for how they are found. Bodies stay text so that a
+        caller that filters by name parses only what it keeps. Each chunk is its own query: no statement
+        stays open between yields, so the caller may write in between.
         """
-        sql = "SELECT name, body FROM docs WHERE scope=? AND kind=? AND parent=? AND name > ?"
-        fixed: list[Any] = [scope, kind, parent]
-        if parts:
-            if kind not in self.part_indexed:
-                raise ValueError(f"kind {kind!r} is not part-indexed")
-            selects = []
-            for pos, values in sorted(parts.items()):
-                marks = ",".join("?" * len(values))
-                selects.append(
-                    f"SELECT name FROM doc_parts WHERE scope=? AND kind=? AND parent=? AND pos=? AND value IN ({marks})"
-                )
-                fixed += [scope, kind, parent, pos, *values]
-            sql = sql.replace("name > ?", f"name IN ({' INTERSECT '.join(selects)}) AND name > ?")
-        sql += " ORDER BY name LIMIT ?"
         last = "" if after is None else after
+        if parts:
+            yield from self._bodies(scope, kind, parent, self._part_names(scope, kind, parent, last, parts))
+            return
+        sql = "SELECT name, body FROM docs WHERE scope=? AND kind=? AND parent=? AND name > ? ORDER BY name LIMIT ?"
         while True:
-            rows = self._conn().execute(sql, [*fixed, last, _CHUNK]).fetchall()
+            rows = self._conn().execute(sql, (scope, kind, parent, last, _CHUNK)).fetchall()
             yield from rows
             if len(rows) < _CHUNK:
                 return
             last = rows[-1][0]
+
+    def _part_names(
+        self, scope: str, kind: str, parent: str, after: str, parts: Mapping[int, Collection[str]]
+    ) -> Iterator[str]:
+        """The names after `after` whose parts take the given values, in name order, read lazily.
+
+        When the leading positions 0..k-1 are all fixed (a partition listing filtered on its first keys, the
+        usual case), each combination of their values is a range of names (`v0 SEP v1 SEP ...`) read from the
+        primary key; otherwise one position's values are read from doc_parts, one ordered stream per value
+        merged. Either way only names are read, and the other positions are checked on the names.
+        """
+        if kind not in self.part_indexed:
+            raise ValueError(f"kind {kind!r} is not part-indexed")
+        leading = 0
+        while leading in parts:
+            leading += 1
+        fixed = [sorted(parts[pos]) for pos in range(leading)]
+        if leading and math.prod(map(len, fixed)) <= _MAX_RANGES:
+            checked = {pos: values for pos, values in parts.items() if pos >= leading}
+            sql = ("SELECT name FROM docs WHERE scope=? AND kind=? AND parent=? AND name >= ? AND name < ?"
+                   " AND name > ? ORDER BY name LIMIT ?")
+            ranges = sorted(bounds for values in itertools.product(*fixed) for bounds in _prefix_ranges(values))
+            names = itertools.chain.from_iterable(
+                self._names(sql, [scope, kind, parent, low, high], after) for low, high in ranges)
+        else:
+            # The position with the fewest values: one stream per value, each already in name order.
+            pos = min(parts, key=lambda at: (len(parts[at]), at))
+            checked = {at: values for at, values in parts.items() if at != pos}
+            sql = ("SELECT name FROM doc_parts WHERE scope=? AND kind=? AND parent=? AND pos=? AND value=?"
+                   " AND name > ? ORDER BY name LIMIT ?")
+            names = heapq.merge(*(self._names(sql, [scope, kind, parent, pos, value], after)
+                                  for value in sorted(parts[pos])))
+        sets = [(pos, frozenset(values)) for pos, values in checked.items()]
+        for name in names:
+            split = name.split(KEY_SEP)
+            if all(pos < len(split) and split[pos] in values for pos, values in sets):
+                yield name
+
+    def _names(self, sql: str, args: list[Any], after: str) -> Iterator[str]:
+        """The names `sql` selects (its last two parameters: the name to read after, a row limit), chunk by chunk."""
+        last = after
+        while True:
+            rows = self._conn().execute(sql, [*args, last, _CHUNK]).fetchall()
+            for (name,) in rows:
+                yield name
+            if len(rows) < _CHUNK:
+                return
+            last = rows[-1][0]
+
+    def _bodies(self, scope: str, kind: str, parent: str, names: Iterator[str]) -> Iterator[tuple[str, str]]:
+        """(name, body text) of `names` (ascending), a chunk of names per query; names deleted meanwhile are skipped."""
+        while chunk := list(itertools.islice(names, _CHUNK)):
+            marks = ",".join("?" * len(chunk))
+            yield from self._conn().execute(
+                f"SELECT name, body FROM docs WHERE scope=? AND kind=? AND parent=? AND name IN ({marks}) ORDER BY name",
+                (scope, kind, parent, *chunk),
+            ).fetchall()
 
     def list_by_field(
         self, scope: str, kind: str, parent: str, field: str, after: tuple[Any, str] | None = None
