@@ -55,12 +55,19 @@ def test_a_lookup_returns_what_a_scan_of_every_name_selects(store: Store, parts:
             _expected(store, parts, after)
 
 
-def test_many_leading_combinations_are_read_from_the_index_instead(store: Store, monkeypatch: pytest.MonkeyPatch):
+@pytest.mark.parametrize("parts", [{0: ["1", "10", "2"], 1: ["1"]}, {0: ["1"], 1: ["1", "10", ""], 2: ["10"]}])
+def test_past_the_cap_on_ranges_later_positions_are_checked_on_the_names(
+        store: Store, monkeypatch: pytest.MonkeyPatch, parts: dict[int, list[str]]):
     import emulator.store as module
 
     monkeypatch.setattr(module, "_MAX_RANGES", 2)
-    parts = {0: ["1", "10", "2"], 1: ["1"]}
     assert [n for n, _ in store.iterate("s", "partition", "t", parts=parts)] == _expected(store, parts, "")
+
+
+def test_the_first_position_is_never_written_to_the_index(store: Store):
+    # Position 0 is read as ranges of the primary key: its rows would only cost writes.
+    positions = {pos for (pos,) in store._conn().execute("SELECT DISTINCT pos FROM doc_parts")}
+    assert positions == {1, 2}
 
 
 def test_a_kind_without_the_index_is_refused(store: Store):

@@ -10,8 +10,9 @@ when durable, so an acknowledged write survives a crash. Reads never block in WA
 
 Listings read in key order a chunk at a time (`iterate`), so a page of a large listing costs about its
 own size, not the whole listing's. Kinds whose names are tuples joined with KEY_SEP (partitions: their
-values) can be "part-indexed": each part of each name is also a row of `doc_parts`, so documents whose
-part at a position takes given values are found by index (`iterate(..., parts=...)`) instead of a scan.
+values) can be "part-indexed": documents whose part at a position takes given values are found by index
+(`iterate(..., parts=...)`) instead of a scan. Values of the first part are ranges of the primary key;
+each later part of each name is also a row of `doc_parts`.
 A data dir written before a kind was part-indexed is indexed when the store opens it.
 """
 
@@ -20,7 +21,6 @@ from __future__ import annotations
 import heapq
 import itertools
 import json
-import math
 import sqlite3
 import threading
 from collections.abc import Collection, Iterator, Mapping
@@ -53,7 +53,7 @@ CREATE TABLE IF NOT EXISTS part_indexed_kinds (kind TEXT PRIMARY KEY);
 # Rows read per query of a listing: enough that a page rarely needs a second query, small enough that
 # a listing stopped early (one page) reads little more than it returns.
 _CHUNK = 256
-# Most value combinations of leading parts read as name ranges; past it, one position's index is read.
+# Most value combinations of leading parts read as name ranges (position 0's values are read so in any case).
 _MAX_RANGES = 1024
 
 
@@ -62,10 +62,15 @@ def key(*parts: str) -> str:
     return KEY_SEP.join(parts)
 
 
-def _parts(scope: str, kind: str, parent: str, name: str) -> Iterator[tuple[str, str, str, int, str, str]]:
-    """The doc_parts rows of one document's name."""
+def _parts(scope: str, kind: str, parent: str, name: str, first: int = 1) -> Iterator[tuple[str, str, str, int, str, str]]:
+    """The doc_parts rows of one document's name, from position `first`.
+
+    Position 0 is not indexed: a lookup fixing it reads name ranges (see `Store._part_names`). Deletes pass
+    `first=0`, for the rows data dirs written before that hold.
+    """
     for pos, value in enumerate(name.split(KEY_SEP)):
-        yield scope, kind, parent, pos, value, name
+        if pos >= first:
+            yield scope, kind, parent, pos, value, name
 
 
 def _prefix_ranges(values: tuple[str, ...]) -> tuple[tuple[str, str], tuple[str, str]]:
@@ -202,18 +207,21 @@ class Store:
     ) -> Iterator[str]:
         """The names after `after` whose parts take the given values, in name order, read lazily.
 
-        When the leading positions 0..k-1 are all fixed (a partition listing filtered on its first keys, the
-        usual case), each combination of their values is a range of names (`v0 SEP v1 SEP ...`) read from the
-        primary key; otherwise one position's values are read from doc_parts, one ordered stream per value
-        merged. Either way only names are read, and the other positions are checked on the names.
+        When position 0 is fixed (a partition listing filtered on its first keys, the usual case), each
+        combination of the values of the leading fixed positions is a range of names (`v0 SEP v1 SEP ...`)
+        read from the primary key, as long as the combinations stay under _MAX_RANGES; otherwise one position's
+        values are read from doc_parts, one ordered stream per value merged. Either way only names are read,
+        and the other positions are checked on the names.
         """
         if kind not in self.part_indexed:
             raise ValueError(f"kind {kind!r} is not part-indexed")
-        leading = 0
-        while leading in parts:
-            leading += 1
-        fixed = [sorted(parts[pos]) for pos in range(leading)]
-        if leading and math.prod(map(len, fixed)) <= _MAX_RANGES:
+        if 0 in parts:
+            # The longest run of leading positions whose value combinations stay few; at least position 0.
+            leading, combinations = 1, len(parts[0])
+            while leading in parts and combinations * len(parts[leading]) <= _MAX_RANGES:
+                combinations *= len(parts[leading])
+                leading += 1
+            fixed = [sorted(parts[pos]) for pos in range(leading)]
             checked = {pos: values for pos, values in parts.items() if pos >= leading}
             sql = ("SELECT name FROM docs WHERE scope=? AND kind=? AND parent=? AND name >= ? AND name < ?"
                    " AND name > ? ORDER BY name LIMIT ?")
@@ -358,7 +366,7 @@ class Store:
             if kind in self.part_indexed:
                 conn.executemany(
                     "DELETE FROM doc_parts WHERE scope=? AND kind=? AND parent=? AND pos=? AND value=? AND name=?",
-                    _parts(scope, kind, parent, name),
+                    _parts(scope, kind, parent, name, first=0),
                 )
             return cursor.rowcount > 0
 
