@@ -81,11 +81,12 @@ def test_custom_entity_types_come_from_the_catalog_with_their_context_words(fram
     assert detected[1] == {}
 
 
-def test_an_unknown_entity_type_is_an_error_not_a_silent_miss(frame, catalog):
+def test_a_type_glue_finds_with_machine_learning_finds_nothing_and_says_so(frame, catalog, capsys):
     from awsglueml.transforms import EntityDetector
 
-    with pytest.raises(ValueError, match="PERSON_NAME"):
-        EntityDetector().detect(frame, ["EMAIL", "PERSON_NAME"], "DetectedEntities")
+    detected = _detected(EntityDetector().detect(frame, ["EMAIL", "PERSON_NAME"], "DetectedEntities"))
+    assert detected[1] == {"note": [("EMAIL", 5, 20)]}
+    assert "does not detect PERSON_NAME" in capsys.readouterr().err
 
 
 def test_fine_grained_actions_redact_hash_and_respect_columns(frame):

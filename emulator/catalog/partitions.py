@@ -89,8 +89,9 @@ class _Table:
     def update(self, values: list[str], spec: dict[str, Any]) -> None:
         """Replace a partition's definition (not merged, as on AWS), keeping its creation time.
 
-        New Values move the partition; Values left out keep the current ones (AWS documents no
-        meaning for an update without Values, and keeping them is the harmless reading).
+        New Values move the partition, with its column statistics (AWS's Hive metastore client renames a
+        partition this way, and Hive keeps a renamed partition's statistics); Values left out keep the current
+        ones (AWS documents no meaning for an update without Values, and keeping them is the harmless reading).
         """
         store, scope = self.ctx.store, self.ctx.scope
         with store.transaction():
@@ -105,6 +106,10 @@ class _Table:
             if not store.insert(scope, PARTITION, self.parent, new_name, updated):
                 raise AlreadyExistsException(_EXISTS)
             store.delete(scope, PARTITION, self.parent, old_name)
+            old_stats, new_stats = key(self.parent, old_name), key(self.parent, new_name)
+            for column, statistics in store.list(scope, PARTITION_COLUMN_STATISTICS, old_stats):
+                store.put(scope, PARTITION_COLUMN_STATISTICS, new_stats, column, statistics)
+            store.delete_under(scope, PARTITION_COLUMN_STATISTICS, old_stats)
 
     def delete(self, values: Sequence[str]) -> None:
         name = self.name_of(values)

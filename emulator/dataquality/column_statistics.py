@@ -5,7 +5,8 @@ What AWS documents and what we do (https://docs.aws.amazon.com/glue/latest/dg/co
 the API reference of each operation):
 - A column's statistics are one ColumnStatistics document (ColumnName, ColumnType, AnalyzedTime,
   StatisticsData); an update replaces it whole ("Data Catalog doesn't store different versions of the
-  statistics"). They are deleted with their table or partition (catalog/tables.py, partitions.py).
+  statistics"). They are deleted with their table or partition (catalog/tables.py, partitions.py), and
+  follow a partition whose Values an UpdatePartition changes (partitions.py `_Table.update`).
 - StatisticsData carries exactly the member its Type names (LONG -> LongColumnStatisticsData, ...); an
   entry without it, or with another type's member, is refused. Decimal bounds are DecimalNumber:
   UnscaledValue is the big-endian two's-complement bytes of the unscaled integer (base64 on the wire),

@@ -5,6 +5,15 @@ where clause in one `agg` over the frame and one groupBy per column set whose va
 (Uniqueness, IsUnique, IsPrimaryKey, DistinctValuesCount, UniqueValueRatio, Entropy), then decides each rule.
 Results have botocore's shapes: `DataQualityRuleResult`, `DataQualityAnalyzerResult`, `DataQualityObservation`.
 
+Composite rules are combined as AWS's "How Composite rules work" says. COLUMN (the default) evaluates each operand
+over the whole dataset and combines the outcomes. ROW (`compositeRuleEvaluation.method`, AdditionalRunOptions'
+CompositeRuleEvaluationMethod) makes a composite one rule over each row: it passes when every row satisfies the
+combination of its operands' row conditions (a row outside an operand's where clause satisfies it, as AWS labels
+filtered-out rows Passed). AWS lists the operands ROW cannot take (ratio rules: Completeness, DatasetMatch,
+ReferentialIntegrity, Uniqueness; ColumnValues, ColumnDataType, CustomSql `with threshold`) without saying what it
+does with them; a composite holding one, or an operand without row conditions (RowCount, Mean...), is combined
+as COLUMN here.
+
 https://docs.aws.amazon.com/glue/latest/dg/dqdl.html
 """
 
@@ -29,6 +38,9 @@ from .rules.statistics import analyzer_plan
 PASS_COLUMN, FAIL_COLUMN, SKIP_COLUMN = "DataQualityRulesPass", "DataQualityRulesFail", "DataQualityRulesSkip"
 RESULT_COLUMN = "DataQualityEvaluationResult"
 _OBSERVED_RUNS = 10
+COMPOSITE_METHODS = ("COLUMN", "ROW")
+# Operands AWS's "How Composite rules work" says ROW cannot take (their outcome is a ratio), besides `with threshold`.
+_NOT_ROW_WISE = frozenset({"Completeness", "DatasetMatch", "ReferentialIntegrity", "Uniqueness"})
 
 
 @dataclass
@@ -57,14 +69,19 @@ class Evaluation:
 def evaluate(spark: SparkSession, frame: DataFrame, ruleset: str | Ruleset, *,
              references: dict[str, DataFrame] | None = None,
              history: Callable[[str, int], list[float]] | None = None,
-             row_level: bool = False) -> Evaluation:
+             row_level: bool = False, composite_method: str = "COLUMN") -> Evaluation:
     """Evaluate `ruleset` (DQDL text or a parsed Ruleset) on `frame`.
 
     `references` are additional data sources by alias, for ReferentialIntegrity, DatasetMatch, AggregateMatch,
     SchemaMatch, RowCountMatch and CustomSql (alias "primary" is `frame`). `history(metric, k)` gives the metric's
-    values in up to k earlier runs, most recent first, for dynamic rules (`avg(last(10))`...).
-    Raises DqdlError for invalid DQDL text; a rule that cannot be evaluated gets Result "ERROR", never a pass.
+    values in up to k earlier runs, most recent first, for dynamic rules (`avg(last(10))`...). `composite_method`
+    is "COLUMN" or "ROW" (see the module docstring; any case).
+    Raises DqdlError for invalid DQDL text, ValueError for another composite_method; a rule that cannot be
+    evaluated gets Result "ERROR", never a pass.
     """
+    method = composite_method.upper()
+    if method not in COMPOSITE_METHODS:
+        raise ValueError(f"compositeRuleEvaluation.method must be COLUMN or ROW, not {composite_method!r}")
     parsed = parse(ruleset) if isinstance(ruleset, str) else ruleset
     ctx = Context(spark=spark, frame=frame, references={**(references or {}), "primary": frame}, history=history,
                   now=datetime.now(), types={f.name.lower(): f.dataType.simpleString() for f in frame.schema.fields})
@@ -76,9 +93,12 @@ def evaluate(spark: SparkSession, frame: DataFrame, ruleset: str | Ruleset, *,
 
     outcomes = {key: _decide(leaf_of, plan, lookups, ctx) for key, (leaf_of, plan) in
                 {id(leaf): (leaf, rule_plans[id(leaf)]) for leaf in leaves}.items()}
+    broken = {where for where, lookup in lookups.items() if isinstance(lookup, RuleError)}
     rule_results, all_metrics = [], {}
     for index, rule in enumerate(parsed.rules):
         outcome = _combine(rule, outcomes)
+        if method == "ROW" and rule.is_composite:
+            outcome = _row_wise(frame, rule, rule_plans, broken, outcome)
         all_metrics.update(outcome.metrics)
         result: dict[str, Any] = {"Name": Ruleset.rule_name(index), "Description": rule.text(),
                                   "Result": outcome.result}
@@ -105,7 +125,6 @@ def evaluate(spark: SparkSession, frame: DataFrame, ruleset: str | Ruleset, *,
 
     passed = sum(1 for r in rule_results if r["Result"] == "PASS")
     score = passed / len(rule_results) if rule_results else 1.0
-    broken = {where for where, lookup in lookups.items() if isinstance(lookup, RuleError)}
     rows = _row_level(frame, parsed, rule_plans, broken) if row_level else None
     return Evaluation(rule_results, analyzer_results, _observations(all_metrics, history), score, rows, all_metrics)
 
@@ -269,6 +288,25 @@ def _combine(rule: Rule, outcomes: dict[int, Outcome]) -> Outcome:
         result = "PASS" if "PASS" in results else "ERROR" if "ERROR" in results else "FAIL"
     messages = [p.message for p in parts if p.result != "PASS" and p.message]
     return Outcome(result, metrics, "; ".join(messages) if result != "PASS" else None)
+
+
+def _row_wise(frame: DataFrame, rule: Rule, plans: dict[int, Plan | RuleError], broken: set[str | None],
+              by_column: Outcome) -> Outcome:
+    """A composite's outcome as one rule over each row (ROW); `by_column` (COLUMN's) when it cannot be."""
+    if any(leaf.rule_type in _NOT_ROW_WISE or leaf.threshold is not None for leaf in rule.leaves()):
+        return by_column
+    predicate = _row_predicate(rule, plans, broken)
+    if predicate is None:
+        return by_column
+    # Computed in a projection first: uniqueness conditions are window functions, which an aggregate cannot hold.
+    counts = frame.select(predicate.alias("passes")).agg(
+        F.count(F.lit(1)).alias("rows"), F.count(F.when(~F.col("passes"), 1)).alias("failed")).collect()[0]
+    if not counts["rows"]:
+        return Outcome("FAIL", by_column.metrics, "Empty state: the dataset has no rows to evaluate.")
+    if counts["failed"]:
+        return Outcome("FAIL", by_column.metrics, f"{counts['failed']} of {counts['rows']} rows do not satisfy the "
+                                                  "rule.")
+    return Outcome("PASS", by_column.metrics)
 
 
 def _row_predicate(rule: Rule, plans: dict[int, Plan | RuleError], broken: set[str | None]) -> Column | None:

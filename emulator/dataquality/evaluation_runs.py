@@ -5,11 +5,12 @@ A run evaluates 1-10 rulesets on one catalog table (DataSource GlueTable, or Dat
 PreProcessingQuery) with the DQDL evaluator on the warm Spark pool (tasks.evaluate_rulesets). Its
 AdditionalDataSources are the references rules such as ReferentialIntegrity and DatasetMatch name by alias.
 AdditionalRunOptions are kept as given; ResultsS3Prefix also writes each result as JSON under that S3 prefix.
-CompositeRuleEvaluationMethod is recorded, but composites are always combined as COLUMN (AWS's default: each
-operand's outcome over the whole table) because the evaluator has no row-wise mode yet; CloudWatchMetricsEnabled
-and CustomLogGroupPrefix have nothing to act on (no CloudWatch metrics here). Dynamic rules (`last(k)`, ...) see the metrics of earlier results of the
-same ruleset on the same table. A run that succeeds stores one result per ruleset (results.py), all of one
-profile, and lists their ids in ResultIds, in the order of RulesetNames.
+CompositeRuleEvaluationMethod combines composite rules as COLUMN (AWS's default: each operand's outcome over the
+whole table) or ROW (each row must satisfy the composite; evaluation.py says which rules take it);
+CloudWatchMetricsEnabled and CustomLogGroupPrefix have nothing to act on (no CloudWatch metrics here). Dynamic
+rules (`last(k)`, ...) see the metrics of earlier results of the same ruleset on the same table. A run that
+succeeds stores one result per ruleset (results.py), all of one profile, and lists their ids in ResultIds, in the
+order of RulesetNames.
 Errors as AWS documents them (API reference, StartDataQualityRulesetEvaluationRun): EntityNotFoundException for
 an unknown table or ruleset, InvalidInputException for a DataSource that names no table.
 """
@@ -77,6 +78,7 @@ def start_data_quality_ruleset_evaluation_run(ctx: RequestContext, params: dict[
                      for name, text in zip(names, texts, strict=True)],
         "results_s3_prefix": prefix,
         "result_ids": result_ids,
+        "composite_method": options.get("CompositeRuleEvaluationMethod") or "COLUMN",
     }
 
     def finish(task_ctx: RequestContext, record: dict[str, Any], outcome: TaskOutcome) -> dict[str, Any]:

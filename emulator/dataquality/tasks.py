@@ -45,13 +45,14 @@ def read_source(spark: Any, source: dict[str, Any]) -> Any:
     return frame
 
 
-def _evaluate_one(spark: Any, frame: Any, text: str, references: dict[str, Any], earlier: dict[str, list[float]]
-                  ) -> dict[str, Any]:
+def _evaluate_one(spark: Any, frame: Any, text: str, references: dict[str, Any], earlier: dict[str, list[float]],
+                  composite_method: str) -> dict[str, Any]:
     from emulator.dataquality.dqdl import parse
     from emulator.dataquality.evaluation import evaluate
 
     evaluation = evaluate(spark, frame, parse(text), references=references,
-                          history=lambda metric, k: earlier.get(metric, [])[:k], row_level=False)
+                          history=lambda metric, k: earlier.get(metric, [])[:k], row_level=False,
+                          composite_method=composite_method)
     metrics = evaluation.metrics()
     return {"rule_results": evaluation.rule_results, "analyzer_results": evaluation.analyzer_results,
             "observations": evaluation.observations, "score": evaluation.score, "metrics": metrics}
@@ -64,7 +65,8 @@ def evaluate_rulesets(spark: Any, payload: dict[str, Any]) -> dict[str, Any]:
     references = {alias: read_source(spark, source) for alias, source in (payload.get("references") or {}).items()}
     answers = []
     for ruleset in payload["rulesets"]:
-        answer = _evaluate_one(spark, frame, ruleset["text"], references, ruleset.get("history") or {})
+        answer = _evaluate_one(spark, frame, ruleset["text"], references, ruleset.get("history") or {},
+                               payload.get("composite_method") or "COLUMN")
         answers.append({**answer, "rows": rows})
     frame.unpersist()
     prefix = payload.get("results_s3_prefix")

@@ -5,7 +5,7 @@ passes every argument to the script as `--key value` pairs in sys.argv, plus its
 `--JOB_RUN_ID`, `--JOB_NAME` (and `--WORKFLOW_NAME`/`--WORKFLOW_RUN_ID` in a workflow, and
 `--job-bookmark-option` for Spark jobs), which a user cannot override.
 
-Arguments Glue consumes: `--scriptLocation`, `--extra-py-files`, `--additional-python-modules`,
+Arguments Glue consumes: `--scriptLocation`, `--extra-py-files`, `--extra-jars`, `--additional-python-modules`,
 `--conf`, `--custom-logGroup-prefix`. S3 paths name files of the local S3 (data_dir/s3/bucket/key).
 """
 
@@ -103,6 +103,12 @@ def _listed(value: str | None) -> list[str]:
 def extra_py_files(data_dir: Path, arguments: dict[str, str]) -> list[Path]:
     uris = _listed(arguments.get("--extra-py-files"))
     return [local_s3_path(data_dir, uri, "--extra-py-files entry") for uri in uris]
+
+
+def extra_jars(data_dir: Path, arguments: dict[str, str]) -> list[Path]:
+    """--extra-jars: comma-separated S3 paths of jar files that Glue puts on the driver's and executors' classpath
+    (AWS's job parameters reference); each as its local file, RunSetupError when one is missing."""
+    return [local_s3_path(data_dir, uri, "--extra-jars entry") for uri in _listed(arguments.get("--extra-jars"))]
 
 
 def spark_conf(arguments: dict[str, str]) -> dict[str, str]:

@@ -25,6 +25,7 @@ class RunSpec:
     timeout_seconds: float  # real seconds (already scaled by the emulator's time scale)
     log_dir: Path  # where the executor writes the run's stdout ("output") and stderr ("error")
     extra_py_files: list[Path] = field(default_factory=list)
+    extra_jars: list[Path] = field(default_factory=list)  # --extra-jars, as local files (Spark jobs)
     spark_conf: dict[str, str] = field(default_factory=dict)
     python_version: str = "3"  # the job's Command.PythonVersion ("3.9" for a pythonshell job by default)
     memory_bytes: int | None = None  # the run's memory as Glue sizes it (pythonshell: MaxCapacity x 16 GB)

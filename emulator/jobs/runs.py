@@ -281,6 +281,7 @@ class RunManager:
                                 - time.monotonic()),
             log_dir=active.log_dir,
             extra_py_files=extra,
+            extra_jars=args.extra_jars(data_dir, arguments) if job["Command"]["Name"] != "pythonshell" else [],
             spark_conf=args.spark_conf(arguments),
             python_version=job["Command"].get("PythonVersion", "3"),
             memory_bytes=memory_limit(run.get("MaxCapacity")) if job["Command"]["Name"] == "pythonshell" else None,

@@ -427,6 +427,7 @@ def _request(spec: RunSpec) -> dict[str, Any]:
         "env": spec.env,
         "log_dir": str(spec.log_dir),
         "python_paths": python_paths,
+        "extra_jars": [str(path) for path in spec.extra_jars],
         "spark_conf": spec.spark_conf,
     }
 

@@ -323,6 +323,11 @@ class WarmDriver:
         jvm_session.setActiveSession(session._jsparkSession)
         self.apply_conf(request.get("spark_conf") or {})
         self.sc._python_includes = self.base_includes + list(request["python_paths"])
+        for jar in request.get("extra_jars") or ():
+            # --extra-jars: ADD JAR puts the jar on the executors' classpath and on the session's class loader,
+            # which the script's thread (py4j pins it to one JVM thread) then loads classes with. The JVM keeps
+            # it: run_script retires this driver after the run, so no later run sees the classes.
+            session.sql("ADD JAR '" + jar.replace("\\", "\\\\").replace("'", "\\'") + "'")
 
     def end_run(self) -> None:
         """Drop what a session leaves in the state all sessions share: caches, global views, tables."""
@@ -466,6 +471,8 @@ def run_script(request: dict[str, Any], driver: WarmDriver, router: OutputRouter
         saved.restore(driver.library_dirs)
     outcome: dict[str, Any] = {"state": state, "error_message": message}
     if sys.stdout.closed or sys.stderr.closed:  # the script closed them: no later run could print
+        outcome["retire"] = True
+    if request.get("extra_jars"):  # their classes stay in the JVM (see WarmDriver.start_run)
         outcome["retire"] = True
     failure = driver.jvm_failure()
     if failure is not None:

@@ -42,7 +42,8 @@ _OWN = {"url", "dbtable", "user", "password", "connectionName", "useConnectionPr
         "jobBookmarkKeys", "jobBookmarkKeysSortOrder", "redshiftTmpDir", "redshift_tmp_dir", "aws_iam_role",
         "preactions", "postactions", "extracopyoptions", "vendor", "customJdbcDriverS3Path",
         "customJdbcDriverClassName", "JDBC_CONNECTION_URL", "USERNAME", "PASSWORD", "SECRET_ID",
-        "JDBC_ENFORCE_SSL", "JDBC_DRIVER_JAR_URI", "JDBC_DRIVER_CLASS_NAME", "bulkSize", "filterPredicate"}
+        "JDBC_ENFORCE_SSL", "JDBC_DRIVER_JAR_URI", "JDBC_DRIVER_CLASS_NAME", "bulkSize", "filterPredicate",
+        "catalogTablePath"}
 _URL = re.compile(r"^jdbc:(?P<vendor>[a-z0-9]+):(?P<rest>//[^/?;]*)(?P<path>/[^?;]*)?(?P<query>.*)$", re.IGNORECASE)
 
 
@@ -101,7 +102,17 @@ def resolve(glue_ctx: Any, connection_type: str, options: dict) -> dict[str, Any
     resolved["url"], vendor = spark_url(resolved["url"], resolved.get("database"))
     resolved["vendor"] = vendor
     resolved["driver"] = resolved.get("driver") or DRIVERS.get(vendor, "")
+    path = resolved.get("catalogTablePath")
+    if path and resolved.get("dbtable") == ".".join(path):  # a crawled table's name, not one the script gave
+        resolved["dbtable"] = ".".join(quote_identifier(vendor, part) for part in path)
     return resolved
+
+
+def quote_identifier(vendor: str, name: str) -> str:
+    """`name` as a quoted identifier of the vendor's SQL: the exact name, whatever its case or characters."""
+    if vendor in ("mysql", "mariadb"):
+        return "`" + name.replace("`", "``") + "`"
+    return '"' + name.replace('"', '""') + '"'
 
 
 def _spark_options(resolved: dict[str, Any]) -> dict[str, str]:
@@ -242,7 +253,9 @@ def write_frame(glue_ctx: Any, frame: Any, connection_type: str, options: dict) 
 
 def catalog_options(glue_ctx: Any, database: str, table_name: str, catalog_id: str | None) -> dict[str, Any]:
     """The options of a crawled JDBC table: its connection, and `database`/`dbtable` from its Location
-    (`<database>.<schema>.<table>`, as JDBC crawlers record it)."""
+    (`<database>.<schema>.<table>`, as JDBC crawlers record it). The Location holds the names as the database
+    stores them ("Orders", created quoted in PostgreSQL), so `resolve` quotes them (`catalogTablePath`) for a
+    database that would fold them otherwise; a `dbtable` of the script's additional_options is used as given."""
     kwargs = {"DatabaseName": database, "Name": table_name, **({"CatalogId": catalog_id} if catalog_id else {})}
     table = glue_ctx._glue_client().get_table(**kwargs)["Table"]
     params = {**((table.get("StorageDescriptor") or {}).get("Parameters") or {}), **(table.get("Parameters") or {})}
@@ -251,8 +264,9 @@ def catalog_options(glue_ctx: Any, database: str, table_name: str, catalog_id: s
     if not params.get("connectionName") or len(parts) < 2:
         raise ValueError(f"Table {database}.{table_name} is not a JDBC table (no connectionName or "
                          "<database>.<schema>.<table> Location)")
+    path = parts[1:] if len(parts) > 2 else parts[-1:]
     options: dict[str, Any] = {"connectionName": params["connectionName"], "useConnectionProperties": "true",
-                               "dbtable": ".".join(parts[1:]) if len(parts) > 2 else parts[-1]}
+                               "dbtable": ".".join(path), "catalogTablePath": path}
     if len(parts) > 2:
         options["database"] = parts[0]
     return options

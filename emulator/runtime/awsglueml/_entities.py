@@ -8,7 +8,9 @@ digits, spaces or dashes between, passing the Luhn check), USA_SSN (AAA-GG-SSSS 
 American numbers with optional +1 and separators, and E.164 +<country><number>), IP_ADDRESS (IPv4 and IPv6 that
 Python's ipaddress accepts) and MAC_ADDRESS (six hex pairs split by ':' or '-'). Glue finds the others (PERSON_NAME,
 DATE, addresses, the medical and national identifiers...) with models and checks we do not have: asking for one
-raises ValueError naming what is supported, rather than detecting nothing.
+detects nothing of it, and the job's error log says so (one line per call naming the types), so that a job written
+for Glue runs unchanged. A name that is no type at all cannot be told from those (Glue has 250+ managed types), so
+it is reported the same way.
 
 Custom entity types come from the Data Catalog (BatchGetCustomEntityTypes on the emulator, as the job's own boto3
 clients reach it). Their ContextWords are honoured as AWS documents them: a match counts only when one of the words
@@ -18,6 +20,7 @@ clients reach it). Their ContextWords are honoured as AWS documents them: a matc
 from __future__ import annotations
 
 import ipaddress
+import sys
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -95,21 +98,17 @@ def _compiled(pattern: str) -> Any:
 
 
 def resolve(names: list[str]) -> list[EntityType]:
-    """The EntityTypes of `names`: managed ones by name, the others from the catalog's custom entity types.
-
-    ValueError naming the types that are neither a managed type detected here nor a custom entity type.
-    """
+    """The EntityTypes of `names` that can be detected here: managed ones by name, the others from the catalog's
+    custom entity types. The names that are neither are left out, with a line on stderr (the job's error log)."""
     managed = [EntityType(name, *MANAGED[name]) for name in names if name in MANAGED]
     others = [name for name in names if name not in MANAGED]
     custom = _custom_entity_types(others) if others else {}
     unknown = [name for name in others if name not in custom]
     if unknown:
-        raise ValueError(
-            f"Entity types {', '.join(unknown)} are neither custom entity types of this account nor managed types "
-            f"glue-emulator detects ({', '.join(sorted(MANAGED))}); types Glue finds with machine learning "
-            "(PERSON_NAME, DATE, ...) are not detected locally."
-        )
-    return managed + [custom[name] for name in others]
+        print(f"EntityDetector: glue-emulator does not detect {', '.join(unknown)} (Glue finds such managed types "
+              f"with machine learning); nothing is reported for them. Detected here: {', '.join(sorted(MANAGED))} "
+              "and this account's custom entity types.", file=sys.stderr)
+    return managed + [custom[name] for name in others if name in custom]
 
 
 def _custom_entity_types(names: list[str]) -> dict[str, EntityType]:

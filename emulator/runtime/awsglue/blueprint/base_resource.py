@@ -1,13 +1,18 @@
 """What Job, Crawler and Workflow share: keyword properties checked against the properties AWS documents.
 
-Each resource declares `_properties`: property name -> (accepted Python types, required). Constructing one
-with an undocumented property raises TypeError at once (a typo would otherwise vanish silently); `validate()`
-raises TypeError for a missing required property or a value of the wrong type, as Glue's library does.
+Each resource declares `_properties`: property name -> (accepted Python types, required). A keyword it does not
+have is dropped, as AWS's library does (awslabs/aws-glue-blueprint-libs reads each known property with
+`kwargs.get`), with a warning on the layout's stderr naming it, so that a typo does not vanish unseen;
+`_aliases` maps the other spellings AWS's library reads (its Job takes the description as `description`).
+`validate()` raises TypeError for a missing required property or a value of the wrong type, as Glue's library does.
 """
 
 from __future__ import annotations
 
+import logging
 from typing import Any, ClassVar
+
+_log = logging.getLogger("awsglue.blueprint")
 
 # Job and Crawler only: a workflow entity's dependencies, turned into conditional triggers by workflow.Entities.
 DEPENDENCY_PROPERTIES: dict[str, tuple[tuple[type, ...], bool]] = {
@@ -21,14 +26,18 @@ class BaseResource:
     """A workflow resource built from keyword properties (see the module docstring)."""
 
     _properties: ClassVar[dict[str, tuple[tuple[type, ...], bool]]] = {}
+    _aliases: ClassVar[dict[str, str]] = {}  # another spelling -> the property it stands for
     _kind: ClassVar[str] = "Resource"
 
     def __init__(self, **properties: Any):
+        for alias, name in self._aliases.items():
+            if alias in properties and name not in properties:
+                properties[name] = properties.pop(alias)
         unknown = sorted(set(properties) - set(self._properties))
         if unknown:
-            raise TypeError(f"{self._kind} got properties it does not have: {', '.join(unknown)}")
+            _log.warning("%s ignores properties it does not have: %s", self._kind, ", ".join(unknown))
         for name, value in properties.items():
-            if value is not None:
+            if value is not None and name in self._properties:
                 setattr(self, name, value)
 
     def properties(self) -> dict[str, Any]:

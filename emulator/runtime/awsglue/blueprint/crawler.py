@@ -3,7 +3,8 @@
 Mandatory: Name, Role, Targets (a CrawlerTargets dict). Optional: DependsOn, WaitForDependencies, and the
 properties of the API's Crawler structure except State, CrawlElapsedTime, CreationTime, LastUpdated,
 LastCrawl and Version (AWS's blueprint classes reference). `Grouping` (a crawler configuration's Grouping
-section) is taken too, as AWS's own sample blueprints pass it: it becomes part of `Configuration`.
+section) is taken too, as AWS's own sample blueprints pass it: it becomes part of `Configuration`. Other
+keywords are dropped with a warning, as AWS's library drops them (base_resource).
 
 The helper classes of AWS's library (awslabs/aws-glue-blueprint-libs) are here too, so that layouts importing them
 run: S3Target, JDBCTarget, CatalogTarget, DynamoDBTarget, Targets and SchemaChangePolicy check their properties,

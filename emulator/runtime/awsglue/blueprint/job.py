@@ -1,7 +1,8 @@
 """The `Job` class of Glue's blueprint library: a job of the workflow a layout generates.
 
 Mandatory: Name, Role, Command (a JobCommand dict). Optional: DependsOn, WaitForDependencies, and the
-properties of the API's Job structure except CreatedOn and LastModifiedOn (AWS's blueprint classes reference).
+properties of the API's Job structure except CreatedOn and LastModifiedOn (AWS's blueprint classes reference);
+`description` stands for Description (AWS's library reads that spelling). Other keywords are dropped (base_resource).
 Command and ExecutionProperty, helper classes of AWS's library, check those dicts; `to_json()` gives them.
 """
 
@@ -33,6 +34,7 @@ class Job(BaseResource):
     """A Glue job; Glue suffixes its Name per blueprint run (see workflow.Entities)."""
 
     _kind = "Job"
+    _aliases: ClassVar[dict[str, str]] = {"description": "Description"}  # the spelling AWS's Job reads
     _properties: ClassVar[dict[str, tuple[tuple[type, ...], bool]]] = {
         "Name": ((str,), True),
         "Role": ((str,), True),

@@ -17,8 +17,8 @@ groups the history of dynamic rules), enableDataQualityResultsPublishing (True: 
 ListDataQualityResults shows it with the job's JobName and JobRunId), enableDataQualityCloudWatchMetrics
 (accepted; the emulator has no CloudWatch metrics), resultsS3Prefix (the result is also written there as JSON).
 additional_options: "observations.scope" ("ALL" or "NONE"), "performanceTuning.caching" ("CACHE_INPUT" caches
-the input across the evaluation, "CACHE_NOTHING" does not), "compositeRuleEvaluation.method" (accepted; composites
-are combined as COLUMN, Glue's default), "dataQualityEvaluationContext" (as the publishing option), "dataQualityResultsPublishing.strategy"
+the input across the evaluation, "CACHE_NOTHING" does not), "compositeRuleEvaluation.method" ("COLUMN", Glue's
+default, or "ROW": each row must satisfy a composite rule; see emulator/dataquality/evaluation.py), "dataQualityEvaluationContext" (as the publishing option), "dataQualityResultsPublishing.strategy"
 (publishing is best effort: a failure to publish is printed, never raised).
 
 Glue Studio's "fail job when data quality fails" is an `assert` over ruleOutcomes in the generated script
@@ -97,7 +97,8 @@ class EvaluateDataQuality:
         earlier = self._history(job, context) if publish and job else {}
         evaluation = evaluate(data.sparkSession, data, parsed,
                               references={alias: ref.toDF() for alias, ref in references.items()},
-                              history=lambda metric, k: earlier.get(metric, [])[:k], row_level=row_level)
+                              history=lambda metric, k: earlier.get(metric, [])[:k], row_level=row_level,
+                              composite_method=options.get("compositeRuleEvaluation.method") or "COLUMN")
         observations = evaluation.observations if options.get("observations.scope", "ALL") != "NONE" else []
         answer = {"rule_results": evaluation.rule_results, "analyzer_results": evaluation.analyzer_results,
                   "observations": observations, "score": evaluation.score, "metrics": evaluation.metrics(),

@@ -14,7 +14,8 @@ https://docs.aws.amazon.com/glue/latest/dg/aws-glue-api-sensitive-data-example.h
                                       detection_sensitivity="LOW")
         -> {column: [entity types]}: the types found in more than threshold_fraction of a sample of the rows.
 
-Which entity types are found, and how, is _entities.py. detection_sensitivity is accepted: Glue's HIGH mode adds
+Which entity types are found, and how, is _entities.py: a type found only with machine learning on Glue (PERSON_NAME)
+is reported in the job's error log and finds nothing. detection_sensitivity is accepted: Glue's HIGH mode adds
 model-based finds that regular expressions do not make. PARTIAL_REDACT and other actions raise ValueError.
 """
 
@@ -94,6 +95,8 @@ class EntityDetector:
                 if action not in _ACTIONS:
                     raise ValueError(f"Action {action} of {name} is not supported by glue-emulator; supported: "
                                      f"{', '.join(_ACTIONS)}.")
+                if name not in resolved:  # a type not detected here (see resolve): nothing to act on
+                    continue
                 wanted = set(spec.get("sourceColumns") or columns) - set(spec.get("sourceColumnsToExclude") or [])
                 plans.append((resolved[name], wanted, action, spec.get("actionOptions") or {}))
         types = [(entity, wanted) for entity, wanted, _, _ in plans]
