@@ -1,0 +1,247 @@
+"""Browser-based uploads (POST Object through boto3's generate_presigned_post and requests) and bucket CORS
+(Put/Get/DeleteBucketCors, preflights, CORS headers on actual requests), against live emulators: the default
+one, and one with SigV4 verification and an allowed web origin, to check both against the security gate."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from xml.etree import ElementTree
+
+import boto3
+import pytest
+import requests
+from botocore.config import Config
+from botocore.exceptions import ClientError
+
+from emulator.testing.server import EmulatorServer
+
+BUCKET = "uploads"
+PAGE = "http://localhost:3000"  # a page the gate allows by default (localhost)
+RULES = {"CORSRules": [
+    {"ID": "app", "AllowedOrigins": ["http://localhost:*"], "AllowedMethods": ["GET", "PUT"],
+     "AllowedHeaders": ["content-type", "x-amz-*"], "ExposeHeaders": ["ETag"], "MaxAgeSeconds": 600},
+    {"AllowedOrigins": ["*"], "AllowedMethods": ["HEAD"]},
+]}
+KEY, SECRET = "AKIDPOSTTEST", "post-test-secret"
+
+
+def _post(s3: Any, key: str = "uploads/${filename}", body: bytes = b"id,name\n1,Ann\n", name: str = "people.csv",
+          extra: dict[str, str] | None = None, headers: dict[str, str] | None = None, **presign: Any) -> Any:
+    form = s3.generate_presigned_post(BUCKET, key, **presign)
+    return requests.post(form["url"], data={**form["fields"], **(extra or {})}, files={"file": (name, body)},
+                         headers=headers, allow_redirects=False, timeout=30)
+
+
+def _error(response: Any) -> tuple[int, str, str]:
+    root = ElementTree.fromstring(response.content)
+    return response.status_code, root.findtext("Code") or "", root.findtext("Message") or ""
+
+
+@pytest.fixture
+def s3(glue_emulator: Any) -> Any:
+    glue_emulator.s3.create_bucket(Bucket=BUCKET)
+    return glue_emulator.s3
+
+
+# -- POST Object ------------------------------------------------------------------------------------
+
+
+def test_presigned_post_stores_the_file_and_answers_204(s3: Any) -> None:
+    response = _post(s3)
+    assert response.status_code == 204 and response.content == b""
+    got = s3.get_object(Bucket=BUCKET, Key="uploads/people.csv")  # ${filename} became the file's name
+    assert got["Body"].read() == b"id,name\n1,Ann\n"
+    assert response.headers["ETag"] == got["ETag"]
+    assert response.headers["Location"].endswith(f"/{BUCKET}/uploads/people.csv")
+
+
+def test_success_action_status_201_answers_a_post_response(s3: Any) -> None:
+    response = _post(s3, key="report.txt", Fields={"success_action_status": "201"},
+                     Conditions=[{"success_action_status": "201"}])
+    assert response.status_code == 201
+    root = ElementTree.fromstring(response.content)
+    assert (root.tag, root.findtext("Bucket"), root.findtext("Key")) == ("PostResponse", BUCKET, "report.txt")
+    assert root.findtext("ETag") == s3.head_object(Bucket=BUCKET, Key="report.txt")["ETag"]
+    ok = _post(s3, key="second.txt", Fields={"success_action_status": "200"},
+               Conditions=[{"success_action_status": "200"}])
+    assert (ok.status_code, ok.content) == (200, b"")
+
+
+def test_success_action_redirect_answers_303_with_bucket_key_and_etag(s3: Any) -> None:
+    target = "http://localhost:3000/done?from=form"
+    response = _post(s3, key="r.txt", Fields={"success_action_redirect": target},
+                     Conditions=[{"success_action_redirect": target}])
+    assert response.status_code == 303
+    etag = s3.head_object(Bucket=BUCKET, Key="r.txt")["ETag"]
+    assert response.headers["Location"] == requests.Request(
+        "GET", "http://localhost:3000/done", params=[("from", "form"), ("bucket", BUCKET), ("key", "r.txt"),
+                                                     ("etag", etag)]).prepare().url
+
+
+def test_form_fields_set_content_type_and_metadata(s3: Any) -> None:
+    fields = {"Content-Type": "text/csv", "x-amz-meta-owner": "data-team"}
+    response = _post(s3, key="typed.csv", Fields=fields, Conditions=[{"Content-Type": "text/csv"},
+                                                                     ["starts-with", "$x-amz-meta-owner", ""]])
+    assert response.status_code == 204
+    head = s3.head_object(Bucket=BUCKET, Key="typed.csv")
+    assert (head["ContentType"], head["Metadata"]) == ("text/csv", {"owner": "data-team"})
+
+
+def test_policy_conditions_are_enforced(s3: Any) -> None:
+    too_big = _post(s3, key="big.bin", body=b"x" * 2048, Conditions=[["content-length-range", 1, 1024]])
+    assert _error(too_big)[:2] == (400, "EntityTooLarge")
+    tampered = _post(s3, key="a.txt", extra={"key": "elsewhere.txt"})
+    assert _error(tampered) == (403, "AccessDenied", ('Invalid according to Policy: Policy Condition failed: '
+                                                     '["eq", "$key", "a.txt"]'))
+    extra = _post(s3, key="b.txt", extra={"Content-Type": "text/html"})
+    assert _error(extra) == (403, "AccessDenied", "Invalid according to Policy: Extra input fields: content-type")
+    expired = _post(s3, key="c.txt", ExpiresIn=-60)
+    assert _error(expired) == (403, "AccessDenied", "Invalid according to Policy: Policy expired.")
+    ignored = _post(s3, key="d.txt", extra={"x-ignore-tracking": "1"})  # x-ignore-* needs no condition
+    assert ignored.status_code == 204
+    names = [o["Key"] for o in s3.list_objects_v2(Bucket=BUCKET).get("Contents", [])]
+    assert names == ["d.txt"]
+
+
+def test_a_form_without_key_or_file_is_invalid(s3: Any) -> None:
+    url = s3.generate_presigned_post(BUCKET, "k")["url"]
+    no_key = requests.post(url, files={"file": ("f.txt", b"data")}, timeout=30)
+    assert _error(no_key)[:2] == (400, "InvalidArgument")
+    no_file = requests.post(url, data={"key": "k"}, files={"other": ("", b"")}, timeout=30)
+    assert _error(no_file)[:2] == (400, "InvalidArgument")
+
+
+def test_a_form_posted_by_another_site_is_refused_by_the_gate(s3: Any) -> None:
+    refused = _post(s3, key="evil.txt", headers={"Origin": "http://attacker.example"})
+    assert _error(refused)[:2] == (403, "AccessDenied")
+    allowed = _post(s3, key="page.txt", headers={"Origin": PAGE})
+    assert allowed.status_code == 204
+    assert [o["Key"] for o in s3.list_objects_v2(Bucket=BUCKET)["Contents"]] == ["page.txt"]
+
+
+# -- CORS -------------------------------------------------------------------------------------------
+
+
+def _preflight(endpoint: str, path: str, origin: str, method: str, headers: str | None = None) -> Any:
+    sent = {"Origin": origin, "Access-Control-Request-Method": method}
+    if headers:
+        sent["Access-Control-Request-Headers"] = headers
+    return requests.options(f"{endpoint}/{BUCKET}/{path}", headers=sent, timeout=30)
+
+
+def test_put_get_delete_bucket_cors(s3: Any) -> None:
+    with pytest.raises(ClientError) as none:
+        s3.get_bucket_cors(Bucket=BUCKET)
+    assert (none.value.response["Error"]["Code"], none.value.response["ResponseMetadata"]["HTTPStatusCode"]) == \
+        ("NoSuchCORSConfiguration", 404)
+    s3.put_bucket_cors(Bucket=BUCKET, CORSConfiguration=RULES)
+    assert s3.get_bucket_cors(Bucket=BUCKET)["CORSRules"] == RULES["CORSRules"]
+    with pytest.raises(ClientError) as bad:
+        s3.put_bucket_cors(Bucket=BUCKET, CORSConfiguration={"CORSRules": [
+            {"AllowedOrigins": ["*"], "AllowedMethods": ["PATCH"]}]})
+    assert bad.value.response["Error"]["Code"] == "InvalidRequest"
+    s3.delete_bucket_cors(Bucket=BUCKET)
+    with pytest.raises(ClientError):
+        s3.get_bucket_cors(Bucket=BUCKET)
+
+
+def test_preflight_answers_from_the_rules(glue_emulator: Any, s3: Any) -> None:
+    endpoint = glue_emulator.endpoint
+    off = _preflight(endpoint, "a.csv", PAGE, "PUT")
+    assert _error(off) == (403, "AccessForbidden", "CORSResponse: CORS is not enabled for this bucket.")
+    s3.put_bucket_cors(Bucket=BUCKET, CORSConfiguration=RULES)
+    allowed = _preflight(endpoint, "a.csv", PAGE, "PUT", "Content-Type, X-Amz-Date")
+    assert allowed.status_code == 200
+    assert allowed.headers["Access-Control-Allow-Origin"] == PAGE
+    assert allowed.headers["Access-Control-Allow-Methods"] == "GET, PUT"
+    assert allowed.headers["Access-Control-Allow-Headers"] == "content-type, x-amz-date"
+    assert (allowed.headers["Access-Control-Max-Age"], allowed.headers["Access-Control-Expose-Headers"]) == \
+        ("600", "ETag")
+    assert allowed.headers["Access-Control-Allow-Credentials"] == "true"
+    head = _preflight(endpoint, "a.csv", PAGE, "HEAD")  # the second rule: any origin
+    assert head.headers["Access-Control-Allow-Origin"] == "*"
+    for method, headers in (("DELETE", None), ("PUT", "authorization-extra")):
+        denied = _preflight(endpoint, "a.csv", PAGE, method, headers)
+        status, code, message = _error(denied)
+        assert (status, code) == (403, "AccessForbidden")
+        assert message.startswith("CORSResponse: This CORS request is not allowed.")
+        assert "Access-Control-Allow-Origin" not in denied.headers
+    assert _error(requests.options(f"{endpoint}/{BUCKET}/a.csv", headers={"Origin": PAGE}, timeout=30))[:2] == \
+        (400, "BadRequest")
+
+
+def test_actual_requests_carry_cors_headers_for_matching_origins(glue_emulator: Any, s3: Any) -> None:
+    s3.put_bucket_cors(Bucket=BUCKET, CORSConfiguration=RULES)
+    s3.put_object(Bucket=BUCKET, Key="a.csv", Body=b"1")
+    url = f"{glue_emulator.endpoint}/{BUCKET}/a.csv"
+    got = requests.get(url, headers={"Origin": PAGE}, timeout=30)
+    assert (got.status_code, got.headers["Access-Control-Allow-Origin"]) == (200, PAGE)
+    assert got.headers["Access-Control-Expose-Headers"] == "ETag"
+    missing = requests.get(url + ".gone", headers={"Origin": PAGE}, timeout=30)  # errors too: the page reads them
+    assert (missing.status_code, missing.headers["Access-Control-Allow-Origin"]) == (404, PAGE)
+    other_port = requests.get(url, headers={"Origin": "http://127.0.0.1:3000"}, timeout=30)  # no rule matches
+    assert other_port.status_code == 200 and "Access-Control-Allow-Origin" not in other_port.headers
+    plain = requests.get(url, timeout=30)
+    assert "Access-Control-Allow-Origin" not in plain.headers
+
+
+def test_a_preflight_from_a_site_the_user_did_not_allow_is_refused_whatever_the_rules(glue_emulator: Any,
+                                                                                        s3: Any) -> None:
+    s3.put_bucket_cors(Bucket=BUCKET, CORSConfiguration={"CORSRules": [
+        {"AllowedOrigins": ["*"], "AllowedMethods": ["GET", "PUT", "POST", "DELETE"], "AllowedHeaders": ["*"]}]})
+    refused = _preflight(glue_emulator.endpoint, "a.csv", "https://attacker.example", "PUT", "content-type")
+    assert _error(refused)[:2] == (403, "AccessDenied")
+    assert "Access-Control-Allow-Origin" not in refused.headers
+
+
+# -- with SigV4 verification and an allowed web origin --------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def verifying(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmulatorServer]:
+    env = {"GLUE_EMULATOR_VERIFY_SIGV4": "1", "GLUE_EMULATOR_CREDENTIALS": f"{KEY}:{SECRET}",
+           "GLUE_EMULATOR_ALLOWED_HOSTS": "app.example", "GLUE_EMULATOR_SPARK_PREWARM": "0"}
+    server = EmulatorServer(Path(tmp_path_factory.mktemp("post-cors")) / "data", env=env).start(300)
+    yield server
+    server.stop()
+
+
+def _sigv4_client(server: EmulatorServer, key: str = KEY) -> Any:
+    return boto3.client("s3", endpoint_url=server.endpoint, region_name="us-east-1", aws_access_key_id=key,
+                        aws_secret_access_key=SECRET, config=Config(signature_version="s3v4"))
+
+
+def test_with_sigv4_the_policy_signature_is_verified(verifying: EmulatorServer) -> None:
+    s3 = _sigv4_client(verifying)
+    s3.create_bucket(Bucket=BUCKET)
+    assert _post(s3, key="signed.txt").status_code == 204
+    sigv2 = verifying.client("s3")  # boto3's default for presigning: SigV2 fields, refused as S3 refuses them
+    assert _error(_post(sigv2, key="v2.txt"))[:2] == (400, "InvalidRequest")
+    form = s3.generate_presigned_post(BUCKET, "forged.txt")
+    forged = {**form["fields"], "x-amz-signature": "0" * 64}
+    response = requests.post(form["url"], data=forged, files={"file": ("f", b"x")}, timeout=30)
+    assert _error(response)[:2] == (403, "SignatureDoesNotMatch")
+    unsigned = requests.post(form["url"], data={"key": "anon.txt"}, files={"file": ("f", b"x")}, timeout=30)
+    assert _error(unsigned)[:2] == (403, "AccessDenied")
+    stranger = _sigv4_client(verifying, key="AKIDUNKNOWN")
+    assert _error(_post(stranger, key="stranger.txt"))[:2] == (403, "InvalidAccessKeyId")
+    assert [o["Key"] for o in s3.list_objects_v2(Bucket=BUCKET)["Contents"]] == ["signed.txt"]
+
+
+def test_an_allowed_origin_gets_preflights_answered_unsigned(verifying: EmulatorServer) -> None:
+    s3 = verifying.client("s3")
+    s3.create_bucket(Bucket="site")
+    s3.put_bucket_cors(Bucket="site", CORSConfiguration={"CORSRules": [
+        {"AllowedOrigins": ["https://app.example"], "AllowedMethods": ["PUT"]}]})
+    sent = {"Origin": "https://app.example", "Access-Control-Request-Method": "PUT"}
+    answered = requests.options(f"{verifying.endpoint}/site/k", headers=sent, timeout=30)
+    assert (answered.status_code, answered.headers["Access-Control-Allow-Origin"]) == (200, "https://app.example")
+    other = requests.options(f"{verifying.endpoint}/site/k", headers={**sent, "Origin": "https://other.example"},
+                             timeout=30)
+    assert _error(other)[:2] == (403, "AccessDenied")
+    # The preflight only answers; the actual request must still be signed.
+    unsigned_put = requests.put(f"{verifying.endpoint}/site/k", data=b"x", headers={"Origin": "https://app.example"},
+                                timeout=30)
+    assert unsigned_put.status_code == 403
