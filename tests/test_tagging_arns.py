@@ -176,3 +176,13 @@ def test_untagging_a_reserved_key_is_refused(glue_emulator: Any) -> None:
         glue.untag_resource(ResourceArn=f"{PREFIX}:database/sales", TagsToRemove=["aws:cloudformation:stack-name"])
     assert _code(refused) == "InvalidInputException"
     assert glue.get_tags(ResourceArn=f"{PREFIX}:database/sales")["Tags"] == {"team": "data"}
+
+
+def test_an_integration_tag_without_a_key_is_a_validation_error(glue_emulator: Any) -> None:
+    _lake(glue_emulator)
+    glue = glue_emulator.glue
+    with pytest.raises(ClientError) as refused:
+        glue.create_integration(IntegrationName="orders", SourceArn=DYNAMODB_TABLE,
+                                TargetArn=f"{PREFIX}:database/lake", Tags=[{"value": "data"}])
+    assert _code(refused) == "ValidationException"
+    assert glue.describe_integrations()["Integrations"] == []

@@ -28,7 +28,13 @@ from ..errors import InvalidInputException, ValidationException
 from ..pagination import paginate
 from ..records import RecordKind, all_records, find_record
 from .filters import filtered
-from .resources import IntegrationConflictOperationFault, IntegrationNotFoundFault, check_source, check_target
+from .resources import (
+    IntegrationConflictOperationFault,
+    IntegrationNotFoundFault,
+    check_source,
+    check_target,
+    tag_map,
+)
 
 INTEGRATION = RecordKind("integration", "Integration", page_cap=100)
 # DescribeIntegrations' filters: filter name -> the member it matches.
@@ -62,7 +68,7 @@ def create_integration(ctx: RequestContext, params: dict[str, Any]) -> dict[str,
     """Define an integration: the Integration, Status CREATING (ACTIVE when next described)."""
     if params.get("AdditionalEncryptionContext") and not params.get("KmsKeyId"):
         raise ValidationException("AdditionalEncryptionContext can only be provided with a KmsKeyId.")
-    tags = {tag["key"]: tag.get("value", "") for tag in params.get("Tags") or []}
+    tags = tag_map(params.get("Tags"))
     tagging.check_tags(tags)
     check_source(ctx, params["SourceArn"])
     check_target(ctx, params["TargetArn"])
