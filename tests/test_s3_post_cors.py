@@ -4,7 +4,10 @@ one, and one with SigV4 verification and an allowed web origin, to check both ag
 
 from __future__ import annotations
 
+import os
+import threading
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
@@ -245,3 +248,92 @@ def test_an_allowed_origin_gets_preflights_answered_unsigned(verifying: Emulator
     unsigned_put = requests.put(f"{verifying.endpoint}/site/k", data=b"x", headers={"Origin": "https://app.example"},
                                 timeout=30)
     assert unsigned_put.status_code == 403
+
+
+# -- in a real browser ------------------------------------------------------------------------------
+
+CHROMIUM = os.environ.get("GLUE_EMULATOR_CHROMIUM", "/usr/bin/chromium")
+# What the page runs: a PUT through a presigned URL with a Content-Type (so the browser sends a preflight), then
+# the presigned POST form as FormData (a "simple" request: no preflight). `no-cors` sends the POST even when
+# the answer may not be read, as a hostile page would.
+PAGE_SCRIPT = """async ([putUrl, form, mode]) => {
+  const out = {};
+  try {
+    const put = await fetch(putUrl, {method: "PUT", headers: {"Content-Type": "text/plain"}, body: "from page"});
+    out.put = put.status; out.etag = put.headers.get("ETag");
+  } catch (error) { out.put = "blocked"; }
+  const data = new FormData();
+  for (const [name, value] of Object.entries(form.fields)) data.append(name, value);
+  data.append("file", new Blob(["posted"]), "page.txt");
+  try { out.post = (await fetch(form.url, {method: "POST", body: data, mode})).status; }
+  catch (error) { out.post = "blocked"; }
+  return out;
+}"""
+
+
+class _Blank(BaseHTTPRequestHandler):
+    def do_GET(self) -> None:
+        body = b"<!doctype html><title>page</title>"
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: Any) -> None:
+        return None
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[tuple[Any, int]]:
+    """(a headless Chromium resolving attacker.test to 127.0.0.1, the port of a blank page served on loopback)."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install chromium)")
+    pages = ThreadingHTTPServer(("127.0.0.1", 0), _Blank)
+    threading.Thread(target=pages.serve_forever, daemon=True).start()
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=[
+            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run",
+            "--host-resolver-rules=MAP attacker.test 127.0.0.1"])
+        yield chromium, pages.server_address[1]
+        chromium.close()
+    pages.shutdown()
+
+
+def _from_page(browser: tuple[Any, int], host: str, s3: Any, key: str, mode: str = "cors") -> dict[str, Any]:
+    chromium, port = browser
+    page = chromium.new_page()
+    try:
+        page.goto(f"http://{host}:{port}/")
+        put_url = s3.generate_presigned_url("put_object", Params={"Bucket": BUCKET, "Key": f"{key}-put",
+                                                                  "ContentType": "text/plain"})
+        form = s3.generate_presigned_post(BUCKET, f"{key}-post")
+        return page.evaluate(PAGE_SCRIPT, [put_url, form, mode])
+    finally:
+        page.close()
+
+
+def _keys(s3: Any) -> list[str]:
+    return [o["Key"] for o in s3.list_objects_v2(Bucket=BUCKET).get("Contents", [])]
+
+
+def test_a_browser_page_uploads_as_the_bucket_cors_rules_allow(s3: Any, browser: tuple[Any, int]) -> None:
+    denied = _from_page(browser, "localhost", s3, "before")  # no CORS rules yet: the preflight is refused
+    assert denied["put"] == "blocked"
+    assert "before-put" not in _keys(s3)
+    s3.put_bucket_cors(Bucket=BUCKET, CORSConfiguration={"CORSRules": [
+        {"AllowedOrigins": ["http://localhost:*"], "AllowedMethods": ["PUT", "POST"], "AllowedHeaders": ["*"],
+         "ExposeHeaders": ["ETag"]}]})
+    done = _from_page(browser, "localhost", s3, "after")
+    assert done == {"put": 200, "etag": s3.head_object(Bucket=BUCKET, Key="after-put")["ETag"], "post": 204}
+    assert s3.get_object(Bucket=BUCKET, Key="after-post")["Body"].read() == b"posted"
+
+
+def test_a_page_on_another_site_cannot_upload_whatever_the_rules(s3: Any, browser: tuple[Any, int]) -> None:
+    s3.put_bucket_cors(Bucket=BUCKET, CORSConfiguration={"CORSRules": [
+        {"AllowedOrigins": ["*"], "AllowedMethods": ["PUT", "POST"], "AllowedHeaders": ["*"]}]})
+    attempt = _from_page(browser, "attacker.test", s3, "evil", mode="no-cors")
+    assert attempt["put"] == "blocked"
+    assert attempt["post"] == 0  # an opaque answer: the page learns nothing, and the gate refused the form
+    assert _keys(s3) == []
