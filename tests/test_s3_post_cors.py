@@ -4,6 +4,8 @@ one, and one with SigV4 verification and an allowed web origin, to check both ag
 
 from __future__ import annotations
 
+import base64
+import json
 import os
 import threading
 from collections.abc import Iterator
@@ -114,6 +116,24 @@ def test_a_form_without_key_or_file_is_invalid(s3: Any) -> None:
     assert _error(no_key)[:2] == (400, "InvalidArgument")
     no_file = requests.post(url, data={"key": "k"}, files={"other": ("", b"")}, timeout=30)
     assert _error(no_file)[:2] == (400, "InvalidArgument")
+
+
+@pytest.mark.parametrize("policy", [
+    "not base64!",
+    base64.b64encode(b"{not json").decode(),
+    base64.b64encode(json.dumps({"conditions": []}).encode()).decode(),  # no expiration
+    base64.b64encode(json.dumps({"expiration": "2999-01-01T00:00:00Z", "conditions": [
+        ["content-length-range", "one", 10]]}).encode()).decode(),
+    base64.b64encode(json.dumps({"expiration": "2999-01-01T00:00:00Z", "conditions": [
+        ["matches", "$key", "k"]]}).encode()).decode(),
+    base64.b64encode(json.dumps({"expiration": "2999-01-01T00:00:00Z", "conditions": [
+        ["starts-with", "$key", 5]]}).encode()).decode(),
+])
+def test_a_malformed_policy_is_invalid_policy_document(s3: Any, glue_emulator: Any, policy: str) -> None:
+    response = requests.post(f"{glue_emulator.endpoint}/{BUCKET}", data={"key": "k", "policy": policy},
+                             files={"file": ("f.txt", b"data")}, timeout=30)
+    assert _error(response)[:2] == (400, "InvalidPolicyDocument")
+    assert _keys(s3) == []
 
 
 def test_a_form_posted_by_another_site_is_refused_by_the_gate(s3: Any) -> None:

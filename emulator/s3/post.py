@@ -125,18 +125,21 @@ def _check_policy(encoded: str, fields: Mapping[str, str], bucket: str, size: in
             raise InvalidPolicyDocument("Invalid Policy: Invalid Condition.")
         operator, subject, operand = condition
         if str(operator).lower() == "content-length-range":
-            low, high = int(subject), int(operand)
+            try:
+                low, high = int(subject), int(operand)
+            except (TypeError, ValueError):
+                raise InvalidPolicyDocument("Invalid Policy: Invalid content-length-range.") from None
             if size < low:
                 raise EntityTooSmall(ProposedSize=str(size), MinSizeAllowed=str(low))
             if size > high:
                 raise EntityTooLarge(ProposedSize=str(size), MaxSizeAllowed=str(high))
             continue
+        if operator not in ("eq", "starts-with") or not isinstance(operand, str):
+            raise InvalidPolicyDocument(f"Invalid Policy: Invalid Condition: {json.dumps(condition)}")
         name = str(subject).lower().removeprefix("$")
         covered.add(name)
         value = values.get(name, "")
-        holds = value == operand if operator == "eq" else operator == "starts-with" and value.startswith(operand)
-        if operator not in ("eq", "starts-with"):
-            raise InvalidPolicyDocument(f"Invalid Policy: Invalid Condition operator: {operator}")
+        holds = value == operand if operator == "eq" else value.startswith(operand)
         if not holds:
             raise _policy_failed(f'Policy Condition failed: ["{operator}", "${name}", "{operand}"]')
     extra = [name for name in values if name not in covered and name not in _UNCHECKED and name != "bucket"
