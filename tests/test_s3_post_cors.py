@@ -62,6 +62,14 @@ def test_presigned_post_stores_the_file_and_answers_204(s3: Any) -> None:
     assert response.headers["Location"].endswith(f"/{BUCKET}/uploads/people.csv")
 
 
+def test_a_large_file_streams_through_and_large_fields_are_refused(s3: Any) -> None:
+    body = os.urandom(3 * 1024 * 1024 + 17)  # several of the form parser's read chunks
+    assert _post(s3, key="big.bin", body=body).status_code == 204
+    assert s3.get_object(Bucket=BUCKET, Key="big.bin")["Body"].read() == body
+    padded = _post(s3, key="padded.bin", extra={"x-ignore-padding": "p" * 30_000})
+    assert _error(padded)[:2] == (400, "MaxPostPreDataLengthExceeded")
+
+
 def test_success_action_status_201_answers_a_post_response(s3: Any) -> None:
     response = _post(s3, key="report.txt", Fields={"success_action_status": "201"},
                      Conditions=[{"success_action_status": "201"}])

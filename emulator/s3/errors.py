@@ -84,6 +84,8 @@ BadRequest = _s3_error("BadRequest", 400, "Bad Request")
 NoSuchCORSConfiguration = _s3_error("NoSuchCORSConfiguration", 404, "The CORS configuration does not exist")
 MalformedPOSTRequest = _s3_error("MalformedPOSTRequest", 400,
                                  "The body of your POST request is not well-formed multipart/form-data.")
+MaxPostPreDataLengthExceeded = _s3_error("MaxPostPreDataLengthExceeded", 400,
+                                         "Your POST request fields preceding the upload file were too large.")
 InvalidPolicyDocument = _s3_error("InvalidPolicyDocument", 400, "Invalid Policy: Invalid JSON.")
 SignatureDoesNotMatch = _s3_error(
     "SignatureDoesNotMatch", 403,
