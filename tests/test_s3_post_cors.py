@@ -94,12 +94,14 @@ def test_success_action_redirect_answers_303_with_bucket_key_and_etag(s3: Any) -
 
 
 def test_form_fields_set_content_type_and_metadata(s3: Any) -> None:
-    fields = {"Content-Type": "text/csv", "x-amz-meta-owner": "data-team"}
-    response = _post(s3, key="typed.csv", Fields=fields, Conditions=[{"Content-Type": "text/csv"},
-                                                                     ["starts-with", "$x-amz-meta-owner", ""]])
+    tagging = "<Tagging><TagSet><Tag><Key>team</Key><Value>bi</Value></Tag></TagSet></Tagging>"
+    fields = {"Content-Type": "text/csv", "x-amz-meta-owner": "data-team", "tagging": tagging}
+    response = _post(s3, key="typed.csv", Fields=fields, Conditions=[
+        {"Content-Type": "text/csv"}, ["starts-with", "$x-amz-meta-owner", ""], {"tagging": tagging}])
     assert response.status_code == 204
     head = s3.head_object(Bucket=BUCKET, Key="typed.csv")
     assert (head["ContentType"], head["Metadata"]) == ("text/csv", {"owner": "data-team"})
+    assert s3.get_object_tagging(Bucket=BUCKET, Key="typed.csv")["TagSet"] == [{"Key": "team", "Value": "bi"}]
 
 
 def test_policy_conditions_are_enforced(s3: Any) -> None:

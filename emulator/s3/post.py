@@ -232,6 +232,14 @@ def post_object(ctx: RequestContext, req: S3Request) -> S3Reply:
     bucket = req.bucket or ""
     storage(ctx).require_bucket(bucket)
     fields, upload = _read_form(req)
+    try:
+        return _store_upload(ctx, req, bucket, fields, upload)
+    finally:
+        upload.close()  # werkzeug spools a large file to a temporary file: remove it now, not at collection
+
+
+def _store_upload(ctx: RequestContext, req: S3Request, bucket: str, fields: dict[str, str],
+                  upload: FileStorage) -> S3Reply:
     if "key" not in fields:
         raise InvalidArgument("Bucket POST must contain a field named 'key'.  If it is specified, please check the "
                               "order of the fields.", ArgumentName="key", ArgumentValue="")
