@@ -2,13 +2,18 @@
 
 Domain modules register how to tell whether a resource of their type exists
 (`register("database", exists, case_insensitive=True)`), so tagging a missing resource fails as on
-AWS. Tags live under the resource's ARN; its Delete* drops them (`drop_tags`).
+AWS. Tags live under the resource's ARN; its Delete* drops them (`drop_tags`). ARNs name the resource
+type then `/` (`job/<name>`), except integrations: `integration:<uuid>`, as CreateIntegration makes them.
+
+Tag keys starting with `aws:` (any case) are reserved for AWS (https://docs.aws.amazon.com/glue/latest/webapi/API_Tag.html:
+"must not contain the prefix aws"): TagResource, UntagResource and every Create* with Tags refuse them
+with InvalidInputException before anything is written (`check_tags`).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,27 +21,31 @@ from .context import RequestContext
 from .errors import EntityNotFoundException, InvalidInputException
 
 TAGS = "tags"
-_ARN = re.compile(r"^arn:aws[a-z-]*:glue:([a-z0-9-]+):(\d{12}):([A-Za-z]+)/(.+)$")
+_ARN = re.compile(r"^arn:aws[a-z-]*:glue:([a-z0-9-]+):(\d{12}):([A-Za-z]+)([/:])(.+)$")
+_RESERVED_PREFIX = "aws:"
 
 
 @dataclass(frozen=True)
 class _ResourceType:
     exists: Callable[[RequestContext, str, list[str]], bool]
     case_insensitive: bool
+    separator: str
 
 
 _types: dict[str, _ResourceType] = {}
 
 
 def register(
-    resource_type: str, exists: Callable[[RequestContext, str, list[str]], bool], case_insensitive: bool = False
+    resource_type: str, exists: Callable[[RequestContext, str, list[str]], bool], case_insensitive: bool = False,
+    separator: str = "/",
 ) -> None:
     """`exists(ctx, catalog_or_account, path_parts)` answers whether the ARN's resource exists.
 
     `case_insensitive` types (catalog names) get their path lower-cased before the check, and their
     tags are kept under that lower-case ARN, so any spelling finds them and deletion drops them.
+    `separator` follows the type in its ARNs: `/` (`job/<name>`) or `:` (`integration:<uuid>`).
     """
-    _types[resource_type] = _ResourceType(exists, case_insensitive)
+    _types[resource_type] = _ResourceType(exists, case_insensitive, separator)
 
 
 def resource_arn(ctx: RequestContext, resource: str, account: str | None = None) -> str:
@@ -49,14 +58,25 @@ def _resolve(ctx: RequestContext, arn: str) -> str:
     A resource of another region is not found: the caller's region is the only one it can see.
     """
     match = _ARN.match(arn)
-    if match is None or match.group(3) not in _types:
+    kind = _types.get(match.group(3)) if match is not None else None
+    if match is None or kind is None or match.group(4) != kind.separator:
         raise InvalidInputException(f"Invalid resource ARN: {arn}")
-    region, account, resource_type, path = match.groups()
-    kind = _types[resource_type]
+    region, account, _, _, path = match.groups()
     parts = (path.lower() if kind.case_insensitive else path).split("/")
     if region != ctx.region or not kind.exists(ctx, account, parts):
         raise EntityNotFoundException(f"Resource {arn} not found.")
-    return arn[: match.start(4)] + "/".join(parts)
+    return arn[: match.start(5)] + "/".join(parts)
+
+
+def check_tags(keys: Iterable[str] | None) -> None:
+    """Refuse reserved keys: InvalidInputException naming the first key that starts with `aws:` (any case).
+
+    AWS documents the rule but not its message; ours names the key.
+    """
+    for name in keys or ():
+        if name[: len(_RESERVED_PREFIX)].lower() == _RESERVED_PREFIX:
+            raise InvalidInputException(f"Tag key {name!r} is not allowed: keys starting with 'aws:' are reserved "
+                                        "for use by AWS.")
 
 
 def tags_of(ctx: RequestContext, arn: str) -> dict[str, str]:
@@ -73,7 +93,8 @@ def having_tags(
 
 
 def set_tags(ctx: RequestContext, arn: str, tags: dict[str, str] | None) -> None:
-    """Merge tags into a resource's (used by Create* operations with a Tags member)."""
+    """Merge tags into a resource's (used by Create* operations with a Tags member); see check_tags."""
+    check_tags(tags)
     if tags:
         ctx.store.put(ctx.scope, TAGS, "", arn, {**tags_of(ctx, arn), **tags})
 
@@ -84,6 +105,7 @@ def drop_tags(ctx: RequestContext, arn: str) -> None:
 
 
 def tag_resource(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    check_tags(params["TagsToAdd"])
     arn = _resolve(ctx, params["ResourceArn"])
     tags = {**tags_of(ctx, arn), **params["TagsToAdd"]}
     if len(tags) > 50:
@@ -93,6 +115,7 @@ def tag_resource(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
 
 
 def untag_resource(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    check_tags(params["TagsToRemove"])  # AWS's own tags can be neither set nor removed by users
     arn = _resolve(ctx, params["ResourceArn"])
     tags = tags_of(ctx, arn)
     for name in params["TagsToRemove"]:

@@ -60,6 +60,10 @@ def _request(method: str, bucket: str | None, key: str | None, query: dict[str, 
     (_request("DELETE", "b", "k", {"tagging": ""}), "DeleteObjectTagging"),
     (_request("GET", "b", None, {"policy": ""}), "GetBucketPolicy"),
     (_request("POST", "b", "k"), None),
+    (_request("POST", "b", None, headers={"Content-Type": "multipart/form-data; boundary=x"}), "PostObject"),
+    (_request("POST", "b", "k", headers={"Content-Type": "multipart/form-data; boundary=x"}), None),
+    (_request("OPTIONS", "b", "k"), "OptionsObject"),
+    (_request("OPTIONS", None, None), None),
 ])
 def test_operation_routing(request_, operation):
     assert operation_of(request_, handlers()) == operation
@@ -73,7 +77,9 @@ def test_every_operation_of_the_issue_has_a_handler():
         "AbortMultipartUpload", "ListParts", "ListMultipartUploads", "PutObjectTagging", "GetObjectTagging",
         "DeleteObjectTagging",
         # EventBridge notifications of buckets (issue #20: emulator/s3/notifications.py)
-        "PutBucketNotificationConfiguration", "GetBucketNotificationConfiguration"}
+        "PutBucketNotificationConfiguration", "GetBucketNotificationConfiguration",
+        # browser uploads and CORS (emulator/s3/post.py, cors.py)
+        "PostObject", "OptionsObject", "PutBucketCors", "GetBucketCors", "DeleteBucketCors"}
 
 
 def _decode(body: bytes, length: int) -> tuple[bytes, dict[str, str]]:

@@ -52,6 +52,7 @@ def create_database(ctx: RequestContext, params: dict[str, Any]) -> dict[str, An
     catalog = catalog_id(ctx, params)
     spec = params["DatabaseInput"]
     name = entity_name(spec["Name"])
+    tagging.check_tags(params.get("Tags"))  # before the insert: a refused tag must not leave the database
     if not ctx.store.insert(ctx.scope, DATABASE, database_parent(catalog), name, _database(catalog, name, spec, now())):
         raise AlreadyExistsException("Database already exists.")
     tagging.set_tags(ctx, arn(ctx, catalog, f"database/{name}"), params.get("Tags"))

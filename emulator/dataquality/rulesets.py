@@ -56,6 +56,7 @@ def store_ruleset(ctx: RequestContext, doc: dict[str, Any], tags: dict[str, str]
 def create_data_quality_ruleset(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     """Create a ruleset: {Name}. AlreadyExistsException for a taken name, InvalidInputException for bad DQDL."""
     parse_ruleset(params["Ruleset"])
+    tagging.check_tags(params.get("Tags"))  # before the insert: a refused tag must not leave the ruleset
     created = now()
     doc: dict[str, Any] = {"Name": params["Name"], "Ruleset": params["Ruleset"], "CreatedOn": created,
                            "LastModifiedOn": created}

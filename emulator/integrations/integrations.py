@@ -6,7 +6,9 @@ under its IntegrationArn, `arn:aws:glue:<region>:<account>:integration:<uuid>`, 
 IntegrationIdentifier. Checks as AWS makes them: the source and target must be ones zero-ETL supports and exist
 (resources.py); IntegrationName is unique in the account (IntegrationConflictOperationFault);
 AdditionalEncryptionContext needs a KmsKeyId (ValidationException); an unknown identifier is
-IntegrationNotFoundFault.
+IntegrationNotFoundFault. Tags live in the tag store under the IntegrationArn (TagResource, GetTags and
+UntagResource work on it, and DescribeIntegrations shows them as they are now); a key starting with `aws:` is
+InvalidInputException, as for every Glue resource (tagging.py).
 
 Status, locally: CreateIntegration answers CREATING and ModifyIntegration MODIFYING, as AWS does, and the
 integration is ACTIVE from then on (describe it and it is ACTIVE); DeleteIntegration answers DELETING and the
@@ -19,13 +21,20 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from .. import tagging
 from ..clock import now
 from ..context import RequestContext
 from ..errors import InvalidInputException, ValidationException
 from ..pagination import paginate
 from ..records import RecordKind, all_records, find_record
 from .filters import filtered
-from .resources import IntegrationConflictOperationFault, IntegrationNotFoundFault, check_source, check_target
+from .resources import (
+    IntegrationConflictOperationFault,
+    IntegrationNotFoundFault,
+    check_source,
+    check_target,
+    tag_map,
+)
 
 INTEGRATION = RecordKind("integration", "Integration", page_cap=100)
 # DescribeIntegrations' filters: filter name -> the member it matches.
@@ -33,7 +42,7 @@ _FILTERS = {"IntegrationName": "IntegrationName", "Status": "Status", "SourceArn
             "TargetArn": "TargetArn", "IntegrationArn": "IntegrationArn"}
 _INBOUND_MEMBERS = ("SourceArn", "TargetArn", "IntegrationArn", "Status", "CreateTime", "IntegrationConfig",
                     "Errors")
-_OPTIONAL = ("Description", "DataFilter", "KmsKeyId", "AdditionalEncryptionContext", "Tags", "IntegrationConfig")
+_OPTIONAL = ("Description", "DataFilter", "KmsKeyId", "AdditionalEncryptionContext", "IntegrationConfig")
 
 
 def _require(ctx: RequestContext, identifier: str) -> dict[str, Any]:
@@ -41,6 +50,12 @@ def _require(ctx: RequestContext, identifier: str) -> dict[str, Any]:
     if record is None:
         raise IntegrationNotFoundFault(f"Integration {identifier} not found.")
     return record
+
+
+def _view(ctx: RequestContext, record: dict[str, Any]) -> dict[str, Any]:
+    """The Integration shape: the record with its current tags as IntegrationTagsList ({key, value} items)."""
+    tags = tagging.tags_of(ctx, record["IntegrationArn"])
+    return {**record, "Tags": [{"key": k, "value": v} for k, v in tags.items()]} if tags else record
 
 
 def _check_name_free(ctx: RequestContext, name: str, own_arn: str | None = None) -> None:
@@ -53,6 +68,8 @@ def create_integration(ctx: RequestContext, params: dict[str, Any]) -> dict[str,
     """Define an integration: the Integration, Status CREATING (ACTIVE when next described)."""
     if params.get("AdditionalEncryptionContext") and not params.get("KmsKeyId"):
         raise ValidationException("AdditionalEncryptionContext can only be provided with a KmsKeyId.")
+    tags = tag_map(params.get("Tags"))
+    tagging.check_tags(tags)
     check_source(ctx, params["SourceArn"])
     check_target(ctx, params["TargetArn"])
     arn = ctx.arn("glue", f"integration:{uuid.uuid4()}")
@@ -63,7 +80,8 @@ def create_integration(ctx: RequestContext, params: dict[str, Any]) -> dict[str,
     with ctx.store.transaction():
         _check_name_free(ctx, params["IntegrationName"])
         ctx.store.insert(ctx.scope, INTEGRATION.kind, "", arn, record)
-    return {**record, "Status": "CREATING"}
+        tagging.set_tags(ctx, arn, tags)
+    return {**_view(ctx, record), "Status": "CREATING"}
 
 
 def modify_integration(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
@@ -78,15 +96,16 @@ def modify_integration(ctx: RequestContext, params: dict[str, Any]) -> dict[str,
             if params.get(member) is not None:
                 record[member] = params[member]
         ctx.store.put(ctx.scope, INTEGRATION.kind, "", identifier, record)
-    return {**record, "Status": "MODIFYING"}
+    return {**_view(ctx, record), "Status": "MODIFYING"}
 
 
 def delete_integration(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     """Delete an integration: the Integration as it was, Status DELETING."""
     identifier = params["IntegrationIdentifier"]
     with ctx.store.transaction():
-        record = _require(ctx, identifier)
+        record = _view(ctx, _require(ctx, identifier))
         ctx.store.delete(ctx.scope, INTEGRATION.kind, "", identifier)
+        tagging.drop_tags(ctx, identifier)
     record.pop("IntegrationConfig", None)  # not a member of DeleteIntegration's answer
     return {**record, "Status": "DELETING"}
 
@@ -111,7 +130,7 @@ def describe_integrations(ctx: RequestContext, params: dict[str, Any]) -> dict[s
         items = [_require(ctx, params["IntegrationIdentifier"])]
     else:
         items = [record for _, record in all_records(ctx, INTEGRATION)]
-    items = filtered(items, params.get("Filters"), _FILTERS)
+    items = [_view(ctx, item) for item in filtered(items, params.get("Filters"), _FILTERS)]
     page, marker = _page(items, params)
     return {"Integrations": page, **({"Marker": marker} if marker else {})}
 
@@ -128,3 +147,11 @@ def describe_inbound_integrations(ctx: RequestContext, params: dict[str, Any]) -
     inbound = [{member: item[member] for member in _INBOUND_MEMBERS if member in item} for item in items]
     page, marker = _page(inbound, params)
     return {"InboundIntegrations": page, **({"Marker": marker} if marker else {})}
+
+
+def _integration_exists(ctx: RequestContext, account: str, path: list[str]) -> bool:
+    arn = f"arn:aws:glue:{ctx.region}:{account}:integration:{'/'.join(path)}"
+    return ctx.store.get(f"{account}/{ctx.region}", INTEGRATION.kind, "", arn) is not None
+
+
+tagging.register("integration", _integration_exists, separator=":")

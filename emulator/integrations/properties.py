@@ -22,7 +22,7 @@ from ..errors import EntityNotFoundException, InvalidInputException
 from ..pagination import paginate
 from ..records import RecordKind, all_records, find_record, updating_record
 from .filters import filtered
-from .resources import ConflictException, check_property_resource
+from .resources import ConflictException, check_property_resource, tag_map
 
 RESOURCE_PROPERTY = RecordKind("integration-resource-property", "IntegrationResourceProperty")
 TABLE_PROPERTIES = RecordKind("integration-table-properties", "IntegrationTableProperties")
@@ -36,6 +36,7 @@ _PAGE_CAP = 1000
 def create_integration_resource_property(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     """Set the properties of an integration's source or target: the IntegrationResourceProperty."""
     arn = params["ResourceArn"]
+    tags = tag_map(params.get("Tags"))
     check_property_resource(ctx, arn)
     record: dict[str, Any] = {"ResourceArn": arn,
                               "ResourcePropertyArn": ctx.arn("glue", f"integrationresourceproperty/{uuid.uuid4()}")}
@@ -43,8 +44,7 @@ def create_integration_resource_property(ctx: RequestContext, params: dict[str, 
     with ctx.store.transaction():
         if not ctx.store.insert(ctx.scope, RESOURCE_PROPERTY.kind, "", arn, record):
             raise ConflictException(f"Integration resource property for {arn} already exists.")
-        tagging.set_tags(ctx, record["ResourcePropertyArn"],
-                         {tag["key"]: tag.get("value", "") for tag in params.get("Tags") or []})
+        tagging.set_tags(ctx, record["ResourcePropertyArn"], tags)
     return record
 
 

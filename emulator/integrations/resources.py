@@ -101,3 +101,14 @@ def check_property_resource(ctx: RequestContext, arn: str) -> None:
             f"ResourceArn {arn} is not the ARN of an integration's source (Glue connection, DynamoDB table) or "
             "target (Glue database or catalog)."
         )
+
+
+def tag_map(tags: list[dict[str, str]] | None) -> dict[str, str]:
+    """An IntegrationTagsList ({key, value} items; the model makes neither required) as a tag map; an item
+    without a key is ValidationException, and reserved `aws:` keys are refused later by tagging.check_tags."""
+    result: dict[str, str] = {}
+    for tag in tags or []:
+        if "key" not in tag:
+            raise ValidationException("Each tag needs a key.")
+        result[tag["key"]] = tag.get("value", "")
+    return result

@@ -196,6 +196,7 @@ def create_job(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     require_security_configuration(ctx, params.get("SecurityConfiguration"))
     created = now()
     spec = usage_limits.apply_to_job(ctx, params)
+    tagging.check_tags(params.get("Tags"))  # before the insert: a refused tag must not leave the job
     if not ctx.store.insert(ctx.scope, JOB, "", name, _definition(name, spec, created, None)):
         raise AlreadyExistsException(f"{name} already exists.")
     tagging.set_tags(ctx, job_arn(ctx, name), params.get("Tags"))

@@ -7,6 +7,11 @@ Supported, as CloudWatch documents them (all case-sensitive):
   `<`, `<=`, `>`, `>=`, `*` wildcards in strings, `IS NULL`, `IS TRUE`, `IS FALSE`, `EXISTS`,
   `NOT EXISTS`; events that are not JSON never match.
 Space-delimited patterns (`[ip, user, ...]`) are refused with a clear error (not implemented).
+
+Malformed patterns are PatternError, which FilterLogEvents answers as InvalidParameterException (400), as
+CloudWatch does: an unclosed quote (`"ERROR`), an empty quoted term (`""`), a sign with no term (`?`, `-`),
+a quote inside a bare term, `{` without a closing `}`, `%` without a closing `%`, and regular expressions
+holding what CloudWatch's regex syntax does not (`(`, `)`, `!`, multi-byte characters, ...).
 """
 
 from __future__ import annotations
@@ -25,32 +30,99 @@ class PatternError(ValueError):
 
 
 def compile_pattern(pattern: str | None) -> Matcher:
+    """A predicate over an event's message; PatternError (InvalidParameterException) for a malformed pattern."""
     text = (pattern or "").strip()
     if not text:
         return lambda message: True
-    if len(text) >= 2 and text.startswith("%") and text.endswith("%"):
-        try:
-            regex = re.compile(text[1:-1])
-        except re.error as exc:
-            raise PatternError(f"Invalid regular expression in filter pattern: {exc}") from None
-        return lambda message: regex.search(message) is not None
+    if text.startswith("%"):
+        return _regex(text)
     if text.startswith("{"):
+        if not text.endswith("}"):
+            raise PatternError("Invalid filter pattern: If a filter pattern starts with '{' it must end with '}'")
         return _JsonPattern(text).compile()
     if text.startswith("["):
         raise PatternError("Space-delimited filter patterns ([...]) are not supported by glue-emulator")
     return _terms(text)
 
 
-_TERM = re.compile(r'([?-]?)(?:"((?:[^"\\]|\\.)*)"|(\S+))')
+# What CloudWatch's regular expressions may hold besides letters and digits
+# (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/regex-expressions.html): symbols `:_#=@/;,-`
+# and operators `^$?[]{}|\*+.`; `(` `)` and multi-byte characters are refused. A space is taken too (the
+# documentation's list omits it; we are lenient where it says nothing).
+_REGEX_TEXT = re.compile(r"^[A-Za-z0-9:_#=@/;,\-^$?\[\]{}|\\*+. ]*$")
+
+
+def _regex(text: str) -> Matcher:
+    if len(text) < 2 or not text.endswith("%"):
+        raise PatternError("Invalid filter pattern: a regular expression must be enclosed in % signs: %regex%")
+    body = text[1:-1]
+    bad = next((char for char in body if not _REGEX_TEXT.match(char)), None)
+    if bad is not None:
+        raise PatternError(f"Invalid filter pattern: the character {bad!r} is not supported in a regular expression")
+    try:
+        regex = re.compile(body)
+    except re.error as exc:
+        raise PatternError(f"Invalid regular expression in filter pattern: {exc}") from None
+    return lambda message: regex.search(message) is not None
+
+
+def _invalid_term(term: str) -> PatternError:
+    # CloudWatch's own wording, e.g. `Invalid character(s) in term '""'` for an empty quoted term.
+    return PatternError(f"Invalid filter pattern: Invalid character(s) in term '{term}'")
+
+
+def _quoted(text: str, start: int) -> tuple[str, int]:
+    """The term of the quoted string opening at `start` (`\\"` and `\\\\` escapes), and where it ends."""
+    chars: list[str] = []
+    position = start + 1
+    while position < len(text):
+        char = text[position]
+        if char == "\\" and position + 1 < len(text):
+            chars.append(text[position + 1])
+            position += 2
+            continue
+        if char == '"':
+            return "".join(chars), position + 1
+        chars.append(char)
+        position += 1
+    raise PatternError(f"Invalid filter pattern: the quoted term starting at position {start} is not closed: "
+                       f"{text[start:]}")
+
+
+def _split_terms(text: str) -> list[tuple[str, str]]:
+    """(sign, term) pairs: sign is "" (required), "?" (any of) or "-" (excluded)."""
+    terms: list[tuple[str, str]] = []
+    position = 0
+    while position < len(text):
+        if text[position].isspace():
+            position += 1
+            continue
+        start = position
+        sign = text[position] if text[position] in "?-" else ""
+        position += len(sign)
+        if position < len(text) and text[position] == '"':
+            term, position = _quoted(text, position)
+            if not term or (position < len(text) and not text[position].isspace()):
+                end = position
+                while end < len(text) and not text[end].isspace():
+                    end += 1
+                raise _invalid_term(text[start:end])
+        else:
+            end = position
+            while end < len(text) and not text[end].isspace():
+                end += 1
+            term, position = text[position:end], end
+            if not term or '"' in term:
+                raise _invalid_term(text[start:end])
+        terms.append((sign, term))
+    return terms
 
 
 def _terms(text: str) -> Matcher:
     required: list[str] = []
     optional: list[str] = []
     excluded: list[str] = []
-    for match in _TERM.finditer(text):
-        sign, quoted, bare = match.groups()
-        term = bytes(quoted, "utf-8").decode("unicode_escape") if quoted is not None else bare
+    for sign, term in _split_terms(text):
         {"": required, "?": optional, "-": excluded}[sign].append(term)
 
     def matches(message: str) -> bool:

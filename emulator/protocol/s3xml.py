@@ -251,18 +251,29 @@ def _routes() -> dict[tuple[str, str], list[_Route]]:
     return routes
 
 
+# What browsers send and SDKs never do, so botocore's model lacks them: a form upload (POST Object) and a
+# CORS preflight (OPTIONS object), https://docs.aws.amazon.com/AmazonS3/latest/API/RESTObjectPOST.html and
+# https://docs.aws.amazon.com/AmazonS3/latest/API/RESTOPTIONSobject.html.
+POST_OBJECT = "PostObject"
+OPTIONS_OBJECT = "OptionsObject"
+
+
 def operation_names() -> list[str]:
-    """Every S3 operation of the model that a request can address."""
-    return sorted({route.operation for routes in _routes().values() for route in routes})
+    """Every S3 operation that a request can address: the model's, and the browser's two."""
+    return sorted({route.operation for routes in _routes().values() for route in routes} | {POST_OBJECT,
+                                                                                             OPTIONS_OBJECT})
 
 
 def operation_of(s3_request: S3Request, implemented: Mapping[str, Any]) -> str | None:
     """The S3 operation a request asks for (None: nothing answers that method there)."""
     target = "service" if s3_request.bucket is None else "bucket" if s3_request.key is None else "object"
+    if s3_request.method == "OPTIONS" and target != "service":
+        return OPTIONS_OBJECT
     headers = {name.lower(): value for name, value in s3_request.headers.items()}
     candidates = [r for r in _routes().get((s3_request.method, target), []) if r.matches(s3_request.query, headers)]
     if not candidates:
-        return None
+        form = headers.get("content-type", "").lower().startswith("multipart/form-data")
+        return POST_OBJECT if s3_request.method == "POST" and target == "bucket" and form else None
     # Most specific first; between equals (ListBuckets and ListDirectoryBuckets), one the emulator serves.
     best = max(candidates, key=lambda r: (r.specificity, r.operation in implemented))
     return best.operation

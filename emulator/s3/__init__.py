@@ -21,6 +21,7 @@ from ..errors import AwsError
 from ..protocol import s3xml
 from ..protocol.sigv4 import parse_scope
 from ..services import discover_handlers
+from . import cors
 from .errors import InternalError, MethodNotAllowed, S3NotImplemented
 from .storage import Storage
 
@@ -42,8 +43,14 @@ def handlers() -> dict[str, Callable[[RequestContext, s3xml.S3Request], s3xml.S3
 
 
 def handle(emulator: Emulator, request: Request) -> Response:
-    """Serve one S3 request end to end; never lets an exception escape as a traceback."""
+    """Serve one S3 request end to end; never lets an exception escape as a traceback.
+
+    A request from a browser page (an Origin header) gets the CORS headers of its bucket's matching rule on
+    its answer, error or not (cors.py), so the page can read either.
+    """
     request_id = s3xml.new_request_id()
+    ctx: RequestContext | None = None
+    s3_request: s3xml.S3Request | None = None
     try:
         s3_request = s3xml.parse_request(request)
         table = handlers()
@@ -55,9 +62,12 @@ def handle(emulator: Emulator, request: Request) -> Response:
             raise S3NotImplemented(f"glue-emulator does not implement the S3 operation {operation} yet")
         scope = parse_scope(request.headers, request.args)
         ctx = RequestContext(scope.account, scope.region, request_id, emulator)
-        return s3xml.to_response(handler(ctx, s3_request), request, request_id)
+        response = s3xml.to_response(handler(ctx, s3_request), request, request_id)
     except AwsError as error:
-        return s3xml.error_response(error, request, request_id)
+        response = s3xml.error_response(error, request, request_id)
     except Exception:  # a bug: answer as S3 would, keep serving, keep the traceback in our log
         log.exception("S3 request failed: %s %s", request.method, request.path)
         return s3xml.error_response(InternalError(), request, request_id)
+    if ctx is not None and s3_request is not None and request.method != "OPTIONS" and "Origin" in request.headers:
+        response.headers.update(cors.response_headers(ctx, s3_request.bucket, request.method, request.headers))
+    return response

@@ -79,6 +79,20 @@ MalformedXML = _s3_error(
 MetadataTooLarge = _s3_error("MetadataTooLarge", 400, "Your metadata headers exceed the maximum allowed metadata size.")
 InvalidTag = _s3_error("InvalidTag", 400, "The TagValue you have provided is invalid")
 AccessDenied = _s3_error("AccessDenied", 403, "Access Denied")
+AccessForbidden = _s3_error("AccessForbidden", 403, "CORSResponse: This CORS request is not allowed.")
+BadRequest = _s3_error("BadRequest", 400, "Bad Request")
+NoSuchCORSConfiguration = _s3_error("NoSuchCORSConfiguration", 404, "The CORS configuration does not exist")
+MalformedPOSTRequest = _s3_error("MalformedPOSTRequest", 400,
+                                 "The body of your POST request is not well-formed multipart/form-data.")
+MaxPostPreDataLengthExceeded = _s3_error("MaxPostPreDataLengthExceeded", 400,
+                                         "Your POST request fields preceding the upload file were too large.")
+InvalidPolicyDocument = _s3_error("InvalidPolicyDocument", 400, "Invalid Policy: Invalid JSON.")
+SignatureDoesNotMatch = _s3_error(
+    "SignatureDoesNotMatch", 403,
+    "The request signature we calculated does not match the signature you provided. Check your key and signing "
+    "method.")
+InvalidAccessKeyId = _s3_error("InvalidAccessKeyId", 403,
+                               "The AWS Access Key Id you provided does not exist in our records.")
 MethodNotAllowed = _s3_error("MethodNotAllowed", 405, "The specified method is not allowed against this resource.")
 S3NotImplemented = _s3_error("NotImplemented", 501, "A header you provided implies functionality that is not implemented")
 InternalError = _s3_error("InternalError", 500, "We encountered an internal error. Please try again.")

@@ -9,7 +9,10 @@ In order (the first failure answers; see protocol/refusals.py for the error each
    "simple" request (a form post or `fetch(..., {mode: "no-cors"})`), whose content type can only be
    text/plain, form-urlencoded or multipart, and which cannot add headers.
 4. With GLUE_EMULATOR_VERIFY_SIGV4=1, the SigV4 signature (signatures.py); the emulator's endpoints need
-   one too, except `GET /_emulator/health`.
+   one too, except `GET /_emulator/health`. Two S3 requests carry no SigV4 headers by design and are left to
+   S3 (after checks 1 and 2): a browser form upload (POST Object: its policy's signature is a form field,
+   verified by s3/post.py) and a CORS preflight (`OPTIONS`, which browsers never sign; it only reads the
+   bucket's CORS rules).
 
 moto's pass-through services are limited in passthrough.py.
 """
@@ -78,6 +81,8 @@ class Gate:
                                          f"Content-Type (application/json) or an {CUSTOM_HEADER} header.")
         if self.checker is None or (route == "emulator" and method in _SAFE_METHODS):
             return None
+        if route == "s3" and (method == "OPTIONS" or (method == "POST" and _form_upload(environ))):
+            return None
         body = None if signing_name == "s3" else _read_body(environ, self.max_body)
         raw_path, _, raw_query = _raw_target(environ).partition("?")
         headers = {_header_name(key): value for key, value in environ.items() if _header_name(key)}
@@ -92,6 +97,14 @@ def _deliberate(environ: Mapping[str, Any]) -> bool:
     """Whether a request carries what no cross-site simple request can: a JSON content type or our header."""
     content_type = environ.get("CONTENT_TYPE", "").partition(";")[0].strip().lower()
     return "HTTP_X_GLUE_EMULATOR" in environ or content_type in _JSON_TYPES
+
+
+def _form_upload(environ: Mapping[str, Any]) -> bool:
+    """An HTML form's POST (S3's POST Object): multipart/form-data, no SigV4 header and no query string (every
+    other S3 POST names its operation in the query, so none of them passes unsigned as a form)."""
+    content_type = environ.get("CONTENT_TYPE", "").partition(";")[0].strip().lower()
+    return (content_type == "multipart/form-data" and "HTTP_AUTHORIZATION" not in environ
+            and not environ.get("QUERY_STRING"))
 
 
 def _header_name(key: str) -> str | None:

@@ -44,6 +44,7 @@ def create_session(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any
             "kernel) is not supported. Use the Glue PySpark kernel."
         )
     require_security_configuration(ctx, params.get("SecurityConfiguration"))
+    tagging.check_tags(params.get("Tags"))  # before the session starts: a refused tag must not leave it running
     params, profile = usage_limits.apply_to_session(ctx, params)
     session = records.new_session(params, now())
     if profile is not None:
