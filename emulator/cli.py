@@ -104,6 +104,10 @@ def _listen(settings: Settings, app: _LateApp) -> Any:
 
 
 def serve(settings: Settings) -> None:
+    # jsonschema registers an "iri" format check when rfc3987-syntax is installed (Jupyter's
+    # jsonschema[format-nongpl] brings it along), and that module compiles an Earley grammar when imported: about
+    # 5 s of every start. The API shapes use no "format", so the server never needs it.
+    sys.modules.setdefault("rfc3987_syntax", None)
     from . import serving
     from .app import create_app
     from .doctor import check_data_dir

@@ -185,14 +185,15 @@ def test_a_waiting_run_survives_a_restart_and_starts_on_the_next_server(tmp_path
         wait_job_run(glue, "q", first, states={"RUNNING"})
         second = glue.start_job_run(JobName="q", Arguments={"--x": "1"})["JobRunId"]
         assert glue.get_job_run(JobName="q", RunId=second)["JobRun"]["JobRunState"] == "WAITING"
+        # The next server runs it as soon as it starts: its script (a 60 s sleep) is replaced now, so the test is
+        # short. The first run already read its script.
+        put_script(server.client("s3"), "q.py", "print('after the restart')\n")
     finally:
         server.stop()
     server = EmulatorServer(tmp_path / "data", env=env).start()
     try:
         glue = server.client("glue")
         assert glue.get_job_run(JobName="q", RunId=first)["JobRun"]["JobRunState"] == "FAILED"
-        # the next server runs it: its script (still a 60 s sleep) is replaced so the test is short
-        put_script(server.client("s3"), "q.py", "print('after the restart')\n")
         run = wait_job_run(glue, "q", second, timeout=30)
         assert run["JobRunState"] == "SUCCEEDED"
         assert run["Arguments"] == {"--x": "1"}

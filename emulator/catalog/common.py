@@ -105,3 +105,13 @@ def arn_catalog(account: str, path: list[str], depth: int) -> tuple[str, list[st
     if len(path) == depth + 1:
         return f"{account}:{path[0]}", path[1:]
     return None
+
+
+def is_iceberg(table: dict[str, Any]) -> bool:
+    """Whether a catalog table is an Iceberg table (Parameters table_type=ICEBERG, any case, and a metadata file).
+
+    Here rather than beside the Iceberg commits (iceberg_tables.py): pyiceberg takes seconds to import, and the
+    modules asking this question are imported at every start.
+    """
+    parameters = table.get("Parameters") or {}
+    return str(parameters.get("table_type", "")).upper() == "ICEBERG" and bool(parameters.get("metadata_location"))

@@ -27,18 +27,12 @@ from pyiceberg.table.update import TableRequirement, TableUpdate, update_table_m
 from ..context import RequestContext
 from ..errors import InvalidInputException
 from ..s3.storage import storage
-from .common import catalog_id, require_table
-from .iceberg import METADATA_FOLDER, TABLE_TYPE, local_path, table_input
+from .common import catalog_id, is_iceberg, require_table
+from .iceberg import METADATA_FOLDER, local_path, table_input
 
 # What a commit keeps of the catalog table besides what Iceberg's metadata gives (views: materialized views).
 _KEPT = ("TableType", "PartitionKeys", "Retention", "ViewOriginalText", "ViewExpandedText", "ViewDefinition",
          "TargetTable", "LastAccessTime", "LastAnalyzedTime")
-
-
-def is_iceberg(table: dict[str, Any]) -> bool:
-    """Whether a catalog table is an Iceberg table (Parameters table_type=ICEBERG, any case, and a metadata file)."""
-    parameters = table.get("Parameters") or {}
-    return str(parameters.get("table_type", "")).upper() == TABLE_TYPE and bool(parameters.get("metadata_location"))
 
 
 def s3_location(location: str) -> str:

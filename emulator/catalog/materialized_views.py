@@ -31,8 +31,7 @@ from ..context import RequestContext
 from ..errors import AwsError, EntityNotFoundException, InvalidInputException
 from ..jobs.table_tasks import TableTaskRuns
 from ..pagination import paginate
-from .common import catalog_id, require_table
-from .iceberg_tables import is_iceberg, load_table
+from .common import catalog_id, is_iceberg, require_table
 
 if TYPE_CHECKING:
     from ..jobs.spark_tasks import TaskOutcome
@@ -99,6 +98,8 @@ class RefreshRuns(TableTaskRuns):
     def _succeeded(self, ctx: RequestContext, run: dict[str, Any], outcome: TaskOutcome) -> tuple[str, str | None]:
         """Replace the view's Iceberg data with the rows Spark wrote; (final state, error message)."""
         import pyarrow.parquet as pq
+
+        from .iceberg_tables import load_table  # pyiceberg takes seconds to import: only when a refresh commits
 
         run_id = run[self.id_field]
         if run_id in self._stopping:

@@ -29,8 +29,7 @@ from ..errors import AwsError, InvalidInputException, ValidationException
 from ..pagination import paginate
 from ..records import RecordKind, create_record, delete_record, require_record, updating_record
 from ..store import key
-from .common import TABLE_OPTIMIZER, TABLE_OPTIMIZER_RUN, catalog_id, partition_parent, require_table
-from .iceberg_tables import is_iceberg
+from .common import TABLE_OPTIMIZER, TABLE_OPTIMIZER_RUN, catalog_id, is_iceberg, partition_parent, require_table
 
 OPTIMIZER = RecordKind(TABLE_OPTIMIZER, "TableOptimizer")
 _RUNS_PAGE = 1000
