@@ -47,7 +47,8 @@ MAX_JSON_DEPTH = 100
 # A JSON escape of a UTF-16 surrogate (paired ones are emoji and the like; json.loads joins a pair).
 _SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
-_NESTED = (dict, list)
+_AS_PARENTHESES = bytes.maketrans(b"{[}]", b"(())")
+_NOT_MARKS = bytes(sorted(set(range(256)) - set(b'{[}]"')))
 _LAST_RESORT = b'{"__type":"InternalServiceException","Message":"Internal service error"}'
 
 
@@ -95,21 +96,29 @@ def _refuse_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a JSON number")
 
 
-def _too_deep(value: Any, limit: int) -> bool:
-    """Whether objects/arrays nest more than `limit` levels, level by level (no recursion: it may be deep).
+def _too_deep(raw: bytes, limit: int) -> bool:
+    """Whether the objects/arrays of a valid JSON body nest more than `limit` levels, read from its text.
 
-    Costs about as much as parsing the body again, a small part of validating it; run only for bodies
-    with more than `limit` brackets.
+    Every step is a C-speed bytes operation (the walk of the parsed value it replaces cost as much as
+    parsing). Escapes go first: escaped backslashes, then escaped quotes (in valid JSON only strings hold a
+    backslash; the other escapes hold neither quote nor bracket). Then only quotes and brackets are kept
+    (UTF-8 multibyte sequences hold no ASCII byte), and strings holding no bracket are dropped as `""`
+    pairs: two adjacent quotes are one such string, or the end of one and the start of the next with no
+    bracket between, so the brackets inside and outside strings stay where they were. The few strings left
+    go, and what remains of brackets is a well-nested word in which each round of removing every adjacent
+    "()" removes exactly one level.
     """
-    level = [value]
+    if b"\\" in raw:
+        raw = raw.replace(b"\\\\", b"").replace(b'\\"', b"")
+    marks = raw.translate(_AS_PARENTHESES, _NOT_MARKS).replace(b'""', b"")
+    brackets = b"".join(marks.split(b'"')[::2]) if b'"' in marks else marks
+    if len(brackets) <= 2 * limit:  # at most `limit` pairs
+        return False
     for _ in range(limit):
-        below: list[Any] = []
-        for node in level:
-            below += [child for child in (node.values() if type(node) is dict else node) if type(child) in _NESTED]
-        if not below:
+        if not brackets:
             return False
-        level = below
-    return True
+        brackets = brackets.replace(b"()", b"")
+    return bool(brackets)
 
 
 def _lone_surrogate(value: Any, path: str = "") -> str | None:
@@ -155,7 +164,7 @@ def parse_json(raw: bytes) -> tuple[dict[str, Any], bool]:
         raise SerializationException(f"Request body nests deeper than {MAX_JSON_DEPTH} levels") from None
     if not isinstance(params, dict):
         raise SerializationException("Request body must be a JSON object")
-    if raw.count(b"{") + raw.count(b"[") > MAX_JSON_DEPTH and _too_deep(params, MAX_JSON_DEPTH):
+    if _too_deep(raw, MAX_JSON_DEPTH):
         raise SerializationException(f"Request body nests deeper than {MAX_JSON_DEPTH} levels")
     if _SURROGATE_ESCAPE.search(raw):
         where = _lone_surrogate(params)
