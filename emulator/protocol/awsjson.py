@@ -33,6 +33,7 @@ from ..errors import (
     SerializationException,
     UnknownOperationException,
 )
+from ..jsontext import response_bytes
 from .sigv4 import parse_scope
 
 if TYPE_CHECKING:
@@ -63,7 +64,7 @@ def _response(status: int, body: dict[str, Any], request_id: str, error_code: st
     if error_code:
         headers["X-Amzn-ErrorType"] = error_code
     try:
-        payload = json.dumps(body, default=_default, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+        payload = response_bytes(body, _default)
     except UnicodeEncodeError:
         # A lone surrogate (in state written before requests were checked for them, or derived from
         # a file name): \u escapes carry it to the client faithfully, where raw UTF-8 cannot.
