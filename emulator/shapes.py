@@ -166,6 +166,18 @@ def _leaves(errors: Iterable[SchemaError]) -> list[SchemaError]:
     return found
 
 
+_SHAPE_CHECKS: dict[str, ShapeChecks] = {}
+
+
+def _shape_checks(service: str, defs: dict[str, Any]) -> ShapeChecks:
+    """One service's compiled checks, shared by every emulator of the process (a shape's first check
+    compiles source: tests start many emulators, which need not each pay for it)."""
+    checks = _SHAPE_CHECKS.get(service)
+    if checks is None:
+        checks = _SHAPE_CHECKS.setdefault(service, ShapeChecks(defs))
+    return checks
+
+
 class ServiceShapes:
     """One service's model: its operations and their input/output validators."""
 
@@ -176,7 +188,7 @@ class ServiceShapes:
         self.operations: dict[str, dict[str, Any]] = document["operations"]
         self._defs: dict[str, Any] = document["$defs"]
         self._validators: dict[str, jsonschema.protocols.Validator] = {}
-        self._checks = ShapeChecks(self._defs)
+        self._checks = _shape_checks(service, self._defs)
         # Bodies already found valid, per operation: validation is a pure function of the body,
         # and clients repeat identical requests (polling GetJobRun, GetTable in loops).
         self._valid_bodies: OrderedDict[tuple[str, bytes], None] = OrderedDict()

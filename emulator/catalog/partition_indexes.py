@@ -4,12 +4,13 @@ An index is a PartitionIndexDescriptor document per (table, index name). Indexes
 an index on a table whose partitions all fit the indexed keys' types is ACTIVE straight away; one
 that meets partitions AWS could not index is FAILED with the BackfillErrors AWS reports. The
 table module calls `add_index` (CreateTable's PartitionIndexes) and `check_key_change` (UpdateTable);
-partition writers call `check_indexed_values`, as AWS validates new partitions of indexed tables.
+partition writers call `indexed_values_check`, as AWS validates new partitions of indexed tables.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -64,10 +65,10 @@ def _positions(table: dict[str, Any], keys: list[dict[str, Any]]) -> list[tuple[
     return [(names.index(key["Name"].lower()), key["Type"]) for key in keys]
 
 
-def _partition_errors(table: dict[str, Any], keys: list[dict[str, Any]], values: list[str]) -> list[str]:
-    """The error codes of one partition's values under an index's keys."""
+def _partition_errors(positions: list[tuple[int, str]], values: list[str]) -> list[str]:
+    """The error codes of one partition's values under an index's keys (as `_positions` gives them)."""
     errors = []
-    for position, key_type in _positions(table, keys):
+    for position, key_type in positions:
         if position >= len(values):
             errors.append("MISSING_PARTITION_VALUE_ERROR")
             continue
@@ -77,26 +78,34 @@ def _partition_errors(table: dict[str, Any], keys: list[dict[str, Any]], values:
     return errors
 
 
-def check_indexed_values(ctx: RequestContext, catalog: str, table: dict[str, Any], values: list[str]) -> None:
-    """Refuse a new partition whose values do not fit the table's indexed keys, as AWS does once a
-    table has partition indexes."""
-    for index in indexes_of(ctx, catalog, table["DatabaseName"], table["Name"]):
-        if index["IndexStatus"] != "ACTIVE":
-            continue
-        errors = _partition_errors(table, index["Keys"], values)
-        if errors:
-            raise InvalidInputException(
-                f"Partition values {values} do not fit partition index {index['IndexName']}: {errors[0]}"
-            )
+def indexed_values_check(ctx: RequestContext, catalog: str, table: dict[str, Any]) -> Callable[[list[str]], None]:
+    """A checker of new partitions' values: it refuses (InvalidInputException) values that do not fit the
+    table's ACTIVE indexes, as AWS does once a table has partition indexes.
+
+    The indexes are read once, here, so that a batch of partitions reads them once; use the checker within
+    one request (it holds the indexes of the moment it was made).
+    """
+    active = [(index["IndexName"], _positions(table, index["Keys"]))
+              for index in indexes_of(ctx, catalog, table["DatabaseName"], table["Name"])
+              if index["IndexStatus"] == "ACTIVE"]
+
+    def check(values: list[str]) -> None:
+        for name, positions in active:
+            errors = _partition_errors(positions, values)
+            if errors:
+                raise InvalidInputException(f"Partition values {values} do not fit partition index {name}: {errors[0]}")
+
+    return check
 
 
 def _backfill(ctx: RequestContext, catalog: str, table: dict[str, Any], keys: list[dict[str, Any]]) -> list[dict]:
     """The BackfillErrors of indexing a table's existing partitions (empty when all fit)."""
     by_code: dict[str, list[dict[str, Any]]] = {}
     parent = partition_parent(catalog, table["DatabaseName"], table["Name"])
+    positions = _positions(table, keys)
     for _, partition in ctx.store.list(ctx.scope, PARTITION, parent):
         values = partition.get("Values", [])
-        for code in dict.fromkeys(_partition_errors(table, keys, values)):
+        for code in dict.fromkeys(_partition_errors(positions, values)):
             sample = by_code.setdefault(code, [])
             if len(sample) < _BACKFILL_SAMPLE:
                 sample.append({"Values": values})

@@ -12,6 +12,7 @@ import json
 import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from ..clock import now
@@ -22,7 +23,7 @@ from ..pagination import page_of, token_after
 from ..store import KEY_SEP, key
 from .common import PARTITION, PARTITION_COLUMN_STATISTICS, catalog_id, partition_parent, require_table
 from .expression import compile_expression, index_lookups
-from .partition_indexes import check_indexed_values
+from .partition_indexes import indexed_values_check
 
 # AWS's wording.
 _NOT_FOUND = "Cannot find partition."
@@ -44,6 +45,11 @@ class _Table:
     @property
     def key_count(self) -> int:
         return len(self.doc.get("PartitionKeys") or [])
+
+    @cached_property
+    def check_indexed_values(self) -> Callable[[list[str]], None]:
+        """Refuses values that do not fit the table's partition indexes (read once per request: a batch's)."""
+        return indexed_values_check(self.ctx, self.catalog, self.doc)
 
     def name_of(self, values: Sequence[str]) -> str:
         """The store name of the partition with these values, after checking they fit the table."""
@@ -80,7 +86,7 @@ class _Table:
     def create(self, spec: dict[str, Any], created: float) -> None:
         values = spec.get("Values") or []
         name = self.name_of(values)
-        check_indexed_values(self.ctx, self.catalog, self.doc, values)
+        self.check_indexed_values(values)
         if not self.ctx.store.insert(
             self.ctx.scope, PARTITION, self.parent, name, self.partition(values, spec, created)
         ):
@@ -102,7 +108,7 @@ class _Table:
             if new_name == old_name:
                 store.put(scope, PARTITION, self.parent, new_name, updated)
                 return
-            check_indexed_values(self.ctx, self.catalog, self.doc, new_values)
+            self.check_indexed_values(new_values)
             if not store.insert(scope, PARTITION, self.parent, new_name, updated):
                 raise AlreadyExistsException(_EXISTS)
             store.delete(scope, PARTITION, self.parent, old_name)

@@ -28,6 +28,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from ..jsontext import document_text
+
 KEY_SEP = "\x1f"
 
 _SCHEMA = """
@@ -339,7 +341,7 @@ class Store:
         with self.transaction() as conn:
             conn.execute(
                 "INSERT OR REPLACE INTO docs(scope, kind, parent, name, body) VALUES (?,?,?,?,?)",
-                (scope, kind, parent, name, json.dumps(doc, separators=(",", ":"))),
+                (scope, kind, parent, name, document_text(doc)),
             )
             self._index_parts(conn, scope, kind, parent, name)
 
@@ -348,7 +350,7 @@ class Store:
         with self.transaction() as conn:
             cursor = conn.execute(
                 "INSERT OR IGNORE INTO docs(scope, kind, parent, name, body) VALUES (?,?,?,?,?)",
-                (scope, kind, parent, name, json.dumps(doc, separators=(",", ":"))),
+                (scope, kind, parent, name, document_text(doc)),
             )
             if cursor.rowcount != 1:
                 return False
