@@ -86,9 +86,14 @@ def _prefix_ranges(values: tuple[str, ...]) -> tuple[tuple[str, str], tuple[str,
     return (joined, joined + "\x00"), (joined + KEY_SEP, joined + chr(ord(KEY_SEP) + 1))
 
 
-def _under(parent_prefix: str) -> tuple[str, str, str]:
-    """Arguments of `(parent=? OR (parent >= ? AND parent < ?))`: a parent and everything under it."""
-    return parent_prefix, parent_prefix + KEY_SEP, parent_prefix + chr(ord(KEY_SEP) + 1)
+# A parent and everything under it, as one range of the primary key (SQLite reads an OR of the parent and its
+# children's range by scope and kind only), then exactly; takes the arguments `_under` gives.
+_UNDER = "parent >= ? AND parent < ? AND (parent = ? OR parent >= ?)"
+
+
+def _under(parent_prefix: str) -> tuple[str, str, str, str]:
+    """Arguments of `_UNDER`: the range from the parent to past its children, then the parent and its children."""
+    return parent_prefix, parent_prefix + chr(ord(KEY_SEP) + 1), parent_prefix, parent_prefix + KEY_SEP
 
 
 class Store:
@@ -304,8 +309,7 @@ class Store:
     def list_under(self, scope: str, kind: str, parent_prefix: str) -> list[tuple[str, str, dict[str, Any]]]:
         """Documents whose parent is `parent_prefix` or lies under it, as (parent, name, document)."""
         rows = self._conn().execute(
-            "SELECT parent, name, body FROM docs WHERE scope=? AND kind=? AND (parent=? OR "
-            "(parent >= ? AND parent < ?)) ORDER BY parent, name",
+            f"SELECT parent, name, body FROM docs WHERE scope=? AND kind=? AND {_UNDER} ORDER BY parent, name",
             (scope, kind, *_under(parent_prefix)),
         )
         return [(parent, name, json.loads(body)) for parent, name, body in rows]
@@ -315,7 +319,7 @@ class Store:
     ) -> Iterator[tuple[str, str, str]]:
         """`list_under` read lazily, as (parent, name, body text), after the (parent, name) position `after`."""
         sql = (
-            "SELECT parent, name, body FROM docs WHERE scope=? AND kind=? AND (parent=? OR (parent >= ? AND parent < ?))"
+            f"SELECT parent, name, body FROM docs WHERE scope=? AND kind=? AND {_UNDER}"
             " AND (parent > ? OR (parent = ? AND name > ?)) ORDER BY parent, name LIMIT ?"
         )
         last_parent, last_name = after if after is not None else ("", "")
@@ -381,12 +385,12 @@ class Store:
         """Delete every document of a kind whose parent is `parent_prefix` or lies under it."""
         with self.transaction() as conn:
             cursor = conn.execute(
-                "DELETE FROM docs WHERE scope=? AND kind=? AND (parent=? OR (parent >= ? AND parent < ?))",
+                f"DELETE FROM docs WHERE scope=? AND kind=? AND {_UNDER}",
                 (scope, kind, *_under(parent_prefix)),
             )
             if kind in self.part_indexed:
                 conn.execute(
-                    "DELETE FROM doc_parts WHERE scope=? AND kind=? AND (parent=? OR (parent >= ? AND parent < ?))",
+                    f"DELETE FROM doc_parts WHERE scope=? AND kind=? AND {_UNDER}",
                     (scope, kind, *_under(parent_prefix)),
                 )
             return cursor.rowcount
