@@ -26,6 +26,22 @@ from emulator.testing.plugin import START_TIMEOUT, session_server_env
 # more Spark session for it. tests/test_jobs_class_archive.py turns it on for its own servers.
 os.environ.setdefault("GLUE_EMULATOR_SPARK_CLASS_ARCHIVE", "0")
 
+# Modules that take a minute or more (measured by .ci/run's module times), run first: with two processes
+# (`-n 2 --dist loadfile --no-loadscope-reorder`) a long module started last keeps one process busy while the other
+# has nothing left. Longest first.
+SLOW_MODULES = (
+    "test_sessions_dbt.py", "test_jobs_streaming.py", "test_jobs_class_archive.py", "test_sessions_api.py",
+    "test_catalog_partitions_clients.py", "test_jobs_spark_cluster.py", "test_sessions_kernel.py",
+    "test_jobs_spark_pool.py", "test_dataquality_composite_row.py", "test_examples_retail_pipeline.py",
+    "test_dataquality_api.py", "test_jobs_spark_tasks.py", "test_cli.py", "test_protocol_fuzz.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The modules of SLOW_MODULES first, in its order; the others after, in their own order (stable sort)."""
+    rank = {name: index for index, name in enumerate(SLOW_MODULES)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))
+
 
 @pytest.fixture(scope="session")
 def spark():
