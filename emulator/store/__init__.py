@@ -203,12 +203,7 @@ class Store:
             yield from self._bodies(scope, kind, parent, self._part_names(scope, kind, parent, last, parts))
             return
         sql = "SELECT name, body FROM docs WHERE scope=? AND kind=? AND parent=? AND name > ? ORDER BY name LIMIT ?"
-        while True:
-            rows = self._conn().execute(sql, (scope, kind, parent, last, _CHUNK)).fetchall()
-            yield from rows
-            if len(rows) < _CHUNK:
-                return
-            last = rows[-1][0]
+        yield from self._rows(sql, [scope, kind, parent], last)
 
     def _part_names(
         self, scope: str, kind: str, parent: str, after: str, parts: Mapping[int, Collection[str]]
@@ -251,12 +246,16 @@ class Store:
                 yield name
 
     def _names(self, sql: str, args: list[Any], after: str) -> Iterator[str]:
-        """The names `sql` selects (its last two parameters: the name to read after, a row limit), chunk by chunk."""
+        """The names `sql` selects (see `_rows`)."""
+        return (name for (name,) in self._rows(sql, args, after))
+
+    def _rows(self, sql: str, args: list[Any], after: str) -> Iterator[tuple[Any, ...]]:
+        """The rows `sql` selects, first column a name (its last two parameters: the name to read after, a row
+        limit), chunk by chunk."""
         last = after
         while True:
             rows = self._conn().execute(sql, [*args, last, _CHUNK]).fetchall()
-            for (name,) in rows:
-                yield name
+            yield from rows
             if len(rows) < _CHUNK:
                 return
             last = rows[-1][0]
