@@ -427,7 +427,8 @@ def error_response(error: AwsError, request: Request, request_id: str) -> Respon
 
 
 def adapt_waitress(server: Any) -> None:
-    """Two fixes S3 clients need from a waitress server (its channel class is replaced).
+    """Two fixes S3 clients need from a waitress server (its channel class is replaced, by one that also
+    streams large bodies: serving.StreamingChannel).
 
     - waitress capitalises every response header name (`x-amz-meta-owner` -> `X-Amz-Meta-Owner`),
       and botocore takes user metadata keys from the names as received: `x-amz-meta-*` names are
@@ -436,10 +437,9 @@ def adapt_waitress(server: Any) -> None:
       Content-Length is 0, so boto3's PUT of an empty object (a folder marker) would hang:
       a request with no body stays complete after the 100 Continue.
     """
-    from waitress.channel import HTTPChannel
-    from waitress.task import WSGITask
+    from ..serving import StreamingChannel, StreamingTask
 
-    class Task(WSGITask):  # type: ignore[misc]
+    class Task(StreamingTask):  # type: ignore[misc]
         def build_response_header(self) -> bytes:
             names = {n.lower(): n for n, _ in self.response_headers if n.lower().startswith(_META_HEADER)}
             block: bytes = super().build_response_header()
@@ -453,7 +453,7 @@ def adapt_waitress(server: Any) -> None:
                     lines[i] = original.encode("latin-1") + b":" + rest
             return b"\r\n".join(lines)
 
-    class Channel(HTTPChannel):  # type: ignore[misc]
+    class Channel(StreamingChannel):  # type: ignore[misc]
         task_class = Task
 
         def send_continue(self) -> None:

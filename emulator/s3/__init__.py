@@ -14,6 +14,8 @@ from functools import lru_cache
 from types import SimpleNamespace
 from typing import TYPE_CHECKING
 
+from werkzeug.exceptions import ClientDisconnected
+from werkzeug.exceptions import RequestTimeout as BodyTimeout
 from werkzeug.wrappers import Request, Response
 
 from ..context import RequestContext
@@ -22,7 +24,7 @@ from ..protocol import s3xml
 from ..protocol.sigv4 import parse_scope
 from ..services import discover_handlers
 from . import cors
-from .errors import InternalError, MethodNotAllowed, S3NotImplemented
+from .errors import IncompleteBody, InternalError, MethodNotAllowed, RequestTimeout, S3NotImplemented
 from .storage import Storage
 
 if TYPE_CHECKING:
@@ -65,6 +67,11 @@ def handle(emulator: Emulator, request: Request) -> Response:
         response = s3xml.to_response(handler(ctx, s3_request), request, request_id)
     except AwsError as error:
         response = s3xml.error_response(error, request, request_id)
+    # A body streamed from the connection (serving.SocketBody) that stopped coming, or ended early.
+    except BodyTimeout:
+        response = s3xml.error_response(RequestTimeout(), request, request_id)
+    except ClientDisconnected:
+        response = s3xml.error_response(IncompleteBody(), request, request_id)
     except Exception:  # a bug: answer as S3 would, keep serving, keep the traceback in our log
         log.exception("S3 request failed: %s %s", request.method, request.path)
         return s3xml.error_response(InternalError(), request, request_id)

@@ -61,6 +61,10 @@ InvalidDigest = _s3_error("InvalidDigest", 400, "The Content-MD5 you specified i
 IncompleteBody = _s3_error(
     "IncompleteBody", 400, "You did not provide the number of bytes specified by the Content-Length HTTP header"
 )
+RequestTimeout = _s3_error(
+    "RequestTimeout", 400, "Your socket connection to the server was not read from or written to within the timeout"
+    " period. Idle connections will be closed."
+)
 MissingContentLength = _s3_error("MissingContentLength", 411, "You must provide the Content-Length HTTP header.")
 EntityTooLarge = _s3_error("EntityTooLarge", 400, "Your proposed upload exceeds the maximum allowed size")
 EntityTooSmall = _s3_error("EntityTooSmall", 400, "Your proposed upload is smaller than the minimum allowed object size.")
