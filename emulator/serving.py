@@ -14,6 +14,8 @@ Large bodies (StreamingChannel, StreamingTask; waitress has no option for either
   terminated `wsgi.input`; a client that stops sending for IDLE_TIMEOUT seconds ends the read with
   werkzeug's RequestTimeout, one that disconnects with ClientDisconnected. What the app leaves unread is
   read and dropped after the response, so the connection stays in step for its next request.
+  A streamed body holds a request thread while it arrives (a buffered one holds none), so at most half the
+  threads stream at once: slow uploads cannot take every thread; the next large bodies are buffered.
 - waitress sends a `wsgi.file_wrapper` body by reading the file SO_SNDBUF bytes (16 KB) at a time into
   Python and sending those; the kernel sends it instead (os.sendfile), without copies.
 """
@@ -25,7 +27,9 @@ import io
 import os
 import resource
 import select
+import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
 from waitress import wasyncore
@@ -122,19 +126,27 @@ class SocketBody(io.RawIOBase):
     Errors: werkzeug's RequestTimeout after `timeout` seconds without a byte, ClientDisconnected when the
     connection ends early; either leaves the body `broken`.
 
-    It also stands in for waitress' body receiver (`completed`, `error`, `getfile`, `getbuf`).
+    It also stands in for waitress' body receiver (`completed`, `error`, `getfile`, `getbuf`); waitress
+    closes that when the request is done, and `on_close` runs then (once).
     """
 
     completed = True
     error = None
 
-    def __init__(self, sock: Any, first: bytes, length: int, timeout: float):
+    def __init__(self, sock: Any, first: bytes, length: int, timeout: float, on_close: Callable[[], None]):
         super().__init__()
         self._sock = sock
         self._buffered = bytearray(first)
         self._unreceived = length - len(first)
         self._timeout_ms = int(timeout * 1000)
+        self._on_close: Callable[[], None] | None = on_close
         self.broken = False
+
+    def close(self) -> None:
+        on_close, self._on_close = self._on_close, None
+        if on_close is not None:
+            on_close()
+        super().close()
 
     @property
     def remaining(self) -> int:
@@ -215,12 +227,32 @@ class SocketBody(io.RawIOBase):
         return True
 
 
+class StreamSlots:
+    """How many request bodies may stream at once (each holds a request thread while it arrives)."""
+
+    def __init__(self, limit: int):
+        self.limit = limit
+        self.used = 0
+        self._lock = threading.Lock()
+
+    def take(self) -> bool:
+        with self._lock:
+            if self.used >= self.limit:
+                return False
+            self.used += 1
+            return True
+
+    def give(self) -> None:
+        with self._lock:
+            self.used -= 1
+
+
 class StreamingParser(HTTPRequestParser):  # type: ignore[misc]
     """waitress' request parser, that ends a request at its headers when its body is to be streamed.
 
     Streamed: a Content-Length body (not chunked) larger than `inbuf_overflow`, not all here yet, on a
     connection serving no other request (so the serving thread is alone to read the socket, and answers
-    stay in order); the body then reaches the app as a SocketBody.
+    stay in order), while a stream slot is free; the body then reaches the app as a SocketBody.
     """
 
     def __init__(self, channel: HTTPChannel, adj: Any):
@@ -240,8 +272,11 @@ class StreamingParser(HTTPRequestParser):  # type: ignore[misc]
             and arrived < self.content_length
             and not self.channel.requests
             and self.adj.channel_request_lookahead == 0  # waitress then never reads while a request is served
+            and self.channel.slots.take()
         ):
-            self.body_rcv = SocketBody(self.channel.socket, data[consumed:], self.content_length, IDLE_TIMEOUT)
+            slots = self.channel.slots
+            self.body_rcv = SocketBody(self.channel.socket, data[consumed:], self.content_length, IDLE_TIMEOUT,
+                                       slots.give)
             self.completed = True
             return len(data)
         return consumed
@@ -264,9 +299,13 @@ class StreamingChannel(HTTPChannel):  # type: ignore[misc]
 
     task_class = StreamingTask
 
-    def __init__(self, *args: Any, **kwargs: Any):
-        super().__init__(*args, **kwargs)
+    def __init__(self, server: Any, sock: Any, addr: Any, adj: Any, map: Any = None):
+        super().__init__(server, sock, addr, adj, map)
         self.parser_class = functools.partial(StreamingParser, self)
+        # Channels are made on the server's loop thread only, so this runs once per server.
+        if not hasattr(server, "stream_slots"):
+            server.stream_slots = StreamSlots(max(1, adj.threads // 2))
+        self.slots: StreamSlots = server.stream_slots
 
     def send_continue(self) -> None:
         streamed = isinstance(self.request.body_rcv, SocketBody)
