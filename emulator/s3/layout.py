@@ -365,7 +365,22 @@ class StagedFile:
         """
         assert self.file is not None
         self.file.write(data)
-        self._unsynced += len(data)
+        self._written(len(data))
+
+    def copy(self, source: BinaryIO, offset: int, length: int, feed: Callable[[bytes], object] | None = None) -> None:
+        """Append `length` bytes of `source` from `offset` (see copy_range), SYNC_EVERY bytes at a time so that
+        the disk receives them while the copy goes on, as with write()."""
+        assert self.file is not None
+        done = 0
+        while done < length:
+            step = min(SYNC_EVERY, length - done)
+            copy_range(source, self.file, offset + done, step, feed)
+            done += step
+            self._written(step)
+
+    def _written(self, count: int) -> None:
+        assert self.file is not None
+        self._unsynced += count
         if self.layout.durable and self._unsynced >= SYNC_EVERY and (self._syncing is None or self._syncing.done()):
             self._unsynced = 0
             self.file.flush()

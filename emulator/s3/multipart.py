@@ -46,7 +46,7 @@ from .errors import (
     MalformedXML,
     NoSuchUpload,
 )
-from .layout import StagedFile, copy_range, is_upload_id, new_upload_id
+from .layout import StagedFile, is_upload_id, new_upload_id
 from .listing import encoder_of, max_keys_of, rolled_up
 from .objects import ENCRYPTION, object_fields, open_source, receive, write_condition
 from .storage import PART, SCOPE, UPLOAD, Storage, canonical_id, storage
@@ -178,8 +178,7 @@ def upload_part_copy(ctx: RequestContext, req: S3Request) -> S3Reply:
         algorithm = upload.get("ChecksumAlgorithm")
         digests = BodyDigests(algorithm)
         with store.layout.staged_part(upload["UploadId"], number) as staged:
-            assert staged.file is not None
-            copy_range(file, staged.file, offset, length, digests.update)
+            staged.copy(file, offset, length, digests.update)
             checksum = digests.verify(None, Expected(algorithm))
             checksum.pop("ChecksumType", None)
             written = _store_part(store, req.bucket or "", upload["UploadId"], number, staged,
@@ -277,10 +276,9 @@ def complete_multipart_upload(ctx: RequestContext, req: S3Request) -> S3Reply:
     _claim(store, bucket, upload_id, True)
     try:
         with store.layout.staged(location) as staged:
-            assert staged.file is not None
             for part in parts:
                 with open(store.layout.part_path(upload_id, part["PartNumber"]), "rb") as part_file:
-                    copy_range(part_file, staged.file, 0, part["Size"], feed)
+                    staged.copy(part_file, 0, part["Size"], feed)
             checksum = checksum_fields()
             doc = {"ETag": etag, **upload["Fields"], **checksum, "_parts": [part["Size"] for part in parts]}
             written = store.commit(location, staged, doc, write_condition(store, location, req.headers))

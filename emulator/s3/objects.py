@@ -53,7 +53,7 @@ from .errors import (
     PreconditionFailed,
     S3NotImplemented,
 )
-from .layout import Location, StagedFile, copy_range
+from .layout import Location, StagedFile
 from .storage import DEFAULT_CONTENT_TYPE, Storage, storage
 
 MAX_OBJECT_SIZE = 5 * 1024**3
@@ -462,8 +462,7 @@ def copy_object(ctx: RequestContext, req: S3Request) -> S3Reply:
         digests = BodyDigests(None if keep_checksum else algorithm, md5=not simple_source)
         feed = digests.update if (digests.md5 is not None or digests.checksum is not None) else None
         with store.layout.staged(target) as staged:
-            assert staged.file is not None
-            copy_range(file, staged.file, 0, st.st_size, feed)
+            staged.copy(file, 0, st.st_size, feed)
             etag = source["ETag"] if simple_source else digests.etag()
             if keep_checksum and algorithm:
                 checksum = {member(algorithm): source[member(algorithm)], "ChecksumType": FULL_OBJECT}
