@@ -182,12 +182,13 @@ class BodyDigests:
         if self.sha256 is not None and self.sha256 is not self.checksum:
             self.sha256.update(data)
 
-    def consume(self, chunks: Iterable[bytes], sink: Callable[[bytes], object]) -> None:
+    def consume(self, chunks: Iterable[bytes | memoryview], sink: Callable[[bytes | memoryview], object]) -> None:
         """Feed every chunk to the digests and to `sink` (a file's write).
 
         MD5, the slowest step of an upload, runs on a helper thread for one chunk while this thread
         computes the checksum, writes that chunk and reads the next (hashlib and file I/O release
-        the GIL), so large uploads are not serialised behind it.
+        the GIL), so large uploads are not serialised behind it. A chunk is no longer used once the
+        next-but-one is asked for (its buffer may be reused then).
         """
         pending: Future[None] | None = None
         for data in chunks:

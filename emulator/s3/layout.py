@@ -357,7 +357,7 @@ class StagedFile:
         self._unsynced = 0
         self._syncing: Future[None] | None = None
 
-    def write(self, data: bytes) -> None:
+    def write(self, data: bytes | memoryview) -> None:
         """Append bytes; when durable, the disk starts receiving them while more arrive.
 
         Every SYNC_EVERY bytes a helper thread flushes what is written so far (fdatasync), so the

@@ -6,9 +6,10 @@ checksum computed on the way), then replace the object in one rename; reads stre
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any, BinaryIO
 from urllib.parse import parse_qsl, unquote
 from xml.etree import ElementTree
@@ -165,9 +166,21 @@ def receive(req: S3Request, target: StagedFile, digests: BodyDigests) -> None:
         raise MissingContentLength()
     if req.length > MAX_OBJECT_SIZE:
         raise EntityTooLarge(ProposedSize=str(req.length), MaxSizeAllowed=str(MAX_OBJECT_SIZE))
-    digests.consume(iter(lambda: req.body.read(_CHUNK), b""), target.write)
+    digests.consume(_pieces(req.body), target.write)
     if digests.size != req.length:
         raise IncompleteBody()
+
+
+def _pieces(body: BinaryIO) -> Iterator[memoryview]:
+    """The body in _CHUNK pieces read into two buffers in turn, so no piece is allocated or copied again: a
+    piece is overwritten when the next-but-one is read, and BodyDigests.consume is done with it by then."""
+    buffers = (bytearray(_CHUNK), bytearray(_CHUNK))
+    for turn in itertools.count():
+        buffer = buffers[turn % 2]
+        count = body.readinto(buffer)  # type: ignore[attr-defined]
+        if not count:
+            return
+        yield memoryview(buffer)[:count]
 
 
 def write_condition(store: Storage, location: Location, headers: Mapping[str, str]) -> Callable[[], None] | None:
