@@ -70,6 +70,16 @@ def test_a_large_put_round_trips_and_ranges_come_from_anywhere_in_it(glue_emulat
     assert _temps(glue_emulator.server.data_dir) == []
 
 
+def test_an_overwritten_object_is_freed_in_the_background_and_leaves_no_name(glue_emulator, s3, data):
+    s3.put_object(Bucket=BUCKET, Key="over", Body=data)
+    with open(glue_emulator.server.data_dir / "s3" / BUCKET / "over", "rb") as reader:  # a reader of the old one
+        s3.put_object(Bucket=BUCKET, Key="over", Body=b"new")
+        assert s3.get_object(Bucket=BUCKET, Key="over")["Body"].read() == b"new"
+        assert reader.read() == data
+    wait_until(lambda: _temps(glue_emulator.server.data_dir), "the replaced file unlinked", until=lambda t: t == [])
+    assert [o["Key"] for o in s3.list_objects_v2(Bucket=BUCKET)["Contents"]] == ["over"]
+
+
 def test_a_bad_content_md5_refuses_the_whole_body_and_keeps_the_old_object(glue_emulator, s3, data):
     s3.put_object(Bucket=BUCKET, Key="k", Body=b"old")
     connection = _connect(glue_emulator.server)
