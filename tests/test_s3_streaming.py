@@ -153,6 +153,41 @@ def test_boto3_multipart_transfers_round_trip(s3, tmp_path, data):
     assert (tmp_path / "back").read_bytes() == data * 3
 
 
+def test_ended_uploads_leave_no_folder(glue_emulator, s3, data):
+    uploads = glue_emulator.server.data_dir / "s3" / ".multipart"
+    for end in ("complete", "abort"):
+        upload = s3.create_multipart_upload(Bucket=BUCKET, Key=end)["UploadId"]
+        etag = s3.upload_part(Bucket=BUCKET, Key=end, UploadId=upload, PartNumber=1, Body=data)["ETag"]
+        assert (uploads / upload / "1").stat().st_size == SIZE
+        if end == "complete":
+            s3.complete_multipart_upload(Bucket=BUCKET, Key=end, UploadId=upload,
+                                         MultipartUpload={"Parts": [{"PartNumber": 1, "ETag": etag}]})
+        else:
+            s3.abort_multipart_upload(Bucket=BUCKET, Key=end, UploadId=upload)
+        wait_until(lambda: os.listdir(uploads), f"the upload's folder removed ({end})", until=lambda names: names == [])
+    assert s3.get_object(Bucket=BUCKET, Key="complete")["Body"].read() == data
+
+
+def test_what_a_crash_left_being_freed_is_removed_at_start(tmp_path):
+    server = EmulatorServer(tmp_path / "data", env={"GLUE_EMULATOR_SPARK_PREWARM": "0"}).start()
+    try:
+        server.client("s3").create_bucket(Bucket=BUCKET)
+        server.kill()
+        s3_dir = tmp_path / "data" / "s3"
+        removed_upload = s3_dir / ".multipart" / ".glue-emulator-tmp-0123"
+        removed_upload.mkdir(parents=True)
+        (removed_upload / "1").write_bytes(b"part")
+        replaced = s3_dir / ".staging" / ".glue-emulator-tmp-4567-replaced"
+        replaced.parent.mkdir(exist_ok=True)
+        replaced.write_bytes(b"an overwritten object")
+        for path in (removed_upload / "1", removed_upload, replaced):
+            os.utime(path, (time.time() - 60, time.time() - 60))
+        server.start()
+        wait_until(lambda: removed_upload.exists() or replaced.exists(), "both removed", until=lambda left: not left)
+    finally:
+        server.stop()
+
+
 def test_stalled_uploads_time_out_and_cannot_take_every_thread(tmp_path, data):
     """4 request threads: at most 2 bodies stream at once; stalled ones end with RequestTimeout."""
     server = EmulatorServer(tmp_path / "data", env={"GLUE_EMULATOR_SPARK_PREWARM": "0",

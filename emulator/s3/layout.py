@@ -181,14 +181,25 @@ class Layout:
                 os.unlink(entry.path)
 
     def remove_leftover_temps(self, older_than: float) -> int:
-        """Delete the temporary files of writes a crashed server never finished; how many went.
+        """Delete the temporary files of writes a crashed server never finished (and the folders of uploads it
+        was removing); how many went.
 
         Only files last modified before `older_than` (a time.time() value: the server's start) go,
         so a write this server is receiving meanwhile keeps its own temporary file. Symbolic links
         are not followed (nothing outside the s3 folder is touched); emptied folders are pruned.
         """
         removed = 0
-        for folder, _, names in os.walk(self.root, followlinks=False):
+        for folder, folders, names in os.walk(self.root, followlinks=False):
+            for name in [name for name in folders if name.startswith(_TEMP_PREFIX)]:  # a removed upload's
+                folders.remove(name)
+                path = Path(folder) / name
+                try:
+                    st = os.lstat(path)
+                except OSError:
+                    continue
+                if stat.S_ISDIR(st.st_mode) and st.st_mtime < older_than:
+                    shutil.rmtree(path, ignore_errors=True)
+                    removed += 1
             for name in names:
                 if not name.startswith(_TEMP_PREFIX):
                     continue
@@ -293,7 +304,14 @@ class Layout:
         return self.upload_dir(upload_id) / str(part_number)
 
     def remove_upload(self, upload_id: str) -> None:
-        shutil.rmtree(self.upload_dir(upload_id), ignore_errors=True)
+        """Remove an upload's folder: renamed at once to a temporary name, its part files freed on a helper thread
+        (see StagedFile.install); a crash leaves the renamed folder to remove_leftover_temps."""
+        removed = self.uploads / f"{_TEMP_PREFIX}{uuid.uuid4().hex}"
+        try:
+            os.rename(self.upload_dir(upload_id), removed)
+        except FileNotFoundError:
+            return
+        _UNLINK_THREAD.submit(shutil.rmtree, removed, ignore_errors=True)
 
     def make_folders(self, base: Path, folder: Path) -> None:
         """Create the folders from `base` down to `folder`; a file on the way is another object: KeyConflict."""
