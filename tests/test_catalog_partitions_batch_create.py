@@ -27,7 +27,7 @@ def _table(glue: Any, name: str, keys: list[dict[str, str]] = KEYS) -> None:
 
 def _input(values: list[str], location: str = "") -> dict[str, Any]:
     return {"Values": values, "Parameters": {"n": location},
-            "StorageDescriptor": {"Location": f"s3://b/{'/'.join(values)}{location}"}}
+            "StorageDescriptor": {"Location": f"s3://b/{'/'.join(values).replace(chr(0x1F), '_')}{location}"}}
 
 
 def _listing(glue: Any, table: str, expression: str | None = None) -> list[tuple[list[str], dict[str, Any]]]:
@@ -53,6 +53,7 @@ def test_a_batch_answers_and_stores_as_creating_its_inputs_one_by_one(glue: Any)
             _input(["2022", "us", "1"], "h"),  # a repeat of an item stored in this batch
             _input(["twenty", "eu", "1"], "i"),  # a repeat of a refused item: refused again, not AlreadyExists
             _input(["2023", "us", "2"], "j"),
+            _input(["2024", "e\x1fu", "1"], "k"),  # the character the store joins values with
         ]
         answer = glue.batch_create_partition(DatabaseName=DB, TableName="batched", PartitionInputList=inputs)
         expected = []
@@ -65,7 +66,7 @@ def test_a_batch_answers_and_stores_as_creating_its_inputs_one_by_one(glue: Any)
         assert answer["Errors"] == expected
         assert [e["ErrorDetail"]["ErrorCode"] for e in answer["Errors"]] == [
             "AlreadyExistsException", "AlreadyExistsException", "InvalidInputException", "InvalidInputException",
-            "InvalidInputException", "AlreadyExistsException", "InvalidInputException"]
+            "InvalidInputException", "AlreadyExistsException", "InvalidInputException", "InvalidInputException"]
         assert _listing(glue, "batched") == _listing(glue, "single") == [
             (["2020", "eu", "1"], {"n": "old"}), (["2021", "eu", "1"], {"n": "a"}), (["2022", "us", "1"], {"n": "g"}),
             (["2023", "us", "2"], {"n": "j"})]

@@ -57,10 +57,11 @@ class _Table:
             raise InvalidInputException(_COUNT_MISMATCH)
         if not values:
             raise InvalidInputException(f"Table {self.doc['Name']} is not partitioned")
+        name = key(*values)
         # The store joins values with KEY_SEP; a value holding it could collide with another partition.
-        if any(KEY_SEP in value for value in values):
+        if name.count(KEY_SEP) != len(values) - 1:
             raise InvalidInputException("Partition values must not contain the character U+001F")
-        return key(*values)
+        return name
 
     def load(self, values: Sequence[str]) -> dict[str, Any] | None:
         return self.ctx.store.get(self.ctx.scope, PARTITION, self.parent, self.name_of(values))
