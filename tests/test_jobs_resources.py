@@ -42,11 +42,11 @@ def test_memory_per_capacity_is_glues():
 
 
 def test_a_sixteenth_of_a_dpu_has_1_gb_and_running_out_fails_the_run(server, glue):
-    # A private anonymous map (no swap reserved) counts against RLIMIT_DATA, but its pages stay untouched: no real memory is
+    # A private anonymous map counts against RLIMIT_DATA, but its pages stay untouched: no real memory is
     # used (bytearray(n) would write n zero bytes). The bytearray past the limit fails before any write.
     name, run_id = start_shell(server, glue, "small", """
         import mmap
-        kept = mmap.mmap(-1, 600 * 1024 * 1024, flags=mmap.MAP_PRIVATE | mmap.MAP_ANONYMOUS | mmap.MAP_NORESERVE)  # fits in 1 GB
+        kept = mmap.mmap(-1, 600 * 1024 * 1024, flags=mmap.MAP_PRIVATE | mmap.MAP_ANONYMOUS)  # fits in 1 GB
         too_much = bytearray(2 * 1024 ** 3)
     """, MaxCapacity=0.0625)
     run = wait_job_run(glue, name, run_id, timeout=RUN_SECONDS)
@@ -59,7 +59,7 @@ def test_one_dpu_has_16_gb(server, glue, tmp_path):
     report = tmp_path / "limit"
     name, run_id = start_shell(server, glue, "large", f"""
         import mmap, resource
-        data = mmap.mmap(-1, 2 * 1024 ** 3, flags=mmap.MAP_PRIVATE | mmap.MAP_ANONYMOUS | mmap.MAP_NORESERVE)  # untouched pages
+        data = mmap.mmap(-1, 2 * 1024 ** 3, flags=mmap.MAP_PRIVATE | mmap.MAP_ANONYMOUS)  # untouched pages
         open({str(report)!r}, "w").write(str(resource.getrlimit(resource.RLIMIT_DATA)[0]))
     """, MaxCapacity=1.0)
     run = wait_job_run(glue, name, run_id, timeout=RUN_SECONDS)
