@@ -361,6 +361,21 @@ class Store:
                 return
             last_parent, last_name = rows[-1][0], rows[-1][1]
 
+    def iterate_under_ordered(
+        self, scope: str, kind: str, parent_prefix: str, path: str, descending: bool
+    ) -> Iterator[tuple[str, str, Any, str]]:
+        """`list_under` read lazily as (parent, name, value, body text), ordered by the JSON value at `path`
+        (SQLite's json_extract, e.g. "$.UpdateTime"): documents without it last, ties by (parent, name).
+
+        SQLite sorts in C before the first row; only the rows a caller takes are read into Python, so a page
+        that stops early parses no more documents than it returns.
+        """
+        sql = (
+            f"SELECT parent, name, json_extract(body, ?) AS value, body FROM docs WHERE scope=? AND kind=? AND {_UNDER}"
+            f" ORDER BY value IS NULL, value {'DESC' if descending else 'ASC'}, parent, name"
+        )
+        yield from self._conn().execute(sql, (path, scope, kind, *_under(parent_prefix)))
+
     def list_scopes(self, kind: str) -> list[tuple[str, str, str, dict[str, Any]]]:
         """Every document of a kind across all scopes (for background services such as schedulers).
 
