@@ -23,17 +23,19 @@ from __future__ import annotations
 
 import argparse
 import http.client
+import http.server
 import json
 import os
 import statistics
 import tempfile
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import ClassVar
 
-from bench_catalog import _canned_server, _glue
+from bench_catalog import _glue, canned_server
 
 from emulator.testing import EmulatorServer
 
@@ -80,17 +82,14 @@ def create(glue, count: int) -> float:
 def create_floor(count: int) -> float:
     """The same BatchCreatePartition calls against a server answering `{"Errors": []}` at once: boto3's own
     cost of validating and sending them."""
-    server = _canned_server(b'{"Errors":[]}')
-    try:
-        glue = _glue(f"http://127.0.0.1:{server.server_address[1]}")
+    with canned_server(b'{"Errors":[]}') as endpoint:
+        glue = _glue(endpoint)
         values = _values(count)
         start = time.perf_counter()
         for i in range(0, count, 100):
             glue.batch_create_partition(DatabaseName="bench", TableName="events",
                                         PartitionInputList=[_partition_input(v) for v in values[i:i + 100]])
         return time.perf_counter() - start
-    finally:
-        server.shutdown()
 
 
 def full_listing(glue) -> tuple[float, int]:
@@ -108,17 +107,40 @@ def expression_lookup(glue) -> tuple[float, int]:
 
 def lookup_floor(answer: dict, calls: int) -> list[float]:
     """The same GetPartitions call against a server answering with the emulator's own answer at once."""
-    server = _canned_server(json.dumps(answer).encode())
-    try:
-        glue = _glue(f"http://127.0.0.1:{server.server_address[1]}")
+    with canned_server(json.dumps(answer).encode()) as endpoint:
+        glue = _glue(endpoint)
         timings = []
         for _ in range(calls):
             start = time.perf_counter()
             glue.get_partitions(DatabaseName="bench", TableName="events", Expression=_EXPRESSION)
             timings.append(time.perf_counter() - start)
         return timings
-    finally:
-        server.shutdown()
+
+
+def _answering_server(answer: Callable[[], bytes]) -> http.server.ThreadingHTTPServer:
+    """A keep-alive HTTP server answering each POST with `answer()` (bench_catalog's canned server answers one
+    body only)."""
+
+    class Answering(http.server.BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+        disable_nagle_algorithm = True
+        wbufsize = -1  # one write per response
+
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            body = answer()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/x-amz-json-1.1")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Answering)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
 
 
 class _PagedCanned:
@@ -126,22 +148,11 @@ class _PagedCanned:
 
     def __init__(self, page: dict, pages: int):
         self.page, self.pages, self.sent = page, pages, 0
-        self.server = _canned_server(b"")
-        handler = self.server.RequestHandlerClass
-        outer = self
+        self.server = _answering_server(self.answer)
 
-        def do_POST(request) -> None:
-            request.rfile.read(int(request.headers.get("Content-Length", 0)))
-            outer.sent += 1
-            answer = dict(outer.page, NextToken=f"next{outer.sent}") if outer.sent % outer.pages else dict(outer.page)
-            body = json.dumps(answer).encode()
-            request.send_response(200)
-            request.send_header("Content-Type", "application/x-amz-json-1.1")
-            request.send_header("Content-Length", str(len(body)))
-            request.end_headers()
-            request.wfile.write(body)
-
-        handler.do_POST = do_POST
+    def answer(self) -> bytes:
+        self.sent += 1
+        return json.dumps(dict(self.page, NextToken=f"next{self.sent}") if self.sent % self.pages else self.page).encode()
 
     def listing(self) -> float:
         glue = _glue(f"http://127.0.0.1:{self.server.server_address[1]}")
