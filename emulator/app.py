@@ -29,7 +29,7 @@ from .dataquality import publishing as dq_publishing
 from .errors import AwsError
 from .jobs import bookmarks as job_bookmarks
 from .orchestration import events as orchestration_events
-from .passthrough import OWN_SERVICES, MotoServices, signed_service
+from .passthrough import OWN_SERVICES, MotoServices, reset_backends, signed_service
 from .protocol import awsjson, refusals
 from .security import Gate
 
@@ -97,6 +97,7 @@ def create_app(settings: Settings, emulator: Emulator | None = None) -> Flask:
     gate = Gate(settings)  # first: a misconfiguration stops the start before any state is touched
     emulator = emulator or Emulator(settings)
     s3.attach(emulator)
+    emulator.on_reset(reset_backends)
     app = Flask("glue_emulator")
     app.url_map.merge_slashes = False
     app.url_map.strict_slashes = False

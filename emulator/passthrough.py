@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import io
 import re
+import sys
 import threading
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
@@ -91,8 +92,15 @@ class MotoServices:
             return refused(environ, start_response)
         return app(environ, start_response)
 
-    def reset(self) -> None:
-        if self._dispatcher is not None:
-            from moto.moto_api._internal.models import moto_api_backend
 
-            moto_api_backend.reset()
+def reset_backends() -> None:
+    """Empty moto's in-process backends (an emulator reset hook).
+
+    Not a MotoServices method: the emulator writes into moto without a request through the dispatcher (job
+    metrics into CloudWatch, EventBridge events and SNS messages: events/), so moto can hold state on a server
+    whose MotoServices was never built. Before moto is imported there is nothing to empty.
+    """
+    if "moto" in sys.modules:
+        from moto.moto_api._internal.models import moto_api_backend
+
+        moto_api_backend.reset()

@@ -30,10 +30,11 @@ os.environ.setdefault("GLUE_EMULATOR_SPARK_CLASS_ARCHIVE", "0")
 # (`-n 2 --dist loadfile --no-loadscope-reorder`) a long module started last keeps one process busy while the other
 # has nothing left. Longest first.
 SLOW_MODULES = (
-    "test_sessions_dbt.py", "test_jobs_streaming.py", "test_jobs_class_archive.py", "test_sessions_api.py",
-    "test_catalog_partitions_clients.py", "test_jobs_spark_cluster.py", "test_sessions_kernel.py",
-    "test_jobs_spark_pool.py", "test_dataquality_composite_row.py", "test_examples_retail_pipeline.py",
-    "test_dataquality_api.py", "test_jobs_spark_tasks.py", "test_cli.py", "test_protocol_fuzz.py",
+    "test_jobs_spark_pool.py", "test_sessions_dbt.py", "test_jobs_streaming.py", "test_dataquality_composite_row.py",
+    "test_jobs_spark_cluster.py", "test_examples_retail_pipeline.py", "test_jobs_class_archive.py",
+    "test_console_browser.py", "test_sessions_api.py", "test_awsglue_context_sources.py",
+    "test_dataquality_column_statistics_runs.py", "test_catalog_partitions_clients.py", "test_sessions_kernel.py",
+    "test_dataquality_api.py", "test_cli.py", "test_protocol_fuzz.py",
 )
 
 

@@ -230,16 +230,19 @@ def test_partitions_moved_deleted_recreated_and_tables_recreated_list_as_they_no
 
 
 def _old_layout(state: Path, without_index: bool) -> None:
-    """Rewrite a stopped server's store as earlier versions left it: every position of a partition's name,
-    position 0 included, in doc_parts (before today's change), or no doc_parts at all (before the index)."""
+    """Rewrite a stopped server's store as earlier versions left it: every position of every partition's name,
+    position 0 included, in doc_parts with its kind in part_indexed_kinds (before the index was written on
+    demand), or no doc_parts at all (before the index)."""
     with sqlite3.connect(state) as conn:
+        conn.execute("DROP TABLE part_indexed_parents")
         if without_index:
-            conn.execute("DELETE FROM doc_parts")
-            conn.execute("DELETE FROM part_indexed_kinds")
+            conn.execute("DROP TABLE doc_parts")
             return
         rows = conn.execute("SELECT scope, kind, parent, name FROM docs WHERE kind='partition'").fetchall()
-        conn.executemany("INSERT OR IGNORE INTO doc_parts(scope, kind, parent, pos, value, name) VALUES (?,?,?,0,?,?)",
-                         [(s, k, p, n.split("\x1f")[0], n) for s, k, p, n in rows])
+        conn.executemany("INSERT OR IGNORE INTO doc_parts(scope, kind, parent, pos, value, name) VALUES (?,?,?,?,?,?)",
+                         [(s, k, p, pos, v, n) for s, k, p, n in rows for pos, v in enumerate(n.split("\x1f"))])
+        conn.execute("CREATE TABLE part_indexed_kinds (kind TEXT PRIMARY KEY)")
+        conn.execute("INSERT INTO part_indexed_kinds VALUES ('partition')")
 
 
 _ORPHANS = ("SELECT COUNT(*) FROM doc_parts p WHERE NOT EXISTS (SELECT 1 FROM docs d WHERE d.scope = p.scope"

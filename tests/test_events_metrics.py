@@ -35,7 +35,7 @@ def test_metrics_appear_for_a_run_with_enable_metrics_and_not_without(glue_emula
     uncounted = run_to_end(glue, "uncounted")
     assert uncounted["JobRunState"] == "SUCCEEDED", uncounted.get("ErrorMessage")
 
-    # The shared server may hold metrics of other modules' jobs (runs that ended after a reset): only these two count.
+    # Only these two jobs count: other tests on the shared server may run jobs with metrics too.
     listed = [m for m in cloudwatch.list_metrics(Namespace="Glue")["Metrics"]
               if {"Name": "JobName", "Value": "counted"} in m["Dimensions"]
               or {"Name": "JobName", "Value": "uncounted"} in m["Dimensions"]]

@@ -3,19 +3,29 @@
 from __future__ import annotations
 
 import queue
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from emulator.config import Settings
 from emulator.core import Emulator
 from emulator.jobs.spark_tasks import TaskOutcome, run_spark_task
 
 
-@pytest.fixture(autouse=True)
-def _samples_importable(monkeypatch: pytest.MonkeyPatch) -> None:
-    # The workers start on first use and inherit PYTHONPATH: the sample tasks are found whether the
-    # emulator is a checkout or an installed package.
-    monkeypatch.setenv("PYTHONPATH", str(Path(__file__).parent))
+@pytest.fixture(scope="module")
+def emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Emulator]:
+    """One in-process emulator for the module, so its one Spark driver (a JVM, started on first use) serves every
+    test; conftest's `emulator` is one per test."""
+    with pytest.MonkeyPatch.context() as patch:
+        # The driver starts on first use and inherits PYTHONPATH: the sample tasks are found whether the
+        # emulator is a checkout or an installed package.
+        patch.setenv("PYTHONPATH", str(Path(__file__).parent))
+        settings = Settings(data_dir=tmp_path_factory.mktemp("spark-tasks") / "data", spark_prewarm=False,
+                            spark_pool_size=1, durable=False)
+        instance = Emulator(settings)
+        yield instance
+        instance.shutdown()
 
 
 def _run(emulator: Emulator, tmp_path: Path, target: str, payload: dict) -> TaskOutcome:

@@ -5,6 +5,7 @@ Each session holds a Spark driver of its own; the module shares one server and k
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -12,6 +13,7 @@ import pytest
 from botocore.exceptions import ClientError
 from support import run_to_end, spark_job, wait_until
 
+from emulator.sessions.manager import SETTLE_SECONDS
 from emulator.testing import EmulatorServer
 
 SERVER_ENV = {
@@ -88,8 +90,11 @@ def test_sessions_run_statements_in_their_own_namespaces(server: EmulatorServer)
     s3.create_bucket(Bucket="session-data")
     create(glue, "alpha", Tags={"team": "a"}, GlueVersion="4.0", WorkerType="G.1X", NumberOfWorkers=2)
     create(glue, "beta", Tags={"team": "b"})
+    asked = time.monotonic()
     provisioning = glue.get_session(Id="alpha")["Session"]
+    # GetSession holds its answer (up to SETTLE_SECONDS) while the session provisions
     assert provisioning["Status"] in ("PROVISIONING", "READY")
+    assert provisioning["Status"] == "READY" or time.monotonic() - asked >= SETTLE_SECONDS * 0.9, provisioning
     assert provisioning["IdleTimeout"] == 600 and provisioning["MaxCapacity"] == 2.0
     assert provisioning["GlueVersion"] == "4.0" and provisioning["Command"] == ETL
     with pytest.raises(ClientError) as err:
@@ -136,6 +141,13 @@ def test_sessions_run_statements_in_their_own_namespaces(server: EmulatorServer)
         glue.cancel_statement(SessionId="beta", Id=sleeping)
     assert _code(err) == "IllegalSessionStateException"
     assert run(glue, "beta", "1 + 1")["Output"]["Data"]["TextPlain"] == "2"
+
+    # GetStatement holds its answer (up to manager.SETTLE_SECONDS) until the statement ends: a client polling once a
+    # second (dbt-glue) sees a quick statement AVAILABLE at its first GetStatement, not a second later.
+    quick = glue.run_statement(SessionId="beta", Code="2 + 2")["Id"]
+    asked = time.monotonic()
+    first = glue.get_statement(SessionId="beta", Id=quick)["Statement"]
+    assert first["State"] == "AVAILABLE" or time.monotonic() - asked >= SETTLE_SECONDS * 0.9, first
 
     # Stopping frees the driver; a stopped session takes no statements and can be deleted.
     assert glue.stop_session(Id="alpha")["Id"] == "alpha"

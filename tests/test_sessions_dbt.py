@@ -29,8 +29,10 @@ from clients.readme import client_env, run
 
 from emulator.testing import EmulatorServer
 
+# One driver warmed at the start (while dbt starts up): the first session takes it, and the pool warms the next
+# session's driver beside it (spark_pool.py's lend).
 SERVER_ENV = {
-    "GLUE_EMULATOR_SPARK_PREWARM": "0",
+    "GLUE_EMULATOR_SPARK_PREWARM": "1",
     "GLUE_EMULATOR_SPARK_POOL_SIZE": "1",
     "GLUE_EMULATOR_VALIDATE_RESPONSES": "1",
 }

@@ -57,10 +57,11 @@ class _Table:
             raise InvalidInputException(_COUNT_MISMATCH)
         if not values:
             raise InvalidInputException(f"Table {self.doc['Name']} is not partitioned")
+        name = key(*values)
         # The store joins values with KEY_SEP; a value holding it could collide with another partition.
-        if any(KEY_SEP in value for value in values):
+        if name.count(KEY_SEP) != len(values) - 1:
             raise InvalidInputException("Partition values must not contain the character U+001F")
-        return key(*values)
+        return name
 
     def load(self, values: Sequence[str]) -> dict[str, Any] | None:
         return self.ctx.store.get(self.ctx.scope, PARTITION, self.parent, self.name_of(values))
@@ -91,6 +92,27 @@ class _Table:
             self.ctx.scope, PARTITION, self.parent, name, self.partition(values, spec, created)
         ):
             raise AlreadyExistsException(_EXISTS)
+
+    def create_each(self, specs: list[dict[str, Any]], created: float) -> list[AwsError | None]:
+        """Create partitions from PartitionInputs as `create` one by one would (a later duplicate of a batch is
+        AlreadyExists), written together; for each input, None when it was created, else its error."""
+        outcome: list[AwsError | None] = []
+        new: list[tuple[int, str, dict[str, Any]]] = []  # (position in specs, store name, document)
+        for spec in specs:
+            values = spec.get("Values") or []
+            try:
+                name = self.name_of(values)
+                self.check_indexed_values(values)
+            except AwsError as error:
+                outcome.append(error)
+            else:
+                new.append((len(outcome), name, self.partition(values, spec, created)))
+                outcome.append(None)
+        stored = self.ctx.store.insert_each(self.ctx.scope, PARTITION, self.parent, [(name, doc) for _, name, doc in new])
+        for (at, _, _), was_stored in zip(new, stored):
+            if not was_stored:
+                outcome[at] = AlreadyExistsException(_EXISTS)
+        return outcome
 
     def update(self, values: list[str], spec: dict[str, Any]) -> None:
         """Replace a partition's definition (not merged, as on AWS), keeping its creation time.
@@ -180,13 +202,14 @@ def delete_partition(ctx: RequestContext, params: dict[str, Any]) -> dict[str, A
 def batch_create_partition(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     errors, done = [], []
     with ctx.store.transaction():
-        table, created = _table(ctx, params), now()
-        for spec in params["PartitionInputList"]:
-            detail = _failure(table.create, spec, created)
-            if detail:
-                errors.append({"PartitionValues": spec.get("Values") or [], "ErrorDetail": detail})
-            else:
-                done.append(spec.get("Values") or [])
+        table = _table(ctx, params)
+        outcome = table.create_each(params["PartitionInputList"], now())
+    for spec, error in zip(params["PartitionInputList"], outcome):
+        if error:
+            errors.append({"PartitionValues": spec.get("Values") or [],
+                           "ErrorDetail": {"ErrorCode": error.code, "ErrorMessage": error.message}})
+        else:
+            done.append(spec.get("Values") or [])
     _changed(table, "BatchCreatePartition", done)
     return {"Errors": errors}
 

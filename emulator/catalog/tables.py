@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -431,22 +431,34 @@ def _descending(value: Any) -> list[Any]:
     return [-ord(ch) for ch in value] + [1]
 
 
-def _sort_key(criteria: list[dict[str, Any]]) -> Callable[[dict[str, Any]], list[Any]]:
-    """Order by the SortCriteria field (tables without it last), then database and name; without
-    criteria by database and name. The key doubles as the pagination position."""
-    if not criteria:
-        return lambda doc: [doc["DatabaseName"], doc["Name"]]
+def _sort_field(criteria: list[dict[str, Any]]) -> tuple[str, bool]:
+    """The SortCriteria's field and whether it sorts descending; InvalidInputException for another field."""
     field, descending = criteria[0].get("FieldName"), criteria[0].get("Sort", "ASC") == "DESC"
     if field not in _STRING_FIELDS and field not in _TIME_MEMBERS:
         raise InvalidInputException(f"Cannot sort on field {field}.")
+    return field, descending
 
-    def key(doc: dict[str, Any]) -> list[Any]:
-        value = doc.get(field)
-        if value is None:
-            return [1, [], doc["DatabaseName"], doc["Name"]]
-        return [0, _descending(value) if descending else [value], doc["DatabaseName"], doc["Name"]]
 
-    return key
+def _sorted_matches(
+    ctx: RequestContext, catalog: str, criteria: list[dict[str, Any]], tests: list[Callable[[dict[str, Any]], bool]],
+    after: list[Any] | None,
+) -> Iterator[tuple[list[Any], dict[str, Any]]]:
+    """The tables matching `tests`, by the SortCriteria field (tables without it last), then by database and
+    name, after the position `after`, as (position, table). SQLite orders them (the store's
+    iterate_under_ordered), and rows up to the token's position are skipped unparsed, so a page reads its own
+    tables and not every table of the catalog."""
+    field, descending = _sort_field(criteria)
+    rows = ctx.store.iterate_under_ordered(ctx.scope, TABLE, catalog, f"$.{field}", descending)
+    for parent, name, value, body in rows:
+        position = [1, [], parent, name] if value is None else [0, _descending(value) if descending else [value], parent, name]
+        try:
+            if after is not None and position <= after:
+                continue
+        except TypeError:  # a token of another listing (its positions hold other types)
+            raise InvalidInputException("Invalid pagination token") from None
+        doc = json.loads(body)
+        if all(test(doc) for test in tests):
+            yield position, doc
 
 
 def search_tables(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
@@ -457,11 +469,13 @@ def search_tables(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]
     tests = [_predicate(spec) for spec in params.get("Filters", [])]
     if params.get("SearchText"):
         tests.append(_text_match(params["SearchText"]))
-    key = _sort_key(params.get("SortCriteria", []))
     if params.get("SortCriteria"):
-        tables = [doc for _, _, doc in ctx.store.list_under(ctx.scope, TABLE, catalog) if all(t(doc) for t in tests)]
-        tables.sort(key=key)
-        page, token = paginate(tables, params.get("NextToken"), params.get("MaxResults"), SEARCH_PAGE, key=key)
+        after = token_after(params.get("NextToken"), list)
+        if after is not None and not (len(after) == 4 and after[0] in (0, 1)):
+            raise InvalidInputException("Invalid pagination token")
+        found, token = page_of(_sorted_matches(ctx, catalog, params["SortCriteria"], tests, after),
+                               params.get("MaxResults"), SEARCH_PAGE, key=lambda item: item[0])
+        page = [doc for _, doc in found]
     else:
         # By database and name, the store's own order: read on from the token, one table past the page.
         after = token_after(params.get("NextToken"), list)
@@ -470,7 +484,7 @@ def search_tables(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]
         rows = ctx.store.iterate_under(ctx.scope, TABLE, catalog, (table_parent(catalog, after[0]), after[1]) if after else None)
         docs = (json.loads(body) for _, _, body in rows)
         page, token = page_of((doc for doc in docs if all(t(doc) for t in tests)), params.get("MaxResults"),
-                              SEARCH_PAGE, key=key)
+                              SEARCH_PAGE, key=lambda doc: [doc["DatabaseName"], doc["Name"]])
     result: dict[str, Any] = {"TableList": page}
     if token:
         result["NextToken"] = token

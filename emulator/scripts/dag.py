@@ -20,7 +20,9 @@ other NodeType is an awsglue transform called as `<NodeType>.apply(...)`. Proble
 from __future__ import annotations
 
 import ast
+import bisect
 import re
+from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -103,30 +105,30 @@ def _ordered(nodes: list[dict[str, Any]], edges: list[dict[str, Any]]) -> list[d
             raise InvalidInputException(f"Two nodes have the Id {node['Id']}.")
         by_id[node["Id"]] = node
     waiting = {node_id: 0 for node_id in by_id}
+    outgoing: dict[str, list[str]] = {node_id: [] for node_id in by_id}  # one pass over the edges, not one a node
     for edge in edges:
         for end in ("Source", "Target"):
             if edge[end] not in by_id:
                 raise InvalidInputException(f"Edge {edge['Source']} -> {edge['Target']}: no node has the Id "
                                             f"{edge[end]}.")
         waiting[edge["Target"]] += 1
+        outgoing[edge["Source"]].append(edge["Target"])
     order: list[dict[str, Any]] = []
-    ready = [node_id for node_id in by_id if waiting[node_id] == 0]
+    ready = deque(node_id for node_id in by_id if waiting[node_id] == 0)
     while ready:
-        node_id = ready.pop(0)
+        node_id = ready.popleft()
         order.append(by_id[node_id])
-        for edge in edges:
-            if edge["Source"] == node_id:
-                waiting[edge["Target"]] -= 1
-                if waiting[edge["Target"]] == 0:
-                    ready.append(edge["Target"])
+        for target in outgoing[node_id]:
+            waiting[target] -= 1
+            if waiting[target] == 0:
+                ready.append(target)
     if len(order) != len(by_id):
         raise InvalidInputException("The DAG has a cycle: " + ", ".join(sorted(set(by_id) - {n["Id"] for n in order})))
     return order
 
 
-def _inputs(node: dict[str, Any], edges: list[dict[str, Any]]) -> list[tuple[str, str]]:
-    """(parameter, source node) of each edge into the node."""
-    incoming = [edge for edge in edges if edge["Target"] == node["Id"]]
+def _inputs(node: dict[str, Any], incoming: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    """(parameter, source node) of each edge into the node (`incoming`: those edges, in DagEdges order)."""
     if node["NodeType"] == "Join":
         defaults = [f"frame{i}" for i in range(1, len(incoming) + 1)]
     else:
@@ -166,17 +168,20 @@ def _call(node: dict[str, Any], args: list[_Arg], inputs: list[tuple[str, str]])
 
 def python_script(nodes: list[dict[str, Any]], edges: list[dict[str, Any]]) -> str:
     """The Glue ETL script of a DAG (see the module docstring); InvalidInputException for a bad DAG."""
-    steps, params = [], []
+    steps, params = [], {}  # a dict keeps the job arguments in their first-use order, without duplicates
+    incoming: dict[str, list[dict[str, Any]]] = {}
+    for edge in edges:
+        incoming.setdefault(edge["Target"], []).append(edge)
     for node in _ordered(nodes, edges):
-        args, inputs = _args(node), _inputs(node, edges)
-        params += [a.value for a in args if a.param and a.value not in params and a.value != "JOB_NAME"]
+        args, inputs = _args(node), _inputs(node, incoming.get(node["Id"], []))
+        params.update((a.value, None) for a in args if a.param and a.value != "JOB_NAME")
         steps += [f"## @type: {node['NodeType']}",
                   f"## @args: [{', '.join(a.annotated() for a in args)}]",
                   f"## @return: {node['Id']}",
                   f"## @inputs: [{', '.join(f'{p} = {s}' for p, s in inputs)}]",
                   _call(node, args, inputs)]
-    params.append("JOB_NAME")
-    header = _HEADER.format(params=", ".join(params), quoted=",".join(f"'{p}'" for p in params))
+    names = [*params, "JOB_NAME"]
+    header = _HEADER.format(params=", ".join(names), quoted=",".join(f"'{p}'" for p in names))
     # No newline after job.commit(): Glue's generated scripts end there (tests/etl_scripts/published_glue_plan_*).
     return header + "\n".join(steps + ["job.commit()"])
 
@@ -235,9 +240,9 @@ def dataflow_graph(script: str) -> tuple[list[dict[str, Any]], list[dict[str, An
         args = _keywords(group.get("args", "[]"), where)
         node: dict[str, Any] = {"Id": node_id, "NodeType": group["type"].strip(),
                                 "Args": [{"Name": n, "Value": v, "Param": p} for n, v, p in args]}
-        following = [line for line in statements if line > last]
-        if following:
-            node["LineNumber"] = following[0]
+        following = bisect.bisect_right(statements, last)  # the first statement after the annotations
+        if following < len(statements):
+            node["LineNumber"] = statements[following]
         nodes.append(node)
         for parameter, source, is_name in _keywords(group.get("inputs", "[]"), where):
             if not is_name:

@@ -40,6 +40,10 @@ log = logging.getLogger("glue_emulator.sessions")
 
 # Each live session holds a JVM (about half a GB of memory): a local machine runs a handful at most.
 MAX_LIVE_SESSIONS = 4
+# How long GetSession / GetStatement hold their answer while the session provisions or the statement is queued or
+# running (seconds): clients poll these at a fixed pace (dbt-glue every 1 s for statements, 3 s for sessions), so
+# answering as soon as the state moves saves a poll's pause per statement. Short enough not to hold a server thread.
+SETTLE_SECONDS = 1.0
 _KERNEL = "emulator.sessions.kernel:serve"
 
 
@@ -57,6 +61,7 @@ class _Live:
     next_id: int = 0
     idle_timer: threading.Timer | None = None
     ending: str | None = None  # the state the session ends in once its driver is gone (STOPPED, TIMEOUT)
+    ready: bool = False  # its kernel connected (the session is READY)
     wake: threading.Condition = field(default_factory=threading.Condition)
 
 
@@ -125,12 +130,31 @@ class SessionManager:
             live.wake.notify_all()
         return statement_id
 
+    def settle_session(self, ctx: RequestContext, session_id: str, seconds: float = SETTLE_SECONDS) -> None:
+        """Wait up to `seconds` for a provisioning session to be READY or to end; at once when it is neither live
+        nor provisioning. GetSession answers after it, so a poller sees the change without another pause."""
+        live = self._live.get((ctx.scope, session_id))
+        if live is not None:
+            with live.wake:
+                live.wake.wait_for(lambda: live.ready or live.ending is not None, seconds)
+
+    def settle_statement(self, ctx: RequestContext, session_id: str, statement_id: int,
+                         seconds: float = SETTLE_SECONDS) -> None:
+        """Wait up to `seconds` for a WAITING or RUNNING statement to end (AVAILABLE, ERROR, CANCELLED); at once
+        for one that has ended or does not exist. GetStatement answers after it (see SETTLE_SECONDS)."""
+        live = self._live.get((ctx.scope, session_id))
+        if live is not None:
+            with live.wake:
+                live.wake.wait_for(lambda: (statement_id not in live.waiting and live.running != statement_id)
+                                   or live.ending is not None, seconds)
+
     def cancel(self, ctx: RequestContext, session_id: str, statement_id: int) -> None:
         live = self._require(ctx, session_id)
         with live.wake:
             if statement_id in live.waiting:
                 live.waiting.remove(statement_id)
                 self._statement(live, statement_id, State="CANCELLED", CompletedOn=_millis())
+                live.wake.notify_all()
             elif statement_id == live.running:
                 self._statement(live, statement_id, State="CANCELLING")
                 self._send(live, {"op": "cancel", "id": statement_id})
@@ -174,6 +198,8 @@ class SessionManager:
             with live.wake:
                 if live.ending is None:
                     self._update(live.scope, live.session_id, Status="READY")
+                    live.ready = True
+                    live.wake.notify_all()
                     self._arm(live)
             while True:
                 with live.wake:
@@ -191,6 +217,7 @@ class SessionManager:
                     live.running = None
                     self._statement(live, statement_id, State=result["state"], Output=result["output"],
                                     Progress=1.0, CompletedOn=_millis())
+                    live.wake.notify_all()  # GetStatement calls waiting in settle_statement
                     if not live.waiting:
                         self._arm(live)
 

@@ -57,7 +57,10 @@ def create_session(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any
 
 
 def get_session(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    _manager(ctx)
+    """The session; one still PROVISIONING is answered once READY or after SETTLE_SECONDS (manager.py)."""
+    manager = _manager(ctx)
+    records.require_session(ctx, params["Id"])
+    manager.settle_session(ctx, params["Id"])
     return {"Session": records.public_session(records.require_session(ctx, params["Id"]))}
 
 
@@ -103,8 +106,10 @@ def run_statement(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]
 
 
 def get_statement(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    _manager(ctx)
+    """The statement; one WAITING or RUNNING is answered once it ends or after SETTLE_SECONDS (manager.py)."""
+    manager = _manager(ctx)
     records.require_session(ctx, params["SessionId"])
+    manager.settle_statement(ctx, params["SessionId"], params["Id"])
     return {"Statement": records.require_statement(ctx, params["SessionId"], params["Id"])}
 
 

@@ -39,11 +39,11 @@ def write_runs(data_dir: Path, count: int) -> None:
     store.close()
 
 
-def search_pages(glue):
+def search_pages(glue, **params):
     """SearchTables page by page (botocore has no paginator for it)."""
     token = None
     while True:
-        page = glue.search_tables(MaxResults=100, **({"NextToken": token} if token else {}))
+        page = glue.search_tables(MaxResults=100, **params, **({"NextToken": token} if token else {}))
         yield page
         token = page.get("NextToken")
         if not token:
@@ -81,6 +81,8 @@ def main() -> None:
             rows = {
                 "GetTables (100 a page)": glue.get_paginator("get_tables").paginate(DatabaseName="bench"),
                 "SearchTables (100 a page)": search_pages(glue),
+                "SearchTables by UpdateTime DESC": search_pages(
+                    glue, SortCriteria=[{"FieldName": "UpdateTime", "Sort": "DESC"}]),
                 "GetJobRuns (200 a page)": glue.get_paginator("get_job_runs").paginate(JobName="nightly"),
             }
             figures = {name: timed_pages(pages) for name, pages in rows.items()}
