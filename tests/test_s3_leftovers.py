@@ -115,9 +115,9 @@ def test_temporary_files_of_uploads_a_crash_interrupted_are_removed_at_start(tmp
         s3.put_object(Bucket=BUCKET, Key="kept/object", Body=b"kept")
         upload = s3.create_multipart_upload(Bucket=BUCKET, Key="mp")["UploadId"]
         server.kill()  # a crash: nobody cleans up
-        # What a crash during writes leaves (waitress hands the emulator a request only once it has all of
-        # it, so the window is the write itself): temporary files beside their targets, in folders the
-        # write created, and in an upload's folder. One is "fresh": a write of the new server, kept.
+        # What a crash during writes leaves (a large body streams into its temporary file while it arrives):
+        # temporary files beside their targets, in folders the write created, and in an upload's folder.
+        # One is "fresh": a write of the new server, kept.
         bucket = data / "s3" / BUCKET
         (bucket / "deep" / "new").mkdir(parents=True)
         crashed = [bucket / "deep" / "new" / ".glue-emulator-tmp-1", bucket / "kept" / ".glue-emulator-tmp-2",
