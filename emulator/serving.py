@@ -283,7 +283,27 @@ class StreamingParser(HTTPRequestParser):  # type: ignore[misc]
 
 
 class StreamingTask(WSGITask):  # type: ignore[misc]
-    """A WSGI task that reads and drops what the app left of a streamed body (see SocketBody)."""
+    """A WSGI task that reads and drops what the app left of a streamed body (see SocketBody), and keeps the
+    connection after a 204 or 304.
+
+    waitress 3.0 closes an HTTP/1.1 connection after every response it sends without Content-Length, and drops
+    that header from a 204 or 304, so each of them closed its connection: 300 DeleteObject calls of boto3 opened
+    299 connections. Those answers have no body to delimit (RFC 9110 section 6.4.1), so the connection can go on.
+    """
+
+    _bodiless_kept = False
+
+    def build_response_header(self) -> bytes:
+        self._bodiless_kept = (not self.has_body and self.version == "1.1"
+                               and self.request.headers.get("CONNECTION", "").lower() != "close")
+        try:
+            return bytes(super().build_response_header())
+        finally:
+            self._bodiless_kept = False
+
+    def set_close_on_finish(self) -> None:
+        if not self._bodiless_kept:  # waitress asks only because no Content-Length was sent (see the class doc)
+            super().set_close_on_finish()
 
     def service(self) -> None:
         try:
