@@ -48,6 +48,9 @@ ACCEPT_BATCH = 64
 # connection does not hold the server's loop for long.
 SENDFILE_BYTES = 8 << 20
 _DRAIN_BYTES = 1 << 20
+# The environ key saying the request body came with `Transfer-Encoding: chunked`: waitress decodes such a body
+# and drops the header, and S3 refuses those bodies (protocol/s3xml.py).
+CHUNKED_BODY = "glue_emulator.chunked_body"
 _LINE_BYTES = 64 << 10
 # File descriptors kept for other uses than connections: SQLite, logs, pipes to job workers.
 _RESERVED_FILES = 256
@@ -300,6 +303,11 @@ class StreamingTask(WSGITask):  # type: ignore[misc]
             return bytes(super().build_response_header())
         finally:
             self._bodiless_kept = False
+
+    def get_environment(self) -> dict[str, Any]:
+        environ: dict[str, Any] = super().get_environment()
+        environ[CHUNKED_BODY] = bool(self.request.chunked)
+        return environ
 
     def set_close_on_finish(self) -> None:
         if not self._bodiless_kept:  # waitress asks only because no Content-Length was sent (see the class doc)
