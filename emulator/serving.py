@@ -48,6 +48,9 @@ ACCEPT_BATCH = 64
 # connection does not hold the server's loop for long.
 SENDFILE_BYTES = 8 << 20
 _DRAIN_BYTES = 1 << 20
+# The environ key saying the request body came with `Transfer-Encoding: chunked`: waitress decodes such a body
+# and drops the header, and S3 refuses those bodies (protocol/s3xml.py).
+CHUNKED_BODY = "glue_emulator.chunked_body"
 _LINE_BYTES = 64 << 10
 # File descriptors kept for other uses than connections: SQLite, logs, pipes to job workers.
 _RESERVED_FILES = 256
@@ -283,7 +286,32 @@ class StreamingParser(HTTPRequestParser):  # type: ignore[misc]
 
 
 class StreamingTask(WSGITask):  # type: ignore[misc]
-    """A WSGI task that reads and drops what the app left of a streamed body (see SocketBody)."""
+    """A WSGI task that reads and drops what the app left of a streamed body (see SocketBody), and keeps the
+    connection after a 204 or 304.
+
+    waitress 3.0 closes an HTTP/1.1 connection after every response it sends without Content-Length, and drops
+    that header from a 204 or 304, so each of them closed its connection: 300 DeleteObject calls of boto3 opened
+    299 connections. Those answers have no body to delimit (RFC 9110 section 6.4.1), so the connection can go on.
+    """
+
+    _bodiless_kept = False
+
+    def build_response_header(self) -> bytes:
+        self._bodiless_kept = (not self.has_body and self.version == "1.1"
+                               and self.request.headers.get("CONNECTION", "").lower() != "close")
+        try:
+            return bytes(super().build_response_header())
+        finally:
+            self._bodiless_kept = False
+
+    def get_environment(self) -> dict[str, Any]:
+        environ: dict[str, Any] = super().get_environment()
+        environ[CHUNKED_BODY] = bool(self.request.chunked)
+        return environ
+
+    def set_close_on_finish(self) -> None:
+        if not self._bodiless_kept:  # waitress asks only because no Content-Length was sent (see the class doc)
+            super().set_close_on_finish()
 
     def service(self) -> None:
         try:

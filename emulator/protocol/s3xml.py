@@ -32,7 +32,8 @@ from xml.etree import ElementTree
 from werkzeug.wrappers import Request, Response
 
 from ..errors import AwsError
-from ..s3.errors import IncompleteBody, InvalidRequest, InvalidURI, MalformedXML
+from ..s3.errors import IncompleteBody, InvalidRequest, InvalidURI, MalformedXML, S3NotImplemented
+from ..serving import CHUNKED_BODY
 
 XMLNS = "http://s3.amazonaws.com/doc/2006-03-01/"
 _VIRTUAL_HOST = re.compile(r"^(?P<bucket>.+?)(?:\.s3)?\.localhost$")
@@ -126,7 +127,12 @@ def parse_request(request: Request) -> S3Request:
     body: BinaryIO = request.stream  # type: ignore[assignment]
     trailers: dict[str, str] = {}
     encoding = headers.get("Content-Encoding", "")
-    if headers.get("x-amz-content-sha256", "").startswith(_STREAMING) or "aws-chunked" in encoding:
+    streaming = headers.get("x-amz-content-sha256", "").startswith(_STREAMING) or "aws-chunked" in encoding
+    if request.environ.get(CHUNKED_BODY) and not streaming:
+        # S3 takes a body of unknown length only as SigV4 streaming (aws-chunked); plain HTTP chunking is refused
+        # (seen by users of aws-sdk-go#4944, aws-sdk-js-v3#3383, botocore#35).
+        raise S3NotImplemented(Header="Transfer-Encoding")
+    if streaming:
         decoded = headers.get("x-amz-decoded-content-length")
         if decoded is None or not decoded.isdigit():
             raise InvalidRequest("x-amz-decoded-content-length must be given with an aws-chunked payload")

@@ -154,25 +154,49 @@ class Storage:
                 if current is None or current.get("_file") != identity(st):
                     self.store.put(SCOPE, OBJECT, location.parent, location.name, doc)
 
+    # A writer renames its file into place and then records its document, both in one store transaction
+    # (commit). A reader taking the document first and the file second, without that lock, can find the file
+    # of a write whose document is not committed yet: it then looks again inside a transaction, where no write
+    # is half done. Without that second look, the new file's document was computed afresh (ETag alone),
+    # and a GET racing an overwrite returned the bytes without their Content-Type and metadata.
+
+    def _described(self, doc: dict[str, Any] | None, st: os.stat_result | None) -> bool:
+        return st is not None and doc is not None and doc.get("_file") == identity(st)
+
+    def _stat_with_doc(self, location: Location) -> tuple[os.stat_result | None, dict[str, Any] | None]:
+        doc = self.store.get(SCOPE, OBJECT, location.parent, location.name)  # before the file (see above)
+        return self.layout.stat_file(location.path), doc
+
     def head(self, location: Location) -> tuple[os.stat_result, dict[str, Any]]:
         """Status and metadata of an existing object, else NoSuchKey."""
-        st = self.layout.stat_file(location.path)
-        doc = self.describe(location, st) if st is not None else None
-        if st is None or doc is None:
+        st, doc = self._stat_with_doc(location)
+        if st is not None and not self._described(doc, st):
+            with self.store.transaction():
+                st, doc = self._stat_with_doc(location)
+        described = self.describe(location, st, doc) if st is not None else None
+        if st is None or described is None:
             raise NoSuchKey(Key=location.key)
-        return st, doc
+        return st, described
 
-    def open(self, location: Location) -> tuple[BinaryIO, os.stat_result, dict[str, Any]]:
-        """An open object file (the bytes stay readable if it is replaced meanwhile) and its metadata."""
+    def _open_with_doc(self, location: Location) -> tuple[BinaryIO, os.stat_result, dict[str, Any] | None]:
+        doc = self.store.get(SCOPE, OBJECT, location.parent, location.name)  # before the file (see above)
         file = self.layout.open_file(location.path)
         if file is None:
             raise NoSuchKey(Key=location.key)
-        st = os.fstat(file.fileno())
-        doc = self.describe(location, st, file=file)
-        if doc is None:
+        return file, os.fstat(file.fileno()), doc
+
+    def open(self, location: Location) -> tuple[BinaryIO, os.stat_result, dict[str, Any]]:
+        """An open object file (the bytes stay readable if it is replaced meanwhile) and its metadata."""
+        file, st, doc = self._open_with_doc(location)
+        if not self._described(doc, st):
+            file.close()
+            with self.store.transaction():
+                file, st, doc = self._open_with_doc(location)
+        described = self.describe(location, st, doc, file=file)
+        if described is None:
             file.close()
             raise NoSuchKey(Key=location.key)
-        return file, st, doc
+        return file, st, described
 
     def exists(self, location: Location) -> dict[str, Any] | None:
         st = self.layout.stat_file(location.path)
