@@ -275,13 +275,16 @@ class Layout:
         if not self.contained(path):
             return None
         try:
-            file = open(path, "rb")  # noqa: SIM115 -- the caller gets the open file and closes it
+            # O_NONBLOCK: opening a FIFO someone put in a bucket folder would otherwise wait for a writer, holding
+            # the request's thread; a regular file ignores the flag, and it is cleared before the file is used.
+            fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
         except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
             return None
-        if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
-            file.close()
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            os.close(fd)
             return None
-        return file
+        os.set_blocking(fd, True)
+        return open(fd, "rb")
 
     # -- writing ------------------------------------------------------------------------------------
 
