@@ -366,6 +366,8 @@ def test_runs_in_progress_when_the_server_dies_end_failed_after_restart(tmp_path
         run_id = glue.start_job_run(JobName="survivor")["JobRunId"]
         wait_job_run(glue, "survivor", run_id, {"RUNNING"})
         pid = int(wait_until(lambda: pid_file.exists() and pid_file.read_text(), "the script to write its pid"))
+        # Output still in the pipe when the server dies is lost with it; what reached the log must stay.
+        wait_until(lambda: output_of(restarted.client("logs"), run_id) == ["alive"], "the output to reach the log")
         restarted.kill()
         restarted.start()
         glue = restarted.client("glue")
