@@ -22,8 +22,8 @@ def test_readme_awscli_example(glue_emulator, tmp_path: Path) -> None:
     out = run(["bash", "-euo", "pipefail", "-c", example("awscli", glue_emulator.endpoint)], tmp_path,
               client_env(tmp_path))
 
-    assert out.splitlines()[0] == "sales"
-    assert glue_emulator.glue.get_database(Name="sales")["Database"]["Name"] == "sales"
+    assert out.splitlines()[0] == "sales_cli"
+    assert glue_emulator.glue.get_database(Name="sales_cli")["Database"]["Name"] == "sales_cli"
     stored = {o["Key"]: o["Size"] for o in glue_emulator.s3.list_objects_v2(Bucket="lake")["Contents"]}
     assert stored == {"orders/dt=2024-01-01/part-0.csv": 23, "orders/readme.txt": 8000}
     assert "orders/dt=2024-01-01/part-0.csv" in out and "orders/readme.txt" in out
