@@ -17,7 +17,8 @@ What it builds (names start with `retail-`):
 
 The schedule fires daily at 06:00 UTC; this script also starts a run at once (StartWorkflowRun), waits
 for it and prints what GetWorkflowRun reports. Its last step checks the curated table with an Athena query
-(revenue per country from retail.clean_orders), as the pipeline's users would. `--fail-cleaning` sets the run
+(revenue per country from retail.clean_orders), as the pipeline's users would, when this run's cleaning
+succeeded. `--fail-cleaning` sets the run
 property that makes the cleaning job fail, to see the error branch; the admin's inbox then holds the failure's
 event (alerts.py), which the script prints. The quality check evaluates the data-quality ruleset
 `retail-clean-orders-rules` (TargetTable retail.clean_orders) on the cleaned orders; `--strict-quality` deploys it
@@ -238,10 +239,15 @@ def report(run: dict[str, Any], s3: Any) -> None:
         print("Dashboard: not written")
 
 
+def job_runs(run: dict[str, Any], job: str) -> list[dict[str, Any]]:
+    """The runs of `job` in this workflow run's graph (none if the job was not run)."""
+    node = next(n for n in run["Graph"]["Nodes"] if n["Name"] == job)
+    return node.get("JobDetails", {}).get("JobRuns", [])
+
+
 def quality(glue: Any, run: dict[str, Any]) -> None:
     """The data-quality result the check published for this run (ListDataQualityResults by its job run)."""
-    check = next(n for n in run["Graph"]["Nodes"] if n["Name"] == "retail-check-quality")
-    for job_run in check.get("JobDetails", {}).get("JobRuns", []):
+    for job_run in job_runs(run, "retail-check-quality"):
         for listed in glue.list_data_quality_results(Filter={"JobRunId": job_run["Id"]})["Results"]:
             result = glue.get_data_quality_result(ResultId=listed["ResultId"])
             print(f"Data quality: score {result['Score']:.2f} ({result['EvaluationContext']})")
@@ -291,9 +297,12 @@ def main() -> None:
     run = run_once(glue, options.fail_cleaning, options.timeout)
     report(run, s3)
     quality(glue, run)
-    if run["Status"] == "COMPLETED":
+    cleaned = [r["JobRunState"] for r in job_runs(run, "retail-clean-orders")]
+    if cleaned == ["SUCCEEDED"]:
         (athena,) = clients(options.endpoint, "athena")
         athena_check(athena)
+    else:  # no curated table of this run: an older run's, or none (TABLE_NOT_FOUND), would mislead
+        print("Athena check: skipped (retail-clean-orders did not succeed in this run)")
     for alert in read_alerts(sqs):
         print("Admin alert:", json.dumps(alert, indent=2))
 
