@@ -10,6 +10,7 @@ import argparse
 import dataclasses
 import errno
 import logging
+import os
 import signal
 import sys
 from collections.abc import Callable, Iterable
@@ -104,6 +105,10 @@ def _listen(settings: Settings, app: _LateApp) -> Any:
 
 
 def serve(settings: Settings) -> None:
+    # The emulator serves every AWS call itself and a job run has its role's credentials, not the profile of whoever
+    # started the server: a profile missing from ~/.aws/config made botocore raise ProfileNotFound in requests (500).
+    for name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE"):
+        os.environ.pop(name, None)
     # jsonschema registers an "iri" format check when rfc3987-syntax is installed (Jupyter's
     # jsonschema[format-nongpl] brings it along), and that module compiles an Earley grammar when imported: about
     # 5 s of every start. The API shapes use no "format", so the server never needs it.

@@ -13,9 +13,13 @@ from pathlib import Path
 from typing import Any
 
 import boto3
+import botocore.session
 from botocore.config import Config
 
 _CLIENT_CONFIG = Config(retries={"max_attempts": 1, "mode": "standard"}, connect_timeout=5, read_timeout=120)
+# The clients name their endpoint, region and keys, so the developer's AWS_PROFILE (their real account's, or one a CI
+# sets without a ~/.aws/config, where botocore raises ProfileNotFound) has nothing to add: it is not looked up.
+_NO_PROFILE = {"profile": (None, None, None, None)}
 
 
 def server_command() -> list[str]:
@@ -144,7 +148,8 @@ class EmulatorServer:
     def client(self, service: str, region: str = "us-east-1", access_key: str = "testing") -> Any:
         """A boto3 client; the default key becomes the server's first configured pair, if it has any."""
         key, secret = self.credentials if access_key == "testing" else (access_key, "testing")
-        return boto3.client(
+        session = boto3.session.Session(botocore_session=botocore.session.Session(session_vars=_NO_PROFILE))
+        return session.client(
             service,
             endpoint_url=self.endpoint,
             region_name=region,
