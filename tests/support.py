@@ -118,6 +118,37 @@ def shell_job_in_process(ctx: RequestContext, name: str, code: str | None = None
     create_job(ctx, {"Name": name, "Role": ROLE, "Command": command, **extra})
 
 
+class Gates:
+    """Files that hold job runs open until the test lets each go: the way to keep a run in progress (and its
+    concurrency slot taken) for as long as a test looks at it.
+
+    A script made by `script()` waits until the file named after its own run id (--JOB_RUN_ID), or the folder's
+    `all` file, exists. A fixed `time.sleep` in its place ends on its own, and on a loaded machine it can end
+    before the test has looked. `open_all()` lets every run go (conftest's `gates` fixture calls it after the test).
+    """
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        folder.mkdir(parents=True, exist_ok=True)
+
+    def script(self, then: str = "print('done')") -> str:
+        """Python code that waits for its run's gate, then runs `then` (one or more lines)."""
+        return textwrap.dedent(f"""\
+            import os, sys, time
+            gate = os.path.join({str(self.folder)!r}, sys.argv[sys.argv.index("--JOB_RUN_ID") + 1])
+            while not (os.path.exists(gate) or os.path.exists(os.path.join({str(self.folder)!r}, "all"))):
+                time.sleep(0.02)
+        """) + textwrap.dedent(then) + "\n"
+
+    def open(self, run_id: str) -> None:
+        """Let the run `run_id` (or, when it has not started yet, that run once it starts) go on."""
+        (self.folder / run_id).touch()
+
+    def open_all(self) -> None:
+        """Let every run of a `script()`, started or to come, go on."""
+        (self.folder / "all").touch()
+
+
 def wait_job_run(
     glue: Any,
     job: str,
