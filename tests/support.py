@@ -7,10 +7,12 @@ a test never goes on with a value that is not the one it waited for. Fixtures li
 from __future__ import annotations
 
 import importlib.util
+import socket
 import textwrap
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -75,6 +77,15 @@ def in_threads(task: Callable[[], T], count: int) -> list[T]:
     with ThreadPoolExecutor(max_workers=count) as pool:
         futures = [pool.submit(task) for _ in range(count)]
         return [future.result() for future in futures]
+
+
+@contextmanager
+def refused_port() -> Iterator[int]:
+    """A loopback port that refuses connections for as long as the block runs: bound, never listening (Linux
+    answers a connection to it with a reset). A port found free and closed again could be taken meanwhile."""
+    with socket.socket() as held:
+        held.bind(("127.0.0.1", 0))
+        yield held.getsockname()[1]
 
 
 # -- jobs -------------------------------------------------------------------------------------------
