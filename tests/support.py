@@ -35,6 +35,12 @@ FAST_ENV = {
 TRANSITION_ENV = {**FAST_ENV, "GLUE_EMULATOR_TIME_SCALE": "20"}
 
 
+# Seconds the waits for a pythonshell run, a crawl or a workflow run of a few of them allow by default. Each script
+# is a new Python process (measured by coverage in CI): seconds apiece on a loaded 2-core machine, where a workflow
+# runs several in turn. A wait returns as soon as its condition holds, so only a failing test waits this long.
+RUN_WAIT = 90.0
+
+
 def load_module(path: Path, name: str) -> Any:
     """The Python file at `path` imported as a module called `name` (an example script the tests drive)."""
     spec = importlib.util.spec_from_file_location(name, path)
@@ -169,7 +175,7 @@ def wait_job_run(
     job: str,
     run_id: str,
     states: frozenset[str] | set[str] = FINAL_JOB_STATES,
-    timeout: float = 30,
+    timeout: float = RUN_WAIT,
     interval: float = 0.05,
 ) -> dict[str, Any]:
     """GetJobRun every `interval` seconds until the run is in one of `states` (by default, any final state)."""
@@ -182,7 +188,7 @@ def wait_job_run(
     )
 
 
-def wait_crawler_ready(glue: Any, name: str, timeout: float = 30) -> dict[str, Any]:
+def wait_crawler_ready(glue: Any, name: str, timeout: float = RUN_WAIT) -> dict[str, Any]:
     """GetCrawler until the crawler is READY after at least one crawl."""
     return wait_until(
         lambda: glue.get_crawler(Name=name)["Crawler"],
@@ -241,7 +247,7 @@ class Glue:
         """GetJobRuns: newest first."""
         return self.api.get_job_runs(JobName=job)["JobRuns"]
 
-    def wait_runs(self, job: str, count: int = 1, timeout: float = 30) -> list[dict[str, Any]]:
+    def wait_runs(self, job: str, count: int = 1, timeout: float = RUN_WAIT) -> list[dict[str, Any]]:
         """The job's runs, oldest first, once at least `count` of them have ended."""
         return wait_until(
             lambda: self.runs(job)[::-1],
@@ -250,7 +256,7 @@ class Glue:
             timeout=timeout,
         )
 
-    def wait_workflow_run(self, workflow: str, run_id: str, timeout: float = 30) -> dict[str, Any]:
+    def wait_workflow_run(self, workflow: str, run_id: str, timeout: float = RUN_WAIT) -> dict[str, Any]:
         """GetWorkflowRun (with its graph) once the run is over (neither RUNNING nor STOPPING)."""
         return wait_until(
             lambda: self.api.get_workflow_run(Name=workflow, RunId=run_id, IncludeGraph=True)["Run"],

@@ -199,7 +199,7 @@ def test_a_waiting_run_survives_a_restart_and_starts_on_the_next_server(tmp_path
     try:
         glue = server.client("glue")
         assert glue.get_job_run(JobName="q", RunId=first)["JobRun"]["JobRunState"] == "FAILED"
-        run = wait_job_run(glue, "q", second, timeout=30)
+        run = wait_job_run(glue, "q", second)
         assert run["JobRunState"] == "SUCCEEDED"
         assert run["Arguments"] == {"--x": "1"}
     finally:
