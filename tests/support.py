@@ -289,7 +289,7 @@ class Glue:
             self.conditional("probe_chain", predicate(condition("probe")), ["probe_then"])
         self.api.start_trigger(Name="probe_start")
         wait_until(lambda: self.runs("probe_then"), f"probe chain #{self._probes} to reach probe_then",
-                   until=lambda runs: len(runs) >= self._probes)
+                   until=lambda runs: len(runs) >= self._probes, timeout=RUN_WAIT)
 
 
 def nodes_by_name(run_or_workflow: dict[str, Any]) -> dict[str, dict[str, Any]]:
