@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 from jdbc_postgres import postgres  # noqa: F401 (the throwaway PostgreSQL of the JDBC tests)
-from support import FAST_ENV
+from support import FAST_ENV, Gates
 
 from emulator.config import Settings
 from emulator.context import RequestContext
@@ -150,3 +150,12 @@ def s3(glue_emulator: Any, request: pytest.FixtureRequest) -> Any:
 def bucket_dir(glue_emulator: Any, request: pytest.FixtureRequest) -> Path:
     """Where the server keeps the objects of the module's `BUCKET` on disk."""
     return glue_emulator.server.data_dir / "s3" / request.module.BUCKET
+
+
+@pytest.fixture
+def gates(tmp_path: Path) -> Iterator[Gates]:
+    """Gates holding job runs (support.Gates) in the test's own folder; all opened after the test, so that no
+    held script outlives it."""
+    held = Gates(tmp_path / "gates")
+    yield held
+    held.open_all()

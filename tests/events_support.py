@@ -21,7 +21,7 @@ def queue_rule(server: EmulatorServer, rule: str, pattern: dict[str, Any], queue
     return url
 
 
-def received(server: EmulatorServer, url: str, count: int, timeout: float = 20.0,
+def received(server: EmulatorServer, url: str, count: int, timeout: float = 60.0,
              region: str = "us-east-1") -> list[dict[str, Any]]:
     """The JSON bodies of the first `count` messages of the queue (deleted as read); AssertionError naming
     what arrived when fewer came within `timeout` seconds."""

@@ -7,10 +7,12 @@ a test never goes on with a value that is not the one it waited for. Fixtures li
 from __future__ import annotations
 
 import importlib.util
+import socket
 import textwrap
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -27,6 +29,16 @@ FAST_ENV = {
     "GLUE_EMULATOR_VALIDATE_RESPONSES": "1",
     "GLUE_EMULATOR_SPARK_PREWARM": "0",
 }
+# FAST_ENV with a clock 20 times as fast, for tests acting on a dev endpoint while it is PROVISIONING or UPDATING:
+# its 60 Glue seconds of transition last 3 real seconds. At 60x (1 s) a loaded machine can let the transition end
+# between two of the test's requests.
+TRANSITION_ENV = {**FAST_ENV, "GLUE_EMULATOR_TIME_SCALE": "20"}
+
+
+# Seconds the waits for a pythonshell run, a crawl or a workflow run of a few of them allow by default. Each script
+# is a new Python process (measured by coverage in CI): seconds apiece on a loaded 2-core machine, where a workflow
+# runs several in turn. A wait returns as soon as its condition holds, so only a failing test waits this long.
+RUN_WAIT = 90.0
 
 
 def load_module(path: Path, name: str) -> Any:
@@ -71,6 +83,15 @@ def in_threads(task: Callable[[], T], count: int) -> list[T]:
     with ThreadPoolExecutor(max_workers=count) as pool:
         futures = [pool.submit(task) for _ in range(count)]
         return [future.result() for future in futures]
+
+
+@contextmanager
+def refused_port() -> Iterator[int]:
+    """A loopback port that refuses connections for as long as the block runs: bound, never listening (Linux
+    answers a connection to it with a reset). A port found free and closed again could be taken meanwhile."""
+    with socket.socket() as held:
+        held.bind(("127.0.0.1", 0))
+        yield held.getsockname()[1]
 
 
 # -- jobs -------------------------------------------------------------------------------------------
@@ -118,12 +139,43 @@ def shell_job_in_process(ctx: RequestContext, name: str, code: str | None = None
     create_job(ctx, {"Name": name, "Role": ROLE, "Command": command, **extra})
 
 
+class Gates:
+    """Files that hold job runs open until the test lets each go: the way to keep a run in progress (and its
+    concurrency slot taken) for as long as a test looks at it.
+
+    A script made by `script()` waits until the file named after its own run id (--JOB_RUN_ID), or the folder's
+    `all` file, exists. A fixed `time.sleep` in its place ends on its own, and on a loaded machine it can end
+    before the test has looked. `open_all()` lets every run go (conftest's `gates` fixture calls it after the test).
+    """
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        folder.mkdir(parents=True, exist_ok=True)
+
+    def script(self, then: str = "print('done')") -> str:
+        """Python code that waits for its run's gate, then runs `then` (one or more lines)."""
+        return textwrap.dedent(f"""\
+            import os, sys, time
+            gate = os.path.join({str(self.folder)!r}, sys.argv[sys.argv.index("--JOB_RUN_ID") + 1])
+            while not (os.path.exists(gate) or os.path.exists(os.path.join({str(self.folder)!r}, "all"))):
+                time.sleep(0.02)
+        """) + textwrap.dedent(then) + "\n"
+
+    def open(self, run_id: str) -> None:
+        """Let the run `run_id` (or, when it has not started yet, that run once it starts) go on."""
+        (self.folder / run_id).touch()
+
+    def open_all(self) -> None:
+        """Let every run of a `script()`, started or to come, go on."""
+        (self.folder / "all").touch()
+
+
 def wait_job_run(
     glue: Any,
     job: str,
     run_id: str,
     states: frozenset[str] | set[str] = FINAL_JOB_STATES,
-    timeout: float = 30,
+    timeout: float = RUN_WAIT,
     interval: float = 0.05,
 ) -> dict[str, Any]:
     """GetJobRun every `interval` seconds until the run is in one of `states` (by default, any final state)."""
@@ -136,7 +188,7 @@ def wait_job_run(
     )
 
 
-def wait_crawler_ready(glue: Any, name: str, timeout: float = 30) -> dict[str, Any]:
+def wait_crawler_ready(glue: Any, name: str, timeout: float = RUN_WAIT) -> dict[str, Any]:
     """GetCrawler until the crawler is READY after at least one crawl."""
     return wait_until(
         lambda: glue.get_crawler(Name=name)["Crawler"],
@@ -195,7 +247,7 @@ class Glue:
         """GetJobRuns: newest first."""
         return self.api.get_job_runs(JobName=job)["JobRuns"]
 
-    def wait_runs(self, job: str, count: int = 1, timeout: float = 30) -> list[dict[str, Any]]:
+    def wait_runs(self, job: str, count: int = 1, timeout: float = RUN_WAIT) -> list[dict[str, Any]]:
         """The job's runs, oldest first, once at least `count` of them have ended."""
         return wait_until(
             lambda: self.runs(job)[::-1],
@@ -204,7 +256,7 @@ class Glue:
             timeout=timeout,
         )
 
-    def wait_workflow_run(self, workflow: str, run_id: str, timeout: float = 30) -> dict[str, Any]:
+    def wait_workflow_run(self, workflow: str, run_id: str, timeout: float = RUN_WAIT) -> dict[str, Any]:
         """GetWorkflowRun (with its graph) once the run is over (neither RUNNING nor STOPPING)."""
         return wait_until(
             lambda: self.api.get_workflow_run(Name=workflow, RunId=run_id, IncludeGraph=True)["Run"],
@@ -237,7 +289,7 @@ class Glue:
             self.conditional("probe_chain", predicate(condition("probe")), ["probe_then"])
         self.api.start_trigger(Name="probe_start")
         wait_until(lambda: self.runs("probe_then"), f"probe chain #{self._probes} to reach probe_then",
-                   until=lambda runs: len(runs) >= self._probes)
+                   until=lambda runs: len(runs) >= self._probes, timeout=RUN_WAIT)
 
 
 def nodes_by_name(run_or_workflow: dict[str, Any]) -> dict[str, dict[str, Any]]:

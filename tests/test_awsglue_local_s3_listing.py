@@ -10,6 +10,8 @@ from __future__ import annotations
 import threading
 from typing import Any
 
+from support import wait_until
+
 import emulator.runtime
 
 emulator.runtime.install()
@@ -42,6 +44,8 @@ def test_listing_a_folder_while_objects_are_uploaded_into_it_never_fails(spark: 
         emulator.runtime.use_local_s3(spark, glue_emulator.server.data_dir)
         for thread in uploaders:
             thread.start()
+        # Each thread's first request makes its client first: listings begun before would meet no upload.
+        wait_until(lambda: sum(uploaded), "the uploads under way", until=lambda count: count >= UPLOADERS)
         for _ in range(LISTINGS):
             try:
                 spark.read.text("s3://arrivals/in/")  # lists the folder (Spark's InMemoryFileIndex), reads nothing

@@ -46,7 +46,7 @@ def blueprint(glue: Any, server: Any) -> str:
     s3.put_object(Bucket="bp-archives", Key="evented.zip", Body=_archive())
     glue.create_blueprint(Name="evented", BlueprintLocation="s3://bp-archives/evented.zip")
     wait_until(lambda: glue.get_blueprint(Name="evented")["Blueprint"]["Status"], "blueprint ACTIVE",
-               until=lambda status: status == "ACTIVE", timeout=20)
+               until=lambda status: status == "ACTIVE", timeout=60)
     return "evented"
 
 
@@ -101,7 +101,7 @@ def test_community_layout_written_against_aws_library(glue: Any, server: Any) ->
     s3.put_object(Bucket="bp-archives", Key="community.zip", Body=buffer.getvalue())
     glue.create_blueprint(Name="community", BlueprintLocation="s3://bp-archives/community.zip")
     wait_until(lambda: glue.get_blueprint(Name="community")["Blueprint"]["Status"], "blueprint ACTIVE",
-               until=lambda status: status == "ACTIVE", timeout=20)
+               until=lambda status: status == "ACTIVE", timeout=60)
 
     run_id = glue.start_blueprint_run(BlueprintName="community", RoleArn=ROLE,
                                       Parameters=json.dumps({"WorkflowName": "cw"}))["RunId"]

@@ -26,7 +26,7 @@ SPARK_TIMEOUT = 600  # a cold driver's JVM on a loaded 2-core machine
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmulatorServer]:
-    started = EmulatorServer(tmp_path_factory.mktemp("views") / "data", env=SERVER_ENV).start(timeout=120)
+    started = EmulatorServer(tmp_path_factory.mktemp("views") / "data", env=SERVER_ENV).start()
     yield started
     started.stop()
 

@@ -27,7 +27,7 @@ SERVER_ENV = {"GLUE_EMULATOR_SPARK_PREWARM": "0", "GLUE_EMULATOR_VALIDATE_RESPON
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmulatorServer]:
-    started = EmulatorServer(tmp_path_factory.mktemp("optimizers") / "data", env=SERVER_ENV).start(timeout=120)
+    started = EmulatorServer(tmp_path_factory.mktemp("optimizers") / "data", env=SERVER_ENV).start()
     yield started
     started.stop()
 

@@ -252,7 +252,7 @@ _ORPHANS = ("SELECT COUNT(*) FROM doc_parts p WHERE NOT EXISTS (SELECT 1 FROM do
 @pytest.mark.parametrize("without_index", [False, True], ids=["position-0-rows", "no-index"])
 def test_a_data_dir_in_an_earlier_layout_lists_and_looks_up_its_partitions(tmp_path: Path, without_index: bool) -> None:
     data = tmp_path / "data"
-    server = EmulatorServer(data, env=FAST_ENV).start(60)
+    server = EmulatorServer(data, env=FAST_ENV).start()
     try:
         glue = server.client("glue")
         glue.create_database(DatabaseInput={"Name": DB})
@@ -262,7 +262,7 @@ def test_a_data_dir_in_an_earlier_layout_lists_and_looks_up_its_partitions(tmp_p
     finally:
         server.stop()
     _old_layout(data / "state.sqlite3", without_index)
-    server = EmulatorServer(data, env=FAST_ENV).start(60)
+    server = EmulatorServer(data, env=FAST_ENV).start()
     try:
         glue = server.client("glue")
         for v in ["1", "10", "1 ", "é", "x"]:

@@ -53,7 +53,7 @@ def new_crawler(glue: Any, name: str = "cr", path: str = "s3://raw/sales/", **ex
     glue.create_crawler(Name=name, Role=ROLE, DatabaseName="db", Targets={"S3Targets": [{"Path": path}]}, **extra)
 
 
-def crawl(glue: Any, name: str = "cr", timeout: float = 20) -> dict[str, Any]:
+def crawl(glue: Any, name: str = "cr", timeout: float = 60) -> dict[str, Any]:
     """Run a crawl to its end; its CrawlerHistory entry."""
     before = len(glue.list_crawls(CrawlerName=name)["Crawls"])
     glue.start_crawler(Name=name)
@@ -612,7 +612,7 @@ def test_stop_while_planning_cancels_and_writes_nothing(
 ) -> None:
     runner = ctx.emulator.component(CrawlRunner)
     crawl_id = runner.start(ctx.scope, "cr")
-    assert gate["planning"].wait(5)
+    assert gate["planning"].wait(30)
     crawler = get_crawler(ctx, {"Name": "cr"})["Crawler"]
     assert crawler["State"] == "RUNNING" and crawler["CrawlElapsedTime"] >= 0
     with pytest.raises(CrawlerRunningException):

@@ -1,12 +1,13 @@
-"""Dev endpoints over boto3 against a live server (time scale 60: a transition of 60 Glue seconds takes 1 s)."""
+"""Dev endpoints over boto3 against a live server (time scale 20: a transition of 60 Glue seconds takes 3 s)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import pytest
-from support import ROLE, wait_until
+from support import ROLE, TRANSITION_ENV, wait_until
 
+SERVER_ENV = TRANSITION_ENV  # the tests act on endpoints still PROVISIONING or UPDATING
 NO_ADDRESSES = ("YarnEndpointAddress", "PrivateAddress", "PublicAddress", "ZeppelinRemoteSparkInterpreterPort",
                 "AvailabilityZone", "VpcId")
 
@@ -17,7 +18,7 @@ def _status(glue: Any, name: str) -> dict[str, Any]:
 
 def _ready(glue: Any, name: str, status: str = "READY") -> dict[str, Any]:
     return wait_until(lambda: _status(glue, name), f"dev endpoint {name} {status}",
-                      until=lambda e: e["Status"] == status, timeout=10)
+                      until=lambda e: e["Status"] == status)
 
 
 def test_provisioning_then_ready_without_addresses(glue: Any) -> None:

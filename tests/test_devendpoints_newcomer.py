@@ -10,8 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from support import ROLE, wait_until
+from support import ROLE, TRANSITION_ENV, wait_until
 
+SERVER_ENV = TRANSITION_ENV  # the tests act on endpoints still PROVISIONING or UPDATING
 RETRIED_BY_TERRAFORM = "another concurrent update operation"
 
 
@@ -23,7 +24,7 @@ def _status(glue: Any, name: str) -> str:
 def test_update_while_busy_says_what_terraform_retries_on(glue: Any, busy: str) -> None:
     glue.create_dev_endpoint(EndpointName="tf", RoleArn=ROLE, GlueVersion="1.0")
     if busy == "UPDATING":
-        wait_until(lambda: _status(glue, "tf"), "dev endpoint READY", until=lambda s: s == "READY", timeout=10)
+        wait_until(lambda: _status(glue, "tf"), "dev endpoint READY", until=lambda s: s == "READY")
         glue.update_dev_endpoint(EndpointName="tf", AddArguments={"--enable-glue-datacatalog": ""})
     assert _status(glue, "tf") == busy
 
@@ -33,7 +34,7 @@ def test_update_while_busy_says_what_terraform_retries_on(glue: Any, busy: str) 
     assert "PublicKeys" not in glue.get_dev_endpoint(EndpointName="tf")["DevEndpoint"]  # nothing changed
 
     # Terraform's retry then goes through once the endpoint is READY.
-    wait_until(lambda: _status(glue, "tf"), "dev endpoint READY", until=lambda s: s == "READY", timeout=10)
+    wait_until(lambda: _status(glue, "tf"), "dev endpoint READY", until=lambda s: s == "READY")
     glue.update_dev_endpoint(EndpointName="tf", AddPublicKeys=["ssh-rsa AAAA k1"])
     assert glue.get_dev_endpoint(EndpointName="tf")["DevEndpoint"]["PublicKeys"] == ["ssh-rsa AAAA k1"]
 
@@ -42,7 +43,7 @@ def test_single_public_key_replaced_by_a_list_as_documented(glue: Any) -> None:
     """DevEndpoint.PublicKeys (API reference): an endpoint created with a PublicKey must lose it before it takes a
     list, by UpdateDevEndpoint with that key's content in DeletePublicKeys and the new keys in AddPublicKeys."""
     glue.create_dev_endpoint(EndpointName="keys", RoleArn=ROLE, PublicKey="ssh-rsa AAAA old")
-    wait_until(lambda: _status(glue, "keys"), "dev endpoint READY", until=lambda s: s == "READY", timeout=10)
+    wait_until(lambda: _status(glue, "keys"), "dev endpoint READY", until=lambda s: s == "READY")
 
     glue.update_dev_endpoint(EndpointName="keys", DeletePublicKeys=["ssh-rsa AAAA old"],
                              AddPublicKeys=["ssh-rsa AAAA k1", "ssh-rsa AAAA k2"])

@@ -28,7 +28,7 @@ def _target_rule(server, rule: str, pattern: dict, workflow: str, **target) -> N
 
 def _runs(glue, workflow: str, count: int = 1) -> list[dict]:
     return wait_until(lambda: glue.get_workflow_runs(Name=workflow)["Runs"], f"{count} run(s) of {workflow}",
-                      until=lambda runs: len(runs) >= count, timeout=20)
+                      until=lambda runs: len(runs) >= count, timeout=60)
 
 
 def test_put_events_reaches_the_workflows_event_trigger_with_its_batching(glue, server):

@@ -4,17 +4,11 @@ secret of the emulator, and says why when it cannot."""
 from __future__ import annotations
 
 import json
-import socket
 
 import pytest
 from botocore.exceptions import ClientError
 from jdbc_postgres import Postgres
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+from support import refused_port
 
 
 def _jdbc(name: str, url: str, **properties: str) -> dict:
@@ -43,10 +37,11 @@ def test_a_wrong_password_is_refused_with_the_databases_reason(glue_emulator, po
 
 
 def test_a_server_that_is_down_is_reported(glue_emulator):
-    url = f"jdbc:postgresql://127.0.0.1:{_free_port()}/db"
-    code, message = _error(lambda: glue_emulator.glue.test_connection(
-        TestConnectionInput={"ConnectionType": "JDBC", "ConnectionProperties": {
-            "JDBC_CONNECTION_URL": url, "USERNAME": "u", "PASSWORD": "p"}}))
+    with refused_port() as port:
+        url = f"jdbc:postgresql://127.0.0.1:{port}/db"
+        code, message = _error(lambda: glue_emulator.glue.test_connection(
+            TestConnectionInput={"ConnectionType": "JDBC", "ConnectionProperties": {
+                "JDBC_CONNECTION_URL": url, "USERNAME": "u", "PASSWORD": "p"}}))
     assert code == "InvalidInputException"
     assert "refused" in message and url.split("//")[1].split("/")[0] in message
 

@@ -4,12 +4,12 @@ and the AWS errors for what cannot be answered."""
 
 from __future__ import annotations
 
-import socket
 from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
 from jdbc_postgres import Postgres
+from support import refused_port
 
 SCHEMA = [
     "CREATE SCHEMA sales",
@@ -178,12 +178,10 @@ def test_other_connection_types_and_unreachable_databases(shop):
                                             "ConnectionProperties": {"CONNECTION_URL": "https://x.my.salesforce.com"}})
     code, message, _ = _error(lambda: shop.list_entities(ConnectionName="sf"))
     assert code == "ValidationException" and "SALESFORCE" in message
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    shop.create_connection(ConnectionInput={"Name": "down", "ConnectionType": "JDBC", "ConnectionProperties": {
-        "JDBC_CONNECTION_URL": f"jdbc:postgresql://127.0.0.1:{port}/db", "USERNAME": "u", "PASSWORD": "p"}})
-    code, message, _ = _error(lambda: shop.list_entities(ConnectionName="down"))
+    with refused_port() as port:
+        shop.create_connection(ConnectionInput={"Name": "down", "ConnectionType": "JDBC", "ConnectionProperties": {
+            "JDBC_CONNECTION_URL": f"jdbc:postgresql://127.0.0.1:{port}/db", "USERNAME": "u", "PASSWORD": "p"}})
+        code, message, _ = _error(lambda: shop.list_entities(ConnectionName="down"))
     assert code == "InvalidInputException" and "Unable to connect" in message
     shop.create_connection(ConnectionInput={"Name": "maria", "ConnectionType": "JDBC", "ConnectionProperties": {
         "JDBC_CONNECTION_URL": "jdbc:mysql://127.0.0.1:3306/db", "USERNAME": "u", "PASSWORD": "p"}})

@@ -71,8 +71,8 @@ def test_a_run_of_a_command_the_emulator_cannot_run_fails_saying_so(glue, server
 # -- 3. job run queuing ----------------------------------------------------------------------------
 
 
-def test_a_run_over_the_limit_waits_with_a_reason_and_starts_when_a_slot_frees(glue, server):
-    shell_job(glue, server.client("s3"), "q", SLEEP.format(seconds=1.5), JobRunQueuingEnabled=True)
+def test_a_run_over_the_limit_waits_with_a_reason_and_starts_when_a_slot_frees(glue, server, gates):
+    shell_job(glue, server.client("s3"), "q", gates.script(), JobRunQueuingEnabled=True)
     first = glue.start_job_run(JobName="q")["JobRunId"]
     second = glue.start_job_run(JobName="q")["JobRunId"]
     waiting = glue.get_job_run(JobName="q", RunId=second)["JobRun"]
@@ -80,17 +80,19 @@ def test_a_run_over_the_limit_waits_with_a_reason_and_starts_when_a_slot_frees(g
     assert waiting["JobRunQueuingEnabled"] is True
     assert "MaxConcurrentRuns 1" in waiting["StateDetail"]
     assert glue.get_job_run(JobName="q", RunId=first)["JobRun"]["JobRunState"] in ("STARTING", "RUNNING")
+    gates.open(first)
     assert wait_job_run(glue, "q", first)["JobRunState"] == "SUCCEEDED"
     started = wait_job_run(glue, "q", second, states={"STARTING", "RUNNING"} | FINAL_JOB_STATES)
     assert started["JobRunState"] in ("STARTING", "RUNNING")
     assert "StateDetail" not in started
+    gates.open(second)
     done = wait_job_run(glue, "q", second)
     assert done["JobRunState"] == "SUCCEEDED"
     assert done["CompletedOn"] > glue.get_job_run(JobName="q", RunId=first)["JobRun"]["CompletedOn"]
 
 
-def test_the_run_s_setting_wins_over_the_job_s(glue, server):
-    shell_job(glue, server.client("s3"), "q", SLEEP.format(seconds=1.5))
+def test_the_run_s_setting_wins_over_the_job_s(glue, server, gates):
+    shell_job(glue, server.client("s3"), "q", gates.script())
     first = glue.start_job_run(JobName="q")["JobRunId"]
     with pytest.raises(glue.exceptions.ConcurrentRunsExceededException, match="Concurrent runs exceeded for q"):
         glue.start_job_run(JobName="q")
@@ -100,6 +102,7 @@ def test_the_run_s_setting_wins_over_the_job_s(glue, server):
                                             "JobRunQueuingEnabled": True})
     with pytest.raises(glue.exceptions.ConcurrentRunsExceededException):
         glue.start_job_run(JobName="q", JobRunQueuingEnabled=False)
+    gates.open_all()
     assert wait_job_run(glue, "q", first)["JobRunState"] == "SUCCEEDED"
     assert wait_job_run(glue, "q", queued)["JobRunState"] == "SUCCEEDED"
 
@@ -113,8 +116,8 @@ def test_waiting_runs_start_in_the_order_they_were_queued(glue, server):
     assert starts == sorted(starts)
 
 
-def test_stopping_a_waiting_run_stops_it_without_running_it(glue, server):
-    shell_job(glue, server.client("s3"), "q", SLEEP.format(seconds=1.5), JobRunQueuingEnabled=True)
+def test_stopping_a_waiting_run_stops_it_without_running_it(glue, server, gates):
+    shell_job(glue, server.client("s3"), "q", gates.script(), JobRunQueuingEnabled=True)
     first = glue.start_job_run(JobName="q")["JobRunId"]
     second = glue.start_job_run(JobName="q")["JobRunId"]
     answer = glue.batch_stop_job_run(JobName="q", JobRunIds=[second])
@@ -123,35 +126,37 @@ def test_stopping_a_waiting_run_stops_it_without_running_it(glue, server):
     stopped = glue.get_job_run(JobName="q", RunId=second)["JobRun"]
     assert (stopped["JobRunState"], stopped["ExecutionTime"]) == ("STOPPED", 0)
     assert "StateDetail" not in stopped
+    gates.open_all()
     assert wait_job_run(glue, "q", first)["JobRunState"] == "SUCCEEDED"
-    time.sleep(0.5)
+    time.sleep(0.5)  # a promotion of the stopped run would follow the first run's end at once
     assert glue.get_job_run(JobName="q", RunId=second)["JobRun"]["JobRunState"] == "STOPPED"
 
 
-def test_time_spent_waiting_counts_toward_the_timeout(glue, server):
-    shell_job(glue, server.client("s3"), "q", SLEEP.format(seconds=4), JobRunQueuingEnabled=True)
+def test_time_spent_waiting_counts_toward_the_timeout(glue, server, gates):
+    shell_job(glue, server.client("s3"), "q", gates.script(), JobRunQueuingEnabled=True)
     first = glue.start_job_run(JobName="q")["JobRunId"]
     second = glue.start_job_run(JobName="q", Timeout=1)["JobRunId"]  # one real second at 60x
-    run = wait_job_run(glue, "q", second, timeout=10)
+    run = wait_job_run(glue, "q", second)
     assert (run["JobRunState"], run["ExecutionTime"]) == ("TIMEOUT", 0)
     assert run["ErrorMessage"] == "Job run timed out after 1 minutes"
     assert glue.get_job_run(JobName="q", RunId=first)["JobRun"]["JobRunState"] == "RUNNING"
     glue.batch_stop_job_run(JobName="q", JobRunIds=[first])
 
 
-def test_a_trigger_s_run_over_the_limit_waits_instead_of_failing(glue, server):
-    shell_job(glue, server.client("s3"), "q", SLEEP.format(seconds=1), JobRunQueuingEnabled=True)
+def test_a_trigger_s_run_over_the_limit_waits_instead_of_failing(glue, server, gates):
+    shell_job(glue, server.client("s3"), "q", gates.script(), JobRunQueuingEnabled=True)
     glue.create_trigger(Name="go", Type="ON_DEMAND", Actions=[{"JobName": "q"}])
     glue.start_trigger(Name="go")
     glue.start_trigger(Name="go")
     runs = glue.get_job_runs(JobName="q")["JobRuns"]
     assert sorted(r["JobRunState"] for r in runs) in (["RUNNING", "WAITING"], ["STARTING", "WAITING"])
     assert all(r["TriggerName"] == "go" for r in runs)
+    gates.open_all()
     assert [wait_job_run(glue, "q", r["Id"])["JobRunState"] for r in runs] == ["SUCCEEDED", "SUCCEEDED"]
 
 
-def test_a_workflow_s_run_that_waits_is_counted_waiting_then_succeeds(glue, server):
-    shell_job(glue, server.client("s3"), "q", SLEEP.format(seconds=1.5), JobRunQueuingEnabled=True)
+def test_a_workflow_s_run_that_waits_is_counted_waiting_then_succeeds(glue, server, gates):
+    shell_job(glue, server.client("s3"), "q", gates.script(), JobRunQueuingEnabled=True)
     glue.start_job_run(JobName="q")  # holds the job's one slot
     glue.create_workflow(Name="wf")
     glue.create_trigger(Name="start", Type="ON_DEMAND", WorkflowName="wf", Actions=[{"JobName": "q"}])
@@ -159,8 +164,8 @@ def test_a_workflow_s_run_that_waits_is_counted_waiting_then_succeeds(glue, serv
     def workflow_run() -> dict:
         return glue.get_workflow_run(Name="wf", RunId=run_id)["Run"]
 
-    wait_until(workflow_run, "one waiting action", until=lambda run: run["Statistics"]["WaitingActions"] == 1,
-               timeout=10)
+    wait_until(workflow_run, "one waiting action", until=lambda run: run["Statistics"]["WaitingActions"] == 1)
+    gates.open_all()
     run = wait_until(workflow_run, "the workflow run COMPLETED", until=lambda run: run["Status"] == "COMPLETED")
     assert (run["Statistics"]["SucceededActions"], run["Statistics"]["WaitingActions"]) == (1, 0)
 
@@ -194,7 +199,7 @@ def test_a_waiting_run_survives_a_restart_and_starts_on_the_next_server(tmp_path
     try:
         glue = server.client("glue")
         assert glue.get_job_run(JobName="q", RunId=first)["JobRun"]["JobRunState"] == "FAILED"
-        run = wait_job_run(glue, "q", second, timeout=30)
+        run = wait_job_run(glue, "q", second)
         assert run["JobRunState"] == "SUCCEEDED"
         assert run["Arguments"] == {"--x": "1"}
     finally:

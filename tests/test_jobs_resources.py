@@ -114,7 +114,9 @@ def test_processes_that_left_the_session_end_with_a_stopped_run(server, glue, tm
 
 def test_processes_that_left_the_session_end_with_a_timed_out_run(server, glue, tmp_path):
     pids_file = tmp_path / "pids"
-    name, run_id = start_shell(server, glue, "escape-timeout", ESCAPE.format(pids=str(pids_file), sleep=300), Timeout=1)
+    # A Timeout of 5 minutes (5 s here): the script must have started its children and written their pids before
+    # the run times out, and a loaded machine takes seconds to start a measured (coverage) Python.
+    name, run_id = start_shell(server, glue, "escape-timeout", ESCAPE.format(pids=str(pids_file), sleep=300), Timeout=5)
     pids = _escaped(pids_file)
     assert wait_job_run(glue, name, run_id, timeout=RUN_SECONDS)["JobRunState"] == "TIMEOUT"
     _all_gone(pids)

@@ -177,13 +177,15 @@ def test_extra_py_files_are_importable_and_missing_modules_fail_clearly(glue, se
 
 
 def test_timeout_ends_the_run_in_state_timeout_and_is_not_retried(glue, server):
-    shell_job(glue, server.client("s3"), "slow", "import time\ntime.sleep(60)\n", Timeout=1, MaxRetries=1)
+    # 3 minutes at 60x are three seconds: time enough for a loaded machine to show the run RUNNING first (it is
+    # RUNNING from StartJobRun's answer to its deadline). A run the time scale did not speed up would outlast the
+    # wait for its end.
+    shell_job(glue, server.client("s3"), "slow", "import time\ntime.sleep(60)\n", Timeout=3, MaxRetries=1)
     run_id = glue.start_job_run(JobName="slow")["JobRunId"]
     assert wait_job_run(glue, "slow", run_id, {"RUNNING"})["JobRunState"] == "RUNNING"
-    # 1 minute at 60x is one second; a run the time scale did not speed up would outlast this wait.
     run = wait_job_run(glue, "slow", run_id, timeout=30)
-    assert (run["JobRunState"], run["Timeout"]) == ("TIMEOUT", 1)
-    assert run["ErrorMessage"] == "Job run timed out after 1 minutes"
+    assert (run["JobRunState"], run["Timeout"]) == ("TIMEOUT", 3)
+    assert run["ErrorMessage"] == "Job run timed out after 3 minutes"
     Glue(glue, server.client("s3")).settle()  # a retry would be started before the end is announced
     assert [r["Id"] for r in glue.get_job_runs(JobName="slow")["JobRuns"]] == [run_id]
 

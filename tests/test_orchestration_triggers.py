@@ -228,8 +228,8 @@ def test_a_deactivated_trigger_does_not_fire(glue):
     assert glue.runs("b") == []
 
 
-def test_a_triggered_run_over_the_concurrency_limit_is_recorded_failed(glue):
-    glue.job("busy", "import time; time.sleep(2)")
+def test_a_triggered_run_over_the_concurrency_limit_is_recorded_failed(glue, gates):
+    glue.job("busy", gates.script())
     glue.trigger("go", "ON_DEMAND", ["busy"])
     direct = glue.api.start_job_run(JobName="busy")["JobRunId"]
     assert glue.api.start_trigger(Name="go")["Name"] == "go"  # no error for the caller

@@ -254,12 +254,12 @@ def test_nodes_started_outside_a_run_do_not_fire_its_triggers(glue):
     assert (len(glue.runs("b")), glue.runs("c")) == (1, [])
 
 
-def test_a_job_over_its_concurrency_is_a_failed_node_not_an_error(glue):
-    glue.job("busy", "import time; time.sleep(2)")
+def test_a_job_over_its_concurrency_is_a_failed_node_not_an_error(glue, gates):
+    glue.job("busy", gates.script())
     glue.api.create_workflow(Name="wf")
     glue.trigger("start", "ON_DEMAND", ["busy"], WorkflowName="wf")
     direct = glue.api.start_job_run(JobName="busy")["JobRunId"]
-    run = glue.wait_workflow_run("wf", glue.api.start_workflow_run(Name="wf")["RunId"], timeout=5)
+    run = glue.wait_workflow_run("wf", glue.api.start_workflow_run(Name="wf")["RunId"])
     assert (run["Status"], run["Statistics"]) == ("COMPLETED", statistics(Total=1, Failed=1))
     refused = job_runs_of(nodes_by_name(run)["busy"])[0]
     assert (refused["JobRunState"], refused["ErrorMessage"]) == ("FAILED", "Concurrent runs exceeded for busy")
@@ -290,14 +290,15 @@ def test_a_retried_job_fires_its_failure_trigger_once_after_the_last_attempt(glu
     assert run["Statistics"] == statistics(Total=2, Failed=1, Succeeded=1)
 
 
-def test_max_concurrent_runs_refuses_a_second_run(glue):
-    glue.job("slow", "import time; time.sleep(1)", ExecutionProperty={"MaxConcurrentRuns": 5})
+def test_max_concurrent_runs_refuses_a_second_run(glue, gates):
+    glue.job("slow", gates.script(), ExecutionProperty={"MaxConcurrentRuns": 5})
     glue.api.create_workflow(Name="wf", MaxConcurrentRuns=1)
     glue.trigger("start", "ON_DEMAND", ["slow"], WorkflowName="wf")
     first = glue.api.start_workflow_run(Name="wf")["RunId"]
     with pytest.raises(glue.api.exceptions.ConcurrentRunsExceededException) as error:
         glue.api.start_workflow_run(Name="wf")
     assert error.value.response["Error"]["Message"] == "Concurrent runs exceeded for workflow: wf"
+    gates.open_all()
     glue.wait_workflow_run("wf", first)
     second = glue.api.start_workflow_run(Name="wf")["RunId"]
     runs = glue.api.get_workflow_runs(Name="wf", MaxResults=1)

@@ -129,9 +129,10 @@ def test_temporary_files_of_uploads_a_crash_interrupted_are_removed_at_start(tmp
             os.utime(path, (time.time() - 60, time.time() - 60))
         os.utime(fresh, (time.time() + 3600, time.time() + 3600))
         server.start()
-        wait_until(lambda: _temps(data / "s3"), "only the fresh temporary file left",
-                   until=lambda temps: temps == [str(fresh)], timeout=15)
-        assert not (bucket / "deep").exists()  # the folders the interrupted write made went too
+        # The folders the interrupted write made go too, just after its file: wait for both, not the file alone.
+        wait_until(lambda: (_temps(data / "s3"), (bucket / "deep").exists()),
+                   "only the fresh temporary file left, and no folder `deep`",
+                   until=lambda seen: seen == ([str(fresh)], False))
         s3 = server.client("s3")
         assert s3.get_object(Bucket=BUCKET, Key="kept/object")["Body"].read() == b"kept"
         assert [o["Key"] for o in s3.list_objects_v2(Bucket=BUCKET)["Contents"]] == ["kept/object"]

@@ -40,7 +40,9 @@ def _code(err: pytest.ExceptionInfo[ClientError]) -> str:
 
 
 def create(glue: Any, session_id: str, **extra: Any) -> None:
-    extra.setdefault("IdleTimeout", 600)
+    # 2880 minutes are 48 real minutes here: a session waiting READY for another session's driver or a job's (up to
+    # READY_TIMEOUT on a loaded machine) must not time out meanwhile, as 600 (10 real minutes) could.
+    extra.setdefault("IdleTimeout", 2880)
     glue.create_session(Id=session_id, Role=ROLE, Command=ETL, **extra)
 
 
@@ -95,7 +97,7 @@ def test_sessions_run_statements_in_their_own_namespaces(server: EmulatorServer)
     # GetSession holds its answer (up to SETTLE_SECONDS) while the session provisions
     assert provisioning["Status"] in ("PROVISIONING", "READY")
     assert provisioning["Status"] == "READY" or time.monotonic() - asked >= SETTLE_SECONDS * 0.9, provisioning
-    assert provisioning["IdleTimeout"] == 600 and provisioning["MaxCapacity"] == 2.0
+    assert provisioning["IdleTimeout"] == 2880 and provisioning["MaxCapacity"] == 2.0
     assert provisioning["GlueVersion"] == "4.0" and provisioning["Command"] == ETL
     with pytest.raises(ClientError) as err:
         create(glue, "alpha")

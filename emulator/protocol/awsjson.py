@@ -22,6 +22,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+import orjson
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 from werkzeug.wrappers import Request, Response
@@ -35,7 +36,7 @@ from ..errors import (
     SerializationException,
     UnknownOperationException,
 )
-from ..jsontext import response_bytes
+from ..jsontext import LONG_INTEGER, NUMBER_MARKS, response_bytes
 from .sigv4 import parse_scope
 
 if TYPE_CHECKING:
@@ -169,13 +170,27 @@ def _lone_surrogate(value: Any, path: str = "") -> str | None:
 
 
 def parse_json(raw: bytes) -> tuple[dict[str, Any], bool]:
-    """A request body as a JSON object, and whether it holds a number written with a fraction or exponent.
+    """A request body as a JSON object, and whether it may hold a number written with a fraction or exponent
+    (False only when it holds none).
 
     Raises SerializationException for what AWS's JSON protocol cannot read (see the module docstring).
     An empty body is `{}`.
     """
     if not raw.strip():
         return {}, False
+    # orjson reads a body in about half the CPU time json needs (a 100-partition BatchCreatePartition: 0.26
+    # against 0.55 ms with json's hooks). What it accepts, json reads to the same value; what it refuses (NaN,
+    # a byte-order mark, an unpaired surrogate, invalid UTF-8, nesting beyond 1,024) json reads below, which
+    # either accepts it as before or says why not.
+    marks = raw.translate(NUMBER_MARKS)  # jsontext: orjson reads an integer beyond 64 bits as a float
+    if LONG_INTEGER not in marks:
+        try:
+            fast = orjson.loads(raw)
+        except orjson.JSONDecodeError:
+            pass
+        else:
+            if isinstance(fast, dict) and not _too_deep(raw, MAX_JSON_DEPTH):
+                return fast, b"0." in marks
     floats: list[str] = []
 
     def parse_float(text: str) -> float:

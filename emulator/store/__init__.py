@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import heapq
 import itertools
-import json
 import sqlite3
 import threading
 from collections.abc import Collection, Iterator, Mapping, Sequence
@@ -34,7 +33,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from ..jsontext import document_text
+from ..jsontext import document_text, document_value
 
 KEY_SEP = "\x1f"
 
@@ -180,7 +179,7 @@ class Store:
         row = self._conn().execute(
             "SELECT body FROM docs WHERE scope=? AND kind=? AND parent=? AND name=?", (scope, kind, parent, name)
         ).fetchone()
-        return json.loads(row[0]) if row else None
+        return document_value(row[0]) if row else None
 
     def list(
         self, scope: str, kind: str, parent: str, after: str | None = None, limit: int | None = None
@@ -195,7 +194,7 @@ class Store:
         if limit is not None:
             sql += " LIMIT ?"
             args.append(limit)
-        return [(name, json.loads(body)) for name, body in self._conn().execute(sql, args)]
+        return [(name, document_value(body)) for name, body in self._conn().execute(sql, args)]
 
     def iterate(
         self,
@@ -342,7 +341,7 @@ class Store:
             f"SELECT parent, name, body FROM docs WHERE scope=? AND kind=? AND {_UNDER} ORDER BY parent, name",
             (scope, kind, *_under(parent_prefix)),
         )
-        return [(parent, name, json.loads(body)) for parent, name, body in rows]
+        return [(parent, name, document_value(body)) for parent, name, body in rows]
 
     def iterate_under(
         self, scope: str, kind: str, parent_prefix: str, after: tuple[str, str] | None = None
@@ -384,7 +383,7 @@ class Store:
         call scanned every document (a catalog of 100,000 partitions kept an idle server at 10% of a core).
         """
         rows = self._conn().execute("SELECT scope, parent, name, body FROM docs WHERE kind=?", (kind,))
-        return [(scope, parent, name, json.loads(body)) for scope, parent, name, body in rows]
+        return [(scope, parent, name, document_value(body)) for scope, parent, name, body in rows]
 
     def put(self, scope: str, kind: str, parent: str, name: str, doc: dict[str, Any]) -> None:
         with self.transaction() as conn:

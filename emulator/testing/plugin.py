@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from .server import EmulatorServer
+from .server import START_TIMEOUT, EmulatorServer
 
 
 class EmulatorHandle:
@@ -36,11 +36,6 @@ class EmulatorHandle:
     @property
     def s3(self) -> Any:
         return self.client("s3")
-
-
-# Seconds a server may take to answer after it is started. A few on an idle machine; on a loaded 2-core one
-# (two test processes, each warming Spark drivers, among other builds) a start has taken 108 s.
-START_TIMEOUT = 300.0
 
 
 def session_server_env() -> dict[str, str]:

@@ -20,6 +20,9 @@ _CLIENT_CONFIG = Config(retries={"max_attempts": 1, "mode": "standard"}, connect
 # The clients name their endpoint, region and keys, so the developer's AWS_PROFILE (their real account's, or one a CI
 # sets without a ~/.aws/config, where botocore raises ProfileNotFound) has nothing to add: it is not looked up.
 _NO_PROFILE = {"profile": (None, None, None, None)}
+# Seconds a server may take to answer after it is started. A few on an idle machine; on a loaded 2-core one
+# (two test processes, each warming Spark drivers, among other builds) a start has taken 108 s.
+START_TIMEOUT = 300.0
 
 
 def server_command() -> list[str]:
@@ -55,7 +58,9 @@ class EmulatorServer:
     def endpoint(self) -> str:
         return f"http://{self.host}:{self.port}"
 
-    def start(self, timeout: float = 60.0) -> EmulatorServer:
+    def start(self, timeout: float = START_TIMEOUT) -> EmulatorServer:
+        """Start the process and return once its health endpoint answers (RuntimeError if it has not within
+        `timeout` seconds, for the first line and again for the health check, or if it exits first)."""
         self.data_dir.mkdir(parents=True, exist_ok=True)
         env = {**os.environ, **self.env}
         cmd = [*server_command(), "serve", "--host", self.host, "--port", "0", "--data-dir", str(self.data_dir)]
