@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import subprocess
@@ -20,6 +21,15 @@ _CLIENT_CONFIG = Config(retries={"max_attempts": 1, "mode": "standard"}, connect
 # The clients name their endpoint, region and keys, so the developer's AWS_PROFILE (their real account's, or one a CI
 # sets without a ~/.aws/config, where botocore raises ProfileNotFound) has nothing to add: it is not looked up.
 _NO_PROFILE = {"profile": (None, None, None, None)}
+
+
+@functools.cache
+def _session() -> boto3.session.Session:
+    # One for all clients, as boto3.client shares its default session: a session loads botocore's data files
+    # anew, which costs a client about five times what a client from a warm session costs.
+    return boto3.session.Session(botocore_session=botocore.session.Session(session_vars=_NO_PROFILE))
+
+
 # Seconds a server may take to answer after it is started. A few on an idle machine; on a loaded 2-core one
 # (two test processes, each warming Spark drivers, among other builds) a start has taken 108 s.
 START_TIMEOUT = 300.0
@@ -153,8 +163,7 @@ class EmulatorServer:
     def client(self, service: str, region: str = "us-east-1", access_key: str = "testing") -> Any:
         """A boto3 client; the default key becomes the server's first configured pair, if it has any."""
         key, secret = self.credentials if access_key == "testing" else (access_key, "testing")
-        session = boto3.session.Session(botocore_session=botocore.session.Session(session_vars=_NO_PROFILE))
-        return session.client(
+        return _session().client(
             service,
             endpoint_url=self.endpoint,
             region_name=region,
