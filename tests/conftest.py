@@ -7,7 +7,9 @@ pure helpers (waits, jobs from code, workflow vocabulary) are in support.py.
 from __future__ import annotations
 
 import os
+import shutil
 import sys
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -22,9 +24,26 @@ from emulator.core import Emulator
 from emulator.testing import EmulatorServer
 from emulator.testing.plugin import START_TIMEOUT, session_server_env
 
-# The servers tests start record no JVM class-data archive (emulator/jobs/java.py ClassArchive): each would run one
-# more Spark session for it. tests/test_jobs_class_archive.py turns it on for its own servers.
-os.environ.setdefault("GLUE_EMULATOR_SPARK_CLASS_ARCHIVE", "0")
+# The servers tests start share one JVM class-data archive (emulator/jobs/java.py ClassArchive) in a folder of the
+# test run (GLUE_EMULATOR_SPARK_CLASS_ARCHIVE_DIR, made by pytest_configure): the first server whose pool is warm
+# records it (one Spark session in the whole run, both xdist workers included), and every Spark driver started after
+# that, in any server, starts on it (about half the CPU of a driver's start). tests/test_jobs_class_archive.py
+# gives its servers their data dir's own archive.
+_CLASS_ARCHIVE_DIR = "GLUE_EMULATOR_SPARK_CLASS_ARCHIVE_DIR"
+_made_archive_dir: Path | None = None
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """In the main pytest process: the run's class archive folder, in the environment xdist's workers inherit."""
+    global _made_archive_dir
+    if not os.environ.get(_CLASS_ARCHIVE_DIR) and not hasattr(config, "workerinput"):
+        _made_archive_dir = Path(tempfile.mkdtemp(prefix="glue-emulator-class-archive-"))
+        os.environ[_CLASS_ARCHIVE_DIR] = str(_made_archive_dir)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if _made_archive_dir is not None:
+        shutil.rmtree(_made_archive_dir, ignore_errors=True)  # about 120 MB
 
 # Modules that take a minute or more (measured by .ci/run's module times), run first: with two processes
 # (`-n 2 --dist loadfile --no-loadscope-reorder`) a long module started last keeps one process busy while the other
