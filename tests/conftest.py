@@ -21,6 +21,7 @@ from support import FAST_ENV
 from emulator.config import Settings
 from emulator.context import RequestContext
 from emulator.core import Emulator
+from emulator.jobs.java import ClassArchive
 from emulator.testing import EmulatorServer
 from emulator.testing.plugin import START_TIMEOUT, session_server_env
 
@@ -71,7 +72,11 @@ def spark():
     # Spark's Python workers must be this interpreter: from a venv that is not activated, Spark would
     # otherwise start whichever `python3` PATH finds first (another version: PYTHON_VERSION_MISMATCH).
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
-    session = (SparkSession.builder.master("local[2]").appName("glue-emulator-tests")
+    builder = SparkSession.builder
+    if os.environ.get(_CLASS_ARCHIVE_DIR):  # the run's class archive, when a server has recorded it by now
+        archive_dir = Path(os.environ[_CLASS_ARCHIVE_DIR])
+        builder = builder.config("spark.driver.extraJavaOptions", ClassArchive(archive_dir, archive_dir).java_options())
+    session = (builder.master("local[2]").appName("glue-emulator-tests")
                .config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false")
                .config("spark.sql.shuffle.partitions", "2").getOrCreate())
     session.sparkContext.setLogLevel("ERROR")
@@ -99,8 +104,10 @@ def emulator_settings() -> dict[str, Any]:
 
 @pytest.fixture
 def emulator(tmp_path: Path, emulator_settings: dict[str, Any]) -> Iterator[Emulator]:
-    """An emulator in this process (no server, no Spark prewarm): tests call handlers and components."""
-    instance = Emulator(Settings(data_dir=tmp_path / "data", spark_prewarm=False, **emulator_settings))
+    """An emulator in this process (no server, no Spark prewarm, the run's shared class archive): tests call
+    handlers and components."""
+    shared = {"spark_class_archive_dir": os.environ.get(_CLASS_ARCHIVE_DIR) or None}
+    instance = Emulator(Settings(data_dir=tmp_path / "data", spark_prewarm=False, **{**shared, **emulator_settings}))
     yield instance
     instance.shutdown()
 
