@@ -12,6 +12,7 @@ from pathlib import Path
 
 from support import ROLE, alive, put_script, run_to_end, wait_until
 
+from emulator.config import Settings
 from emulator.jobs.java import ClassArchive
 from emulator.jobs.spark_pool import _driver_env
 from emulator.jobs.spark_worker import spark_settings
@@ -86,3 +87,11 @@ def test_a_shared_folder_is_recorded_by_one_process_at_a_time_and_serves_every_d
     first.path.write_bytes(b"archive")  # in place: both data dirs' drivers start with it, none records again
     assert first.java_options() == second.java_options() == f"-XX:SharedArchiveFile={shared / first.path.name}"
     assert record(ClassArchive(tmp_path / "a", shared)) is None
+
+
+def test_the_folder_setting_is_read_from_the_environment(monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("GLUE_EMULATOR_SPARK_CLASS_ARCHIVE_DIR", "archives")
+    assert Settings.from_env().spark_class_archive_dir == tmp_path / "archives"  # absolute, as the data dir
+    monkeypatch.setenv("GLUE_EMULATOR_SPARK_CLASS_ARCHIVE_DIR", " ")
+    assert Settings.from_env().spark_class_archive_dir is None  # the data dir's spark/ folder
