@@ -73,9 +73,10 @@ def spark():
     # otherwise start whichever `python3` PATH finds first (another version: PYTHON_VERSION_MISMATCH).
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     builder = SparkSession.builder
-    if os.environ.get(_CLASS_ARCHIVE_DIR):  # the run's class archive, when a server has recorded it by now
-        archive_dir = Path(os.environ[_CLASS_ARCHIVE_DIR])
-        builder = builder.config("spark.driver.extraJavaOptions", ClassArchive(archive_dir, archive_dir).java_options())
+    archive_dir = os.environ.get(_CLASS_ARCHIVE_DIR)
+    java_options = ClassArchive(Path(archive_dir), Path(archive_dir)).java_options() if archive_dir else ""
+    if java_options:  # the run's class archive, when a server has recorded it by now
+        builder = builder.config("spark.driver.extraJavaOptions", java_options)
     session = (builder.master("local[2]").appName("glue-emulator-tests")
                .config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false")
                .config("spark.sql.shuffle.partitions", "2").getOrCreate())
