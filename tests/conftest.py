@@ -46,12 +46,14 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     if _made_archive_dir is not None:
         shutil.rmtree(_made_archive_dir, ignore_errors=True)  # about 120 MB
 
+
 # Modules that take a minute or more (measured by .ci/run's module times), run first: with two processes
 # (`-n 2 --dist loadfile --no-loadscope-reorder`) a long module started last keeps one process busy while the other
 # has nothing left. Longest first.
 SLOW_MODULES = (
-    "test_jobs_spark_pool.py", "test_sessions_dbt.py", "test_jobs_streaming.py", "test_dataquality_composite_row.py",
-    "test_jobs_spark_cluster.py", "test_examples_retail_pipeline.py", "test_jobs_class_archive.py",
+    "test_sessions_dbt.py", "test_jobs_streaming.py", "test_jobs_spark_pool.py", "test_dataquality_composite_row.py",
+    "test_dataquality_evaluation.py", "test_jobs_class_archive.py", "test_awsglue_fidelity.py",
+    "test_jobs_spark_cluster.py", "test_examples_retail_pipeline.py",
     "test_console_browser.py", "test_sessions_api.py", "test_awsglue_context_sources.py",
     "test_dataquality_column_statistics_runs.py", "test_catalog_partitions_clients.py", "test_sessions_kernel.py",
     "test_dataquality_api.py", "test_cli.py", "test_protocol_fuzz.py",
