@@ -40,6 +40,12 @@ def _env_bool(name: str, default: bool) -> bool:
     return _env(name, "1" if default else "0").strip().lower() in ("1", "true", "yes", "on")
 
 
+def _env_path(name: str) -> Path | None:
+    """A folder setting; None when the variable is unset or empty."""
+    value = _env(name, "").strip()
+    return Path(value) if value else None
+
+
 def _env_list(name: str, default: str = "") -> tuple[str, ...]:
     return tuple(item.strip() for item in _env(name, default).split(",") if item.strip())
 
@@ -89,6 +95,9 @@ class Settings:
     spark_prewarm: bool = True
     # Record the drivers' JVM class-data sharing archive in the data dir once, and start drivers with it.
     spark_class_archive: bool = True
+    # Where that archive is kept instead of <data_dir>/spark: one folder serves every data dir (a test suite's
+    # fresh data dirs record it once); None: the data dir's.
+    spark_class_archive_dir: Path | None = None
     # Host names (besides loopback names, IP addresses and *.localhost) the Host and Origin headers may
     # carry; `*.example` allows subdomains, `*` allows any (see emulator/security/hosts.py).
     allowed_hosts: tuple[str, ...] = ()
@@ -110,6 +119,8 @@ class Settings:
         # Absolute from the start: the Spark workers and job runs work in their own folders, where a
         # relative data dir would name somewhere else (their output would be lost).
         self.data_dir = Path(self.data_dir).expanduser().resolve()
+        if self.spark_class_archive_dir is not None:
+            self.spark_class_archive_dir = Path(self.spark_class_archive_dir).expanduser().resolve()
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -126,6 +137,7 @@ class Settings:
             spark_pool_size=_env_number("SPARK_POOL_SIZE", "2"),
             spark_prewarm=_env_bool("SPARK_PREWARM", True),
             spark_class_archive=_env_bool("SPARK_CLASS_ARCHIVE", True),
+            spark_class_archive_dir=_env_path("SPARK_CLASS_ARCHIVE_DIR"),
             allowed_hosts=_env_list("ALLOWED_HOSTS"),
             verify_sigv4=_env_bool("VERIFY_SIGV4", False),
             credentials=Credentials.parse(_env("CREDENTIALS", "")),

@@ -7,7 +7,9 @@ pure helpers (waits, jobs from code, workflow vocabulary) are in support.py.
 from __future__ import annotations
 
 import os
+import shutil
 import sys
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,19 +21,39 @@ from support import FAST_ENV, Gates
 from emulator.config import Settings
 from emulator.context import RequestContext
 from emulator.core import Emulator
+from emulator.jobs.java import ClassArchive
 from emulator.testing import EmulatorServer
 from emulator.testing.plugin import START_TIMEOUT, session_server_env
 
-# The servers tests start record no JVM class-data archive (emulator/jobs/java.py ClassArchive): each would run one
-# more Spark session for it. tests/test_jobs_class_archive.py turns it on for its own servers.
-os.environ.setdefault("GLUE_EMULATOR_SPARK_CLASS_ARCHIVE", "0")
+# The servers tests start share one JVM class-data archive (emulator/jobs/java.py ClassArchive) in a folder of the
+# test run (GLUE_EMULATOR_SPARK_CLASS_ARCHIVE_DIR, made by pytest_configure): the first server whose pool is warm
+# records it (one Spark session in the whole run, both xdist workers included), and every Spark driver started after
+# that, in any server, starts on it (about half the CPU of a driver's start). tests/test_jobs_class_archive.py
+# gives its servers their data dir's own archive.
+_CLASS_ARCHIVE_DIR = "GLUE_EMULATOR_SPARK_CLASS_ARCHIVE_DIR"
+_made_archive_dir: Path | None = None
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """In the main pytest process: the run's class archive folder, in the environment xdist's workers inherit."""
+    global _made_archive_dir
+    if not os.environ.get(_CLASS_ARCHIVE_DIR) and not hasattr(config, "workerinput"):
+        _made_archive_dir = Path(tempfile.mkdtemp(prefix="glue-emulator-class-archive-"))
+        os.environ[_CLASS_ARCHIVE_DIR] = str(_made_archive_dir)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if _made_archive_dir is not None:
+        shutil.rmtree(_made_archive_dir, ignore_errors=True)  # about 120 MB
+
 
 # Modules that take a minute or more (measured by .ci/run's module times), run first: with two processes
 # (`-n 2 --dist loadfile --no-loadscope-reorder`) a long module started last keeps one process busy while the other
 # has nothing left. Longest first.
 SLOW_MODULES = (
-    "test_jobs_spark_pool.py", "test_sessions_dbt.py", "test_jobs_streaming.py", "test_dataquality_composite_row.py",
-    "test_jobs_spark_cluster.py", "test_examples_retail_pipeline.py", "test_jobs_class_archive.py",
+    "test_sessions_dbt.py", "test_jobs_streaming.py", "test_jobs_spark_pool.py", "test_dataquality_composite_row.py",
+    "test_dataquality_evaluation.py", "test_jobs_class_archive.py", "test_awsglue_fidelity.py",
+    "test_jobs_spark_cluster.py", "test_examples_retail_pipeline.py",
     "test_console_browser.py", "test_sessions_api.py", "test_awsglue_context_sources.py",
     "test_dataquality_column_statistics_runs.py", "test_catalog_partitions_clients.py", "test_sessions_kernel.py",
     "test_dataquality_api.py", "test_cli.py", "test_protocol_fuzz.py",
@@ -52,7 +74,12 @@ def spark():
     # Spark's Python workers must be this interpreter: from a venv that is not activated, Spark would
     # otherwise start whichever `python3` PATH finds first (another version: PYTHON_VERSION_MISMATCH).
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
-    session = (SparkSession.builder.master("local[2]").appName("glue-emulator-tests")
+    builder = SparkSession.builder
+    archive_dir = os.environ.get(_CLASS_ARCHIVE_DIR)
+    java_options = ClassArchive(Path(archive_dir), Path(archive_dir)).java_options() if archive_dir else ""
+    if java_options:  # the run's class archive, when a server has recorded it by now
+        builder = builder.config("spark.driver.extraJavaOptions", java_options)
+    session = (builder.master("local[2]").appName("glue-emulator-tests")
                .config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false")
                .config("spark.sql.shuffle.partitions", "2").getOrCreate())
     session.sparkContext.setLogLevel("ERROR")
@@ -80,8 +107,10 @@ def emulator_settings() -> dict[str, Any]:
 
 @pytest.fixture
 def emulator(tmp_path: Path, emulator_settings: dict[str, Any]) -> Iterator[Emulator]:
-    """An emulator in this process (no server, no Spark prewarm): tests call handlers and components."""
-    instance = Emulator(Settings(data_dir=tmp_path / "data", spark_prewarm=False, **emulator_settings))
+    """An emulator in this process (no server, no Spark prewarm, the run's shared class archive): tests call
+    handlers and components."""
+    shared = {"spark_class_archive_dir": os.environ.get(_CLASS_ARCHIVE_DIR) or None}
+    instance = Emulator(Settings(data_dir=tmp_path / "data", spark_prewarm=False, **{**shared, **emulator_settings}))
     yield instance
     instance.shutdown()
 

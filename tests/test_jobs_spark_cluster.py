@@ -73,8 +73,8 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def clustered(cluster: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmulatorServer]:
-    env = {"GLUE_EMULATOR_SPARK_MASTER": cluster, "GLUE_EMULATOR_SPARK_POOL_SIZE": "1",
-           "GLUE_EMULATOR_SPARK_CLASS_ARCHIVE": "0"}
+    # The driver starts on the test run's shared class archive (tests/conftest.py) as any test server's.
+    env = {"GLUE_EMULATOR_SPARK_MASTER": cluster, "GLUE_EMULATOR_SPARK_POOL_SIZE": "1"}
     server = EmulatorServer(tmp_path_factory.mktemp("clustered") / "data", env=env).start()
     yield server
     server.stop()

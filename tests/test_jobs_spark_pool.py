@@ -62,7 +62,9 @@ def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def pool(data_dir: Path) -> Iterator[SparkPool]:
-    emulator = Emulator(Settings(data_dir=data_dir, spark_pool_size=2, spark_prewarm=True, durable=False))
+    # The test run's shared class archive (tests/conftest.py): recorded once per run, not once more here.
+    emulator = Emulator(Settings(data_dir=data_dir, spark_pool_size=2, spark_prewarm=True, durable=False,
+                                 spark_class_archive_dir=os.environ.get("GLUE_EMULATOR_SPARK_CLASS_ARCHIVE_DIR") or None))
     os.environ["AWS_PROFILE"] = "the-server-profile"  # the server's AWS settings must not reach runs
     try:
         spark_pool = emulator.component(SparkPool)

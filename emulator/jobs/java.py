@@ -8,6 +8,7 @@ Java 17, the version we ask for; PySpark 3.5 also runs on Java 8 and 11.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import re
@@ -91,39 +92,58 @@ class ClassArchive:
     aggregation) in the background, and every driver started after that uses -XX:SharedArchiveFile. The
     file is named after the Java and PySpark versions, so an upgrade records a new one; a JVM that
     cannot use an archive (another build, another classpath) ignores it and starts as without.
+
+    `archive_dir` (default `work_dir`) may be shared by several servers' data dirs
+    (GLUE_EMULATOR_SPARK_CLASS_ARCHIVE_DIR): the recording holds an exclusive lock on a file there, so one
+    server records while the others go on without, and all use the archive once it is in place.
     """
 
-    def __init__(self, work_dir: Path):
+    def __init__(self, work_dir: Path, archive_dir: Path | None = None):
         self._work_dir = work_dir
+        self._archive_dir = archive_dir or work_dir
         self._recorder: subprocess.Popen[bytes] | None = None
 
     @cached_property
     def path(self) -> Path:
         """Where the archive is (looked up at the first driver's start: it runs `java -version`)."""
-        return self._work_dir / f"spark-classes-{_runtime_tag()}.jsa"
+        return self._archive_dir / f"spark-classes-{_runtime_tag()}.jsa"
 
     def java_options(self) -> str:
         """The JVM option of a new driver: the archive's, once there is one."""
         return f"-XX:SharedArchiveFile={self.path}" if self.path.exists() else ""
 
     def record(self, settings: dict[str, str], env: Mapping[str, str], cwd: Path) -> None:
-        """Start recording the archive in the background, unless it exists or is being recorded.
+        """Start recording the archive in the background, unless it exists or is being recorded (here or, for a
+        shared folder, by another process).
 
         `settings`: the Spark configuration of a driver (without the archive's option).
         """
         if self.path.exists() or (self._recorder is not None and self._recorder.poll() is None):
             return
-        partial = self.path.with_suffix(".partial")
-        partial.unlink(missing_ok=True)
-        conf = dict(settings)
-        conf["spark.driver.extraJavaOptions"] = (
-            conf.get("spark.driver.extraJavaOptions", "") + f" -XX:ArchiveClassesAtExit={partial}"
-        ).strip()
-        with open(self._work_dir / "class-archive.log", "ab") as log:
-            self._recorder = subprocess.Popen(
-                [sys.executable, "-c", _RECORDER, json.dumps(conf), str(partial), str(self.path)],
-                stdin=subprocess.DEVNULL, stdout=log, stderr=log, cwd=cwd, env=dict(env), start_new_session=True,
-            )
+        self._archive_dir.mkdir(parents=True, exist_ok=True)
+        # The recorder inherits the lock and holds it while it runs; the kernel frees it however it ends.
+        lock = os.open(self.path.with_suffix(".lock"), os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return  # another process records it
+            if self.path.exists():  # recorded meanwhile by the process that held the lock
+                return
+            partial = self.path.with_suffix(".partial")
+            partial.unlink(missing_ok=True)
+            conf = dict(settings)
+            conf["spark.driver.extraJavaOptions"] = (
+                conf.get("spark.driver.extraJavaOptions", "") + f" -XX:ArchiveClassesAtExit={partial}"
+            ).strip()
+            with open(self._work_dir / "class-archive.log", "ab") as log:
+                self._recorder = subprocess.Popen(
+                    [sys.executable, "-c", _RECORDER, json.dumps(conf), str(partial), str(self.path)],
+                    stdin=subprocess.DEVNULL, stdout=log, stderr=log, cwd=cwd, env=dict(env),
+                    start_new_session=True, pass_fds=(lock,),
+                )
+        finally:
+            os.close(lock)
 
     def stop(self) -> None:
         """Kill a recording in progress (server shutdown); its partial file is never used."""

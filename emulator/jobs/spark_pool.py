@@ -104,7 +104,8 @@ class SparkPool:
         self._java: Java | None = None  # found once; looked for again while missing (it may get installed)
         self._start_problem: str | None = None  # why the last driver failed to start, until one starts
         self._work_dir.mkdir(parents=True, exist_ok=True)
-        self._class_archive = ClassArchive(self._work_dir) if settings.spark_class_archive else None
+        self._class_archive = (ClassArchive(self._work_dir, settings.spark_class_archive_dir)
+                               if settings.spark_class_archive else None)
         for stale in self._work_dir.glob("worker-*-*"):  # left by a server that was killed
             shutil.rmtree(stale, ignore_errors=True)
         if settings.spark_prewarm:
