@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import queue
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,7 +23,8 @@ def emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Emulator]:
         # emulator is a checkout or an installed package.
         patch.setenv("PYTHONPATH", str(Path(__file__).parent))
         settings = Settings(data_dir=tmp_path_factory.mktemp("spark-tasks") / "data", spark_prewarm=False,
-                            spark_pool_size=1, durable=False)
+                            spark_pool_size=1, durable=False,
+                            spark_class_archive_dir=os.environ.get("GLUE_EMULATOR_SPARK_CLASS_ARCHIVE_DIR") or None)
         instance = Emulator(settings)
         yield instance
         instance.shutdown()
