@@ -18,9 +18,8 @@ What it builds (names start with `retail-`):
 The schedule fires daily at 06:00 UTC; this script also starts a run at once (StartWorkflowRun), waits
 for it and prints what GetWorkflowRun reports. Its last step checks the curated table with an Athena query
 (revenue per country from retail.clean_orders), as the pipeline's users would, when this run's cleaning
-succeeded. `--fail-cleaning` sets the run
-property that makes the cleaning job fail, to see the error branch; the admin's inbox then holds the failure's
-event (alerts.py), which the script prints. The quality check evaluates the data-quality ruleset
+succeeded. `--fail-cleaning` sets the run property that makes the cleaning job fail, to see the error branch;
+the admin's inbox then holds the failure's event (alerts.py), which the script prints. The quality check evaluates the data-quality ruleset
 `retail-clean-orders-rules` (TargetTable retail.clean_orders) on the cleaned orders; `--strict-quality` deploys it
 with one more rule the sample data breaks, so the check fails and the run takes the error branch too.
 Re-running the script replaces the previous deployment.
