@@ -36,7 +36,7 @@ from ..errors import (
     SerializationException,
     UnknownOperationException,
 )
-from ..jsontext import LONG_INTEGER, NUMBER_MARKS, response_bytes
+from ..jsontext import FRACTION_MARKS, LONG_INTEGER, NUMBER_MARKS, response_bytes
 from .sigv4 import parse_scope
 
 if TYPE_CHECKING:
@@ -52,7 +52,7 @@ MAX_JSON_DEPTH = 100
 _SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _AS_PARENTHESES = bytes.maketrans(b"{[}]", b"(())")
-_NOT_BRACKETS = bytes(sorted(set(range(256)) - set(b"{[}]")))
+_NOT_MARKS = bytes(sorted(set(range(256)) - set(b'{[}]"')))
 _LAST_RESORT = b'{"__type":"InternalServiceException","Message":"Internal service error"}'
 
 
@@ -124,26 +124,22 @@ def _refuse_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a JSON number")
 
 
-def _outside_strings(raw: bytes) -> bytes:
-    """What a valid JSON text holds outside its strings: its numbers, literals, brackets and punctuation.
+def _too_deep(raw: bytes, limit: int) -> bool:
+    """Whether the objects/arrays of a valid JSON body nest more than `limit` levels, read from its text.
 
-    Escaped backslashes go first, then escaped quotes (in valid JSON only strings hold a backslash, and the
-    other escapes hold no quote); the quotes left pair up, so every other piece between them is outside. Each
-    step is a C-speed bytes operation.
+    Every step is a C-speed bytes operation (the walk of the parsed value it replaces cost as much as
+    parsing). Escapes go first: escaped backslashes, then escaped quotes (in valid JSON only strings hold a
+    backslash; the other escapes hold neither quote nor bracket). Then only quotes and brackets are kept
+    (UTF-8 multibyte sequences hold no ASCII byte), and strings holding no bracket are dropped as `""`
+    pairs: two adjacent quotes are one such string, or the end of one and the start of the next with no
+    bracket between, so the brackets inside and outside strings stay where they were. The few strings left
+    go, and what remains of brackets is a well-nested word in which each round of removing every adjacent
+    "()" removes exactly one level.
     """
     if b"\\" in raw:
         raw = raw.replace(b"\\\\", b"").replace(b'\\"', b"")
-    return b"".join(raw.split(b'"')[::2])
-
-
-def _too_deep(outside: bytes, limit: int) -> bool:
-    """Whether the objects/arrays of a valid JSON text nest more than `limit` levels, read from what it holds
-    outside strings (`_outside_strings`; the walk of the parsed value it replaces cost as much as parsing).
-
-    Its brackets form a well-nested word in which each round of removing every adjacent "()" removes exactly
-    one level.
-    """
-    brackets = outside.translate(_AS_PARENTHESES, _NOT_BRACKETS)
+    marks = raw.translate(_AS_PARENTHESES, _NOT_MARKS).replace(b'""', b"")
+    brackets = b"".join(marks.split(b'"')[::2]) if b'"' in marks else marks
     if len(brackets) <= 2 * limit:  # at most `limit` pairs
         return False
     for _ in range(limit):
@@ -174,7 +170,8 @@ def _lone_surrogate(value: Any, path: str = "") -> str | None:
 
 
 def parse_json(raw: bytes) -> tuple[dict[str, Any], bool]:
-    """A request body as a JSON object, and whether it holds a number written with a fraction or exponent.
+    """A request body as a JSON object, and whether it may hold a number written with a fraction or exponent
+    (False only when it holds none).
 
     Raises SerializationException for what AWS's JSON protocol cannot read (see the module docstring).
     An empty body is `{}`.
@@ -190,13 +187,13 @@ def parse_json(raw: bytes) -> tuple[dict[str, Any], bool]:
     except orjson.JSONDecodeError:
         pass
     else:
-        # Numbers are read outside strings: there an integer of 19 digits may lie beyond 64 bits, which orjson
-        # read as a float (jsontext), so json reads those bodies; and a fraction is told exactly ("serde2.lazy" in
-        # a string made every BatchCreatePartition coerce its integers).
-        outside = _outside_strings(raw)
-        marks = outside.translate(NUMBER_MARKS)
-        if isinstance(fast, dict) and LONG_INTEGER not in marks and not _too_deep(outside, MAX_JSON_DEPTH):
-            return fast, b"0." in marks
+        # An integer of 19 digits may lie beyond 64 bits, which orjson read as a float (jsontext): json reads such
+        # bodies (and those with such a run of digits in a string). Only a number with a fraction or an exponent
+        # holds one of FRACTION_MARKS; text may too ("v1.2"), which costs a needless coercion, no more ("serde2.lazy"
+        # in every SerDe name does not: it made each BatchCreatePartition coerce its 100 partitions).
+        marks = raw.translate(NUMBER_MARKS)
+        if isinstance(fast, dict) and LONG_INTEGER not in marks and not _too_deep(raw, MAX_JSON_DEPTH):
+            return fast, any(fraction in marks for fraction in FRACTION_MARKS)
     floats: list[str] = []
 
     def parse_float(text: str) -> float:
@@ -212,7 +209,7 @@ def parse_json(raw: bytes) -> tuple[dict[str, Any], bool]:
         raise SerializationException(f"Request body nests deeper than {MAX_JSON_DEPTH} levels") from None
     if not isinstance(params, dict):
         raise SerializationException("Request body must be a JSON object")
-    if _too_deep(_outside_strings(raw), MAX_JSON_DEPTH):
+    if _too_deep(raw, MAX_JSON_DEPTH):
         raise SerializationException(f"Request body nests deeper than {MAX_JSON_DEPTH} levels")
     if _SURROGATE_ESCAPE.search(raw):
         where = _lone_surrogate(params)
