@@ -105,8 +105,8 @@ def _listen(settings: Settings, app: _LateApp) -> Any:
 
 
 def serve(settings: Settings) -> None:
-    # The emulator serves every AWS call itself and a job run has its role's credentials, not the profile of whoever
-    # started the server: a profile missing from ~/.aws/config made botocore raise ProfileNotFound in requests (500).
+    # A job run has its role's credentials, not the profile of whoever started the server (a profile missing from
+    # ~/.aws/config would make every boto3 client of a script raise ProfileNotFound); the server reads no profile.
     for name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE"):
         os.environ.pop(name, None)
     # jsonschema registers an "iri" format check when rfc3987-syntax is installed (Jupyter's

@@ -17,11 +17,11 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-import botocore.session
 import jsonschema
 from botocore.utils import parse_timestamp
 from jsonschema.exceptions import ValidationError as SchemaError
 
+from .botocore_data import botocore_session
 from .errors import ValidationException
 from .shape_checks import ShapeChecks
 
@@ -275,7 +275,7 @@ class ServiceShapes:
         Those are the result keys of the operations botocore paginates, and every top-level list of
         the List*, Search* and Batch* operations (`JobsNotFound: []`, `Errors: []`).
         """
-        loader = botocore.session.get_session().get_component("data_loader")
+        loader = botocore_session().get_component("data_loader")
         paginators = loader.load_service_model(self.service, "paginators-1")["pagination"]
         listed: dict[str, tuple[str, ...]] = {}
         for operation, spec in self.operations.items():

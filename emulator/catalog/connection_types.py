@@ -23,9 +23,8 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-from botocore.session import get_session
-
 from .. import tagging
+from ..botocore_data import botocore_session
 from ..context import RequestContext
 from ..errors import InvalidInputException, ValidationException
 from ..pagination import paginate
@@ -107,7 +106,7 @@ _PROPERTIES: dict[str, dict[str, dict[str, Any]]] = {
 @functools.cache
 def builtin_types() -> tuple[str, ...]:
     """The built-in connection types: the ConnectionType values of Glue's API model, by name."""
-    model = get_session().get_service_model("glue")
+    model = botocore_session().get_service_model("glue")
     return tuple(sorted(model.shape_for("ConnectionType").enum))
 
 

@@ -44,10 +44,10 @@ _JSON_TYPES: dict[str, tuple[type, ...]] = {
 
 @cache
 def _model(service: str) -> ServiceModel | None:
-    import botocore.session
+    from ..botocore_data import botocore_session
 
     try:
-        return botocore.session.get_session().get_service_model(service)
+        return botocore_session().get_service_model(service)
     except Exception:  # a moto backend without a botocore model of the same name: nothing to check against
         return None
 

@@ -14,20 +14,19 @@ from pathlib import Path
 from typing import Any
 
 import boto3
-import botocore.session
 from botocore.config import Config
 
+from ..botocore_data import botocore_session
+
 _CLIENT_CONFIG = Config(retries={"max_attempts": 1, "mode": "standard"}, connect_timeout=5, read_timeout=120)
-# The clients name their endpoint, region and keys, so the developer's AWS_PROFILE (their real account's, or one a CI
-# sets without a ~/.aws/config, where botocore raises ProfileNotFound) has nothing to add: it is not looked up.
-_NO_PROFILE = {"profile": (None, None, None, None)}
 
 
 @functools.cache
 def _session() -> boto3.session.Session:
-    # One for all clients, as boto3.client shares its default session: a session loads botocore's data files
-    # anew, which costs a client about five times what a client from a warm session costs.
-    return boto3.session.Session(botocore_session=botocore.session.Session(session_vars=_NO_PROFILE))
+    # The clients name their endpoint, region and keys, so the developer's AWS_PROFILE (their real account's, or
+    # one a CI sets without a ~/.aws/config) has nothing to add: botocore_data's session does not look it up. One
+    # for all clients, as boto3.client shares its default session (a fresh one costs a client five times as much).
+    return boto3.session.Session(botocore_session=botocore_session())
 
 
 # Seconds a server may take to answer after it is started. A few on an idle machine; on a loaded 2-core one
