@@ -15,32 +15,48 @@ ships in the package. It acts only in processes coverage.py measures because the
   (about 0.1-0.8 s, a realpath per file) so that files nothing imported report as 0%; done at every save of
   every Spark task's Python worker, that was most of the cost of coverage. The test process still does it
   once, at its exit, which is all the combined data needs.
+- No save while the interpreter shuts down. A daemon thread still inside a save (SQLite) when Python finalizes
+  can crash the process (SIGSEGV: `serve` refusing a host exited -11 instead of 1 in CI, about 2 s after its
+  start); an atexit hook, run before coverage.py's own final save, waits for a save under way and stops the rest.
 """
 
 from __future__ import annotations
 
+import atexit
 import os
 import threading
-import time
 
 INTERVAL = 2.0  # seconds between saves
+
+_saving = threading.Lock()  # held during a save; taken for good at exit
+_exiting = threading.Event()
 
 
 def _save_periodically() -> None:
     import coverage
 
-    while True:
-        time.sleep(INTERVAL)
-        current = coverage.Coverage.current()
-        if current is None:
-            return
-        try:
-            current.save()
-        except Exception:  # a save that fails (its folder removed at teardown) must not disturb the process
-            return
+    while not _exiting.wait(INTERVAL):
+        with _saving:
+            if _exiting.is_set():
+                return
+            current = coverage.Coverage.current()
+            if current is None:
+                return
+            try:
+                current.save()
+            except Exception:  # a save that fails (its folder removed at teardown) must not disturb the process
+                return
+
+
+def _stop_saving() -> None:
+    _exiting.set()
+    _saving.acquire()  # waits for a save under way; never released, so none starts during finalization
 
 
 def _start_saver() -> None:
+    global _saving, _exiting
+    # A forked child inherits the parent's lock and event as they were at the fork: give it its own.
+    _saving, _exiting = threading.Lock(), threading.Event()
     threading.Thread(target=_save_periodically, name="coverage-saver", daemon=True).start()
 
 
@@ -62,6 +78,7 @@ def install() -> None:
     InOrOut.find_possibly_unexecuted_files = _no_unexecuted_files  # type: ignore[method-assign]
     _start_saver()
     os.register_at_fork(after_in_child=_start_saver)
+    atexit.register(_stop_saving)  # after coverage.py's atexit, so it runs before coverage.py's final save
 
 
 install()
