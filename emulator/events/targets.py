@@ -21,6 +21,7 @@ import copy
 import functools
 import json
 import logging
+import re
 import threading
 from typing import Any
 
@@ -64,6 +65,8 @@ def install() -> None:
                     except NotImplementedError:  # Lambda, Step Functions, Kinesis, ...: not delivered
                         log.warning("rule %s: EventBridge targets like %s are not delivered by the emulator",
                                     rule.name, target["Arn"])
+                    except Exception:  # a failed invocation: EventBridge counts it, PutEvents still succeeds
+                        log.exception("rule %s could not deliver an event to %s", rule.name, target["Arn"])
 
         Rule.send_to_targets = send_to_targets
         _installed = True
@@ -78,6 +81,11 @@ def _deliver(rule: Any, target: dict[str, Any], event: dict[str, Any], transform
     try:
         if arn.service == "sns":
             _publish(target["Arn"], arn.account, arn.region, _payload(target, event, transform_input))
+        elif arn.service == "sqs" and ("Input" in target or transform_input and "InputTransformer" in target):
+            # moto's SQS delivery ignores Input, and breaks on a transformed message that is plain text or
+            # holds the word "time" (it takes it for the event's epoch time): the message is sent here
+            _send_message(arn.account, arn.region, arn.resource_id, _payload(target, event, transform_input),
+                          (target.get("SqsParameters") or {}).get("MessageGroupId"))
         elif arn.service == "glue" and arn.resource_type == "workflow":
             _start_workflow(rule, target, arn.account, arn.region, arn.resource_id, event)
         else:
@@ -89,18 +97,52 @@ def _deliver(rule: Any, target: dict[str, Any], event: dict[str, Any], transform
 
 def _payload(target: dict[str, Any], event: dict[str, Any], transform_input: bool) -> str:
     """The message a target receives: the event as JSON, the target's Input, or what its InputTransformer
-    makes of the event (moto's own template parser, as for its SQS targets)."""
+    makes of the event. `time` is the event's ISO 8601 time, as EventBridge shows it (moto keeps epoch seconds)."""
     from moto.core.utils import iso_8601_datetime_without_milliseconds, utcfromtimestamp
-    from moto.events.utils import EventTemplateParser
 
     if "Input" in target:
         return str(target["Input"])
+    if isinstance(event.get("time"), (int, float)):
+        event = {**event, "time": iso_8601_datetime_without_milliseconds(utcfromtimestamp(float(event["time"])))}
     transformer = target.get("InputTransformer", {}) if transform_input else {}
-    message: Any = EventTemplateParser.parse(input_template=transformer.get("InputTemplate"),
-                                             input_paths_map=transformer.get("InputPathsMap", {}), event=event)
-    if isinstance(message, dict) and isinstance(message.get("time"), (int, float)):  # moto keeps epoch seconds
-        message["time"] = iso_8601_datetime_without_milliseconds(utcfromtimestamp(float(message["time"])))
-    return message if isinstance(message, str) else json.dumps(message)
+    if not transformer.get("InputTemplate"):
+        return _event_json(event)
+    return _transform(transformer["InputTemplate"], transformer.get("InputPathsMap") or {}, event)
+
+
+def _event_json(event: dict[str, Any]) -> str:
+    """The event as JSON, members in EventBridge's order."""
+    members = ("version", "id", "detail-type", "source", "account", "time", "region", "resources", "detail")
+    return json.dumps({name: event.get(name) for name in members})
+
+
+def _transform(template: str, paths: dict[str, str], event: dict[str, Any]) -> str:
+    """An InputTransformer's output: each `<name>` of the template replaced by the value its JSONPath finds
+    in the event (text as is, objects and lists as JSON; nothing found: empty), and the predefined
+    `<aws.events.event.json>` and `<aws.events.event.ingestion-time>`
+    (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-transform-target-input.html). A template
+    that is JSON gives JSON; any other template gives its text, as EventBridge sends it."""
+    import jsonpath_ng.ext as jsonpath_ext
+
+    def text(value: Any) -> str:
+        return value if isinstance(value, str) else json.dumps(value)
+
+    values = {"aws.events.event.json": _event_json(event),
+              "aws.events.event.ingestion-time": str(event.get("time", ""))}
+    for name, path in paths.items():
+        found = jsonpath_ext.parse(path).find(event)
+        values[name] = text(found[0].value) if found else ""
+    message = re.sub(r"<([^<>]+)>", lambda m: values.get(m.group(1), m.group(0)), template)
+    try:
+        return json.dumps(json.loads(message))
+    except ValueError:
+        return message
+
+
+def _send_message(account: str, region: str, queue: str, body: str, group_id: str | None) -> None:
+    from moto.sqs import sqs_backends
+
+    sqs_backends[account][region].send_message(queue_name=queue, message_body=body, group_id=group_id)
 
 
 def _publish(topic_arn: str, account: str, region: str, message: str) -> None:
