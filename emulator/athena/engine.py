@@ -204,7 +204,7 @@ class Session:
             source = f"read_parquet({listed}, union_by_name = true)"
         elif fmt.kind == "json":
             source = f"read_json({listed}, format = 'newline_delimited', union_by_name = true, " \
-                     "maximum_object_size = 134217728)"
+                     f"maximum_object_size = 134217728, ignore_errors = {str(fmt.ignore_malformed).lower()})"
         elif fmt.kind in ("csv", "text"):
             names = ", ".join(f"{literal(n)}: 'VARCHAR'" for n, _ in typed)
             options = [f"delim = {literal(fmt.delimiter)}", "header = false", f"skip = {fmt.skip_header}",
@@ -216,7 +216,10 @@ class Session:
             source = f"read_csv({listed}, {', '.join(options)})"
         else:
             source = self._arrow_source(files, fmt.kind)
-        described = self.conn.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()
+        try:
+            described = self.conn.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()
+        except duckdb.Error as exc:  # a file the table's format cannot read: the user's data, not our fault
+            raise QueryFailure(_engine_message(exc)) from None
         return source, {row[0].lower(): row[0] for row in described}
 
     def _arrow_source(self, files: list[str], kind: str) -> str:
@@ -267,6 +270,10 @@ def _line(table: exp.Table) -> str:
 def _engine_message(exc: duckdb.Error) -> str:
     text = str(exc).split("\n")[0]
     kind = type(exc).__name__
+    if "Malformed JSON" in text:  # Athena's words for a line the JSON SerDe cannot parse
+        return f"HIVE_CURSOR_ERROR: Row is not a valid JSON Object - {text}"
+    if "magic bytes" in text or "parquet file" in text.lower():
+        return f"HIVE_BAD_DATA: {text}"
     if "Binder" in kind and "column" in text.lower():
         return f"COLUMN_NOT_FOUND: {text}"
     if "Conversion" in kind or "InvalidInput" in kind:

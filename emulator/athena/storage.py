@@ -44,6 +44,7 @@ class Format:
     escape: str = ""
     null: str = "\\N"
     skip_header: int = 0
+    ignore_malformed: bool = False  # the JSON SerDes' `ignore.malformed.json`: a bad line reads as a NULL row
 
 
 def table_format(doc: dict[str, Any]) -> Format:
@@ -54,10 +55,10 @@ def table_format(doc: dict[str, Any]) -> Format:
     described = " ".join([lib, (sd.get("InputFormat") or "").lower(),
                           str((doc.get("Parameters") or {}).get("classification", "")).lower()])
     skip = int((doc.get("Parameters") or {}).get("skip.header.line.count", "0") or 0)
+    params = serde.get("Parameters") or {}
     for kind in ("parquet", "orc", "avro", "json"):
         if kind in described:
-            return Format(kind)
-    params = serde.get("Parameters") or {}
+            return Format(kind, ignore_malformed=str(params.get("ignore.malformed.json", "")).lower() == "true")
     if "opencsvserde" in lib:
         return Format("csv", params.get("separatorChar", ","), params.get("quoteChar", '"'),
                       params.get("escapeChar", "\\"), "", skip)
