@@ -84,6 +84,8 @@ class Session:
         self.catalog = catalog
         self.database = database
         self.conn = duckdb.connect(":memory:")
+        # Trino divides integers as integers (7 / 2 = 3, truncated toward zero); DuckDB's `/` gives 3.5 unless told
+        self.conn.execute("SET integer_division = true")
         self._defined: set[tuple[str, str]] = set()
         self._arrow = 0
         self.scanned = 0  # bytes of the files the query's tables read (Statistics.DataScannedInBytes)
@@ -255,6 +257,24 @@ class Session:
             return self.conn.execute(sql)
         except duckdb.Error as exc:
             raise QueryFailure(_engine_message(exc)) from None
+
+
+def name_columns(statement: exp.Expression) -> exp.Expression:
+    """Give the result's unnamed columns Trino's names: an item that is not a column (or field) reference and
+    has no alias is `_col<position>` (0-based), as Athena shows `SELECT count(*) ...` as `_col0`; DuckDB would
+    name it after its text ("count_star()"). The first SELECT of a set operation names the result. After a `*`,
+    whose width is not known before the tables are read, items keep DuckDB's names."""
+    select = statement
+    while isinstance(select, exp.SetOperation):
+        select = select.this
+    if not isinstance(select, exp.Select):
+        return statement
+    for position, item in enumerate(select.expressions):
+        if isinstance(item, exp.Star) or isinstance(item, exp.Column) and isinstance(item.this, exp.Star):
+            break
+        if not isinstance(item, (exp.Alias, exp.Column, exp.Dot)):
+            item.replace(exp.alias_(item.copy(), f"_col{position}", quoted=True))
+    return statement
 
 
 def _line(table: exp.Table) -> str:

@@ -23,7 +23,7 @@ from sqlglot import exp
 from ..context import RequestContext
 from . import ddl, utility, writes
 from .common import PREPARED_STATEMENT, QUERY, now
-from .engine import QueryFailure, Session, rows_of
+from .engine import QueryFailure, Session, name_columns, rows_of
 from .results import column_info, write_csv, write_metadata
 from .storage import bucket_exists, write_bytes
 
@@ -223,7 +223,7 @@ def _written(session: Session, output_dir: str, query_id: str, count: int, files
 
 def _select(session: Session, statement: exp.Expression, output: str) -> dict[str, Any]:
     started = time.perf_counter()
-    cursor = session.execute(session.prepare(statement))
+    cursor = session.execute(session.prepare(name_columns(statement)))
     names = [d[0] for d in cursor.description]
     columns = [column_info(n, str(d[1])) for n, d in zip(names, cursor.description, strict=True)]
     count, size = write_csv(session.ctx, output, names, rows_of(cursor))
