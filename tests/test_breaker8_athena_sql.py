@@ -8,10 +8,14 @@ division followed DuckDB (7 / 2 = 3.5, a double) where Trino divides integers as
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
 from athena_lake import make_lake, rows, run
+from clients.readme import client_env
+from clients.readme import run as client_run
 
 
 @pytest.fixture
@@ -42,3 +46,43 @@ def test_integer_division_truncates_as_in_trino(athena: Any) -> None:
                                       "7.0 / 2 FROM orders")
     assert [t for _, t in columns][:4] == ["integer", "integer", "double", "bigint"]
     assert result[1] == ["3", "-3", "3.5", "1", "3.5"]
+
+
+def test_ctas_refuses_unnamed_and_repeated_columns_as_athena_does(athena: Any) -> None:
+    """aws-sdk-pandas issues #239 and #3118 quote Athena's refusal, which awswrangler's CTAS approach turns
+    into "Please, define all columns names in your query"."""
+    unnamed = run(athena, "CREATE TABLE counted AS SELECT customer, count(*) FROM orders GROUP BY customer")
+    assert unnamed["Status"]["State"] == "FAILED"
+    assert "Column name not specified at position 2" in unnamed["Status"]["StateChangeReason"]
+    repeated = run(athena, "CREATE TABLE twice AS SELECT id, customer AS ID FROM orders")
+    assert repeated["Status"]["State"] == "FAILED"
+    assert "Column name 'id' specified more than once" in repeated["Status"]["StateChangeReason"]
+    named = run(athena, "CREATE TABLE counted AS SELECT customer, count(*) AS n FROM orders GROUP BY customer")
+    assert named["Status"]["State"] == "SUCCEEDED", named["Status"]
+
+
+SCRIPT = """
+import awswrangler as wr
+from awswrangler import exceptions
+
+wr.config.s3_endpoint_url = wr.config.glue_endpoint_url = wr.config.athena_endpoint_url = {endpoint!r}
+wr.config.sts_endpoint_url = {endpoint!r}
+plain = wr.athena.read_sql_query("SELECT count(*) FROM orders", database="sales", ctas_approach=False,
+                                 s3_output="s3://results/wrangler/")
+print(plain.to_dict("list"))
+try:
+    wr.athena.read_sql_query("SELECT count(*) FROM orders", database="sales", ctas_approach=True,
+                             s3_output="s3://results/wrangler/")
+except exceptions.InvalidArgumentValue as error:
+    print("refused:", error)
+"""
+
+
+def test_awswrangler_reads_an_unnamed_count_as_athena_names_it(athena: Any, glue_emulator: Any,
+                                                                tmp_path: Path) -> None:
+    pytest.importorskip("awswrangler", reason="pip install '.[test]' installs awswrangler")
+    out = client_run([sys.executable, "-c", SCRIPT.format(endpoint=glue_emulator.endpoint)], tmp_path,
+                     client_env(tmp_path))
+    lines = out.splitlines()
+    assert lines[0] == "{'_col0': [3]}"
+    assert lines[1].startswith("refused: Please, define all columns names in your query")

@@ -259,21 +259,29 @@ class Session:
             raise QueryFailure(_engine_message(exc)) from None
 
 
-def name_columns(statement: exp.Expression) -> exp.Expression:
-    """Give the result's unnamed columns Trino's names: an item that is not a column (or field) reference and
-    has no alias is `_col<position>` (0-based), as Athena shows `SELECT count(*) ...` as `_col0`; DuckDB would
-    name it after its text ("count_star()"). The first SELECT of a set operation names the result. After a `*`,
-    whose width is not known before the tables are read, items keep DuckDB's names."""
+def unnamed_columns(statement: exp.Expression) -> list[tuple[int, exp.Expression]]:
+    """The result's items Trino gives no name, with their 0-based positions: those that are not a column (or
+    field) reference and have no alias, in the first SELECT of a set operation. Items after a `*` are left out:
+    the star's width is not known before the tables are read."""
     select = statement
     while isinstance(select, exp.SetOperation):
         select = select.this
     if not isinstance(select, exp.Select):
-        return statement
+        return []
+    found = []
     for position, item in enumerate(select.expressions):
         if isinstance(item, exp.Star) or isinstance(item, exp.Column) and isinstance(item.this, exp.Star):
             break
         if not isinstance(item, (exp.Alias, exp.Column, exp.Dot)):
-            item.replace(exp.alias_(item.copy(), f"_col{position}", quoted=True))
+            found.append((position, item))
+    return found
+
+
+def name_columns(statement: exp.Expression) -> exp.Expression:
+    """Give the result's unnamed columns Trino's names, `_col<position>` (0-based), as Athena shows
+    `SELECT count(*) ...` as `_col0`; DuckDB would name it after its text ("count_star()")."""
+    for position, item in unnamed_columns(statement):
+        item.replace(exp.alias_(item.copy(), f"_col{position}", quoted=True))
     return statement
 
 

@@ -18,7 +18,7 @@ from sqlglot import exp
 
 from ..catalog import tables
 from .ddl import DDL_FAILED, add_partitions, athena_column_type, catalog_call, table_names
-from .engine import QueryFailure, Session, duck_type, ident, literal
+from .engine import QueryFailure, Session, duck_type, ident, literal, unnamed_columns
 from .storage import SERDES, data_files, local_dir, table_format, write_bytes
 
 _STAGED = "__athena_rows"
@@ -99,6 +99,13 @@ def create_table_as(session: Session, create: exp.Create, query_id: str, output_
                            f"exists: {location}. You may need to manually clean the data at location "
                            f"'{output_dir}/tables/{query_id}' before retrying.", 1000)
     keys: list[str] = settings.get("partitioned_by", [])
+    unnamed = unnamed_columns(create.expression)
+    if unnamed:  # a table's columns need names: Trino refuses rather than invent `_col<n>`
+        raise QueryFailure(f"MISSING_COLUMN_NAME: line 1:1: Column name not specified at position {unnamed[0][0] + 1}")
+    given = [item.alias_or_name.lower() for item in create.expression.selects]
+    repeated = next((n for i, n in enumerate(given) if n in given[:i] and n != "*"), None)
+    if repeated is not None:  # DuckDB would rename the second one `<name>_1`
+        raise QueryFailure(f"DUPLICATE_COLUMN_NAME: line 1:1: Column name '{repeated}' specified more than once")
     staged = _stage(session, create.expression)
     names = [n.lower() for n, _ in staged]
     if keys and names[len(names) - len(keys):] != keys:
