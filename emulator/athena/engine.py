@@ -29,6 +29,7 @@ from ..catalog.common import PARTITION, TABLE, partition_parent, table_parent
 from ..catalog.expression import compile_expression
 from ..context import RequestContext
 from ..errors import AwsError
+from . import functions
 from .storage import Format, data_files, local_dir, table_format
 
 _PRESTO_VIEW = re.compile(r"/\* Presto View: (.*) \*/", re.DOTALL)
@@ -88,6 +89,7 @@ class Session:
         self.conn.execute("SET integer_division = true")
         self._defined: set[tuple[str, str]] = set()
         self._arrow = 0
+        self._macros: set[str] = set()  # the Trino functions defined in this connection (functions.py)
         self.scanned = 0  # bytes of the files the query's tables read (Statistics.DataScannedInBytes)
 
     def close(self) -> None:
@@ -138,7 +140,9 @@ class Session:
             inner = Session.parse(_view_sql(doc))
             previous, self.database = self.database, database
             try:
-                sql = self.prepare(inner).sql("duckdb")
+                prepared = self.prepare(inner)
+                functions.translate(self.conn, prepared, self._macros)
+                sql = prepared.sql("duckdb")
             finally:
                 self.database = previous
             self.conn.execute(f"CREATE OR REPLACE VIEW {ident(database)}.{ident(name)} AS {sql}")
@@ -252,9 +256,9 @@ class Session:
 
     def execute(self, statement: exp.Expression) -> duckdb.DuckDBPyConnection:
         """Run a (prepared) query; QueryFailure with the engine's message when DuckDB refuses it."""
-        sql = statement.sql("duckdb")
         try:
-            return self.conn.execute(sql)
+            functions.translate(self.conn, statement, self._macros)
+            return self.conn.execute(statement.sql("duckdb"))
         except duckdb.Error as exc:
             raise QueryFailure(_engine_message(exc)) from None
 
