@@ -10,13 +10,14 @@ automating-awsglue-with-cloudwatch-events.html) and the EventBridge event refere
   startTime | completionDate, the counts tables/partitions Created/Updated/Deleted and "runningTime (sec)" as
   strings, warningMessage, errorMessage, cloudWatchLogLink}.
 - "Glue Data Catalog Database State Change" for CreateDatabase, DeleteDatabase, CreateTable, DeleteTable and
-  BatchDeleteTable: {databaseName, typeOfChange (the operation), changedTables}; resources: the table ARNs
-  (the database's ARN for database changes).
+  BatchDeleteTable: {databaseName, typeOfChange (the operation), changedTables (at most 100 an event: more
+  changed tables make more events)}; resources: the table ARNs (the database's ARN for database changes).
 - "Data Quality Evaluation Results Available" (source "aws.glue-dataquality") for each stored data-quality
   result: see `data_quality_result`.
 - "Glue Data Catalog Table State Change" for UpdateTable and the partition writes (CreatePartition,
   BatchCreatePartition, UpdatePartition, BatchUpdatePartition, DeletePartition, BatchDeletePartition):
-  {databaseName, tableName, typeOfChange, changedPartitions: each partition's values as "[v1, v2]"};
+  {databaseName, tableName, typeOfChange, changedPartitions: each partition's values as "[v1, v2]", at most 100
+  an event (a crawl adding 250 partitions in one call sends 3 events)};
   resources: the table's ARN.
 
 A run that never started (ERROR: its job was deleted) is not among the documented states and emits nothing.
@@ -35,6 +36,7 @@ JOB_STATE_CHANGE = "Glue Job State Change"
 CRAWLER_STATE_CHANGE = "Glue Crawler State Change"
 DATABASE_STATE_CHANGE = "Glue Data Catalog Database State Change"
 TABLE_STATE_CHANGE = "Glue Data Catalog Table State Change"
+PER_NOTIFICATION = 100  # changedTables / changedPartitions of one event, at most
 
 # state -> (severity, the message of a run that left none)
 _JOB_STATES = {
@@ -105,20 +107,28 @@ def database_changed(ctx: RequestContext, database: str, change: str, tables: It
     tables = list(tables)
     if change.endswith("Table") and not tables:  # a batch that changed nothing
         return
-    resources = [_arn(ctx, f"table/{database}/{t}") for t in tables] or [_arn(ctx, f"database/{database}")]
-    emit(ctx, DATABASE_STATE_CHANGE, {"databaseName": database, "typeOfChange": change, "changedTables": tables},
-         resources)
+    for chunk in _chunks(tables) if tables else [[]]:
+        resources = [_arn(ctx, f"table/{database}/{t}") for t in chunk] or [_arn(ctx, f"database/{database}")]
+        emit(ctx, DATABASE_STATE_CHANGE, {"databaseName": database, "typeOfChange": change, "changedTables": chunk},
+             resources)
+
+
+def _chunks(items: Sequence[Any]) -> list[list[Any]]:
+    """AWS names at most 100 changed tables or partitions in one notification, sending more notifications."""
+    return [list(items[start:start + PER_NOTIFICATION]) for start in range(0, len(items), PER_NOTIFICATION)]
 
 
 def table_changed(ctx: RequestContext, database: str, table: str, change: str,
                   partitions: Sequence[Sequence[str]] | None = None) -> None:
     """A table or its partitions changed; `partitions` are the changed partitions' values (None: UpdateTable)."""
     detail: dict[str, Any] = {"databaseName": database, "tableName": table, "typeOfChange": change}
-    if partitions is not None:
-        if not partitions:
-            return
-        detail["changedPartitions"] = [f"[{', '.join(values)}]" for values in partitions]
-    emit(ctx, TABLE_STATE_CHANGE, detail, [_arn(ctx, f"table/{database}/{table}")])
+    resources = [_arn(ctx, f"table/{database}/{table}")]
+    if partitions is None:
+        emit(ctx, TABLE_STATE_CHANGE, detail, resources)
+        return
+    for chunk in _chunks(partitions):  # nothing for a batch that changed nothing
+        emit(ctx, TABLE_STATE_CHANGE, {**detail, "changedPartitions": [f"[{', '.join(values)}]" for values in chunk]},
+             resources)
 
 
 DATA_QUALITY_SOURCE = "aws.glue-dataquality"
