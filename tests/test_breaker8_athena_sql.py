@@ -86,3 +86,15 @@ def test_awswrangler_reads_an_unnamed_count_as_athena_names_it(athena: Any, glue
     lines = out.splitlines()
     assert lines[0] == "{'_col0': [3]}"
     assert lines[1].startswith("refused: Please, define all columns names in your query")
+
+
+def test_a_missing_column_fails_with_trinos_message(athena: Any) -> None:
+    """Trino's COLUMN_NOT_FOUND, at the column's line and column (was DuckDB's 'Binder Error: Referenced column
+    "nosuch" not found in FROM clause!')."""
+    for sql, message in (
+            ("SELECT nosuch FROM orders", "COLUMN_NOT_FOUND: line 1:8: Column 'nosuch' cannot be resolved"),
+            ("SELECT id,\n  o.Missing FROM orders o", "COLUMN_NOT_FOUND: line 2:3: Column 'o.missing' cannot be resolved"),
+            ("SELECT id FROM orders WHERE total > 1", "COLUMN_NOT_FOUND: line 1:29: Column 'total' cannot be resolved")):
+        status = run(athena, sql)["Status"]
+        assert (status["State"], status["StateChangeReason"]) == ("FAILED", message)
+        assert status["AthenaError"]["ErrorCategory"] == 2

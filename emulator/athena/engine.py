@@ -260,7 +260,7 @@ class Session:
             functions.translate(self.conn, statement, self._macros)
             return self.conn.execute(statement.sql("duckdb"))
         except duckdb.Error as exc:
-            raise QueryFailure(_engine_message(exc)) from None
+            raise QueryFailure(_missing_column(str(exc), statement) or _engine_message(exc)) from None
 
 
 def unnamed_columns(statement: exp.Expression) -> list[tuple[int, exp.Expression]]:
@@ -289,14 +289,34 @@ def name_columns(statement: exp.Expression) -> exp.Expression:
     return statement
 
 
-def _line(table: exp.Table) -> str:
-    """Where a table reference starts, as Trino says it: "line L:C" (1-based)."""
-    first = next((part for part in (table.args.get("catalog"), table.args.get("db"), table.this)
-                  if isinstance(part, exp.Identifier) and part.meta), None)
+def _line(table: exp.Table | exp.Column) -> str:
+    """Where a table or column reference starts, as Trino says it: "line L:C" (1-based)."""
+    first = next((part for part in (table.args.get("catalog"), table.args.get("db"), table.args.get("table"),
+                                    table.this) if isinstance(part, exp.Identifier) and part.meta), None)
     if first is None:
         return "1:1"
     meta = first.meta
     return f"{meta.get('line', 1)}:{meta.get('col', 1) - (meta.get('end', 0) - meta.get('start', 0))}"
+
+
+# DuckDB's words: a bare column; a qualified one (its qualifier: a table, view or values list); an unknown qualifier
+_MISSING_COLUMN = re.compile(r'Referenced column "(?P<column>[^"]+)" not found|"(?P<table>[^"]+)" does not '
+                             r'have a column named "(?P<named>[^"]+)"|Referenced table "(?P<alias>[^"]+)" not found')
+
+
+def _missing_column(text: str, statement: exp.Expression) -> str | None:
+    """Trino's COLUMN_NOT_FOUND for DuckDB's binder error on a column no table has, at the column's place:
+    "COLUMN_NOT_FOUND: line 1:8: Column 'nosuch' cannot be resolved"; None for another error."""
+    found = _MISSING_COLUMN.search(text)
+    if found is None:
+        return None
+    column = (found["column"] or found["named"] or "").lower()
+    table = (found["table"] or found["alias"] or "").lower()
+    for ref in statement.find_all(exp.Column):
+        if (not column or ref.name.lower() == column) and (not table or ref.table.lower() == table):
+            shown = f"{ref.table}.{ref.name}" if ref.table else ref.name
+            return f"COLUMN_NOT_FOUND: line {_line(ref)}: Column '{shown.lower()}' cannot be resolved"
+    return None
 
 
 def _engine_message(exc: duckdb.Error) -> str:
