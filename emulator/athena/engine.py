@@ -174,8 +174,13 @@ class Session:
         return " UNION ALL ".join(f"({s})" for s in selects)
 
     def _partitions(self, doc: dict[str, Any], keys: list[dict[str, Any]], conditions: list[str]) -> list[dict]:
-        parent = partition_parent(self.catalog, doc["DatabaseName"], doc["Name"])
-        parts = [p for _, p in self.ctx.store.list(self.ctx.scope, PARTITION, parent)]
+        from . import projection  # it raises this module's QueryFailure
+
+        if projection.enabled(doc):  # Athena computes the partitions and ignores the catalog's
+            parts = projection.partitions(doc, keys, conditions)
+        else:
+            parent = partition_parent(self.catalog, doc["DatabaseName"], doc["Name"])
+            parts = [p for _, p in self.ctx.store.list(self.ctx.scope, PARTITION, parent)]
         for condition in conditions:
             try:
                 matches = compile_expression(condition, keys)
@@ -199,8 +204,18 @@ class Session:
             return f"SELECT {', '.join(nulls + extra) or '1 AS _'} WHERE false"
         self.scanned += sum(os.path.getsize(f) for f in files)
         source, present = self._source(files, typed, fmt)
-        picked = [(f"TRY_CAST({ident(present[n.lower()])} AS {t})" if n.lower() in present else f"CAST(NULL AS {t})")
-                  + f" AS {ident(n)}" for n, t in typed]
+        # OpenCSVSerde (opencsv) reads a doubled quote inside a quoted field as one quote; DuckDB's reader, told
+        # its escape is the backslash, keeps both
+        undouble = fmt.kind == "csv" and bool(fmt.quote) and fmt.escape != fmt.quote
+        picked = []
+        for n, t in typed:
+            if n.lower() not in present:
+                picked.append(f"CAST(NULL AS {t}) AS {ident(n)}")
+                continue
+            value = ident(present[n.lower()])
+            if undouble:
+                value = f"replace({value}, {literal(fmt.quote * 2)}, {literal(fmt.quote)})"
+            picked.append(f"TRY_CAST({value} AS {t}) AS {ident(n)}")
         return f"SELECT {', '.join(picked + extra)} FROM {source}"
 
     def _source(self, files: list[str], typed: list[tuple[str, str]], fmt: Format) -> tuple[str, dict[str, str]]:
