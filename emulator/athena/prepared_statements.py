@@ -45,6 +45,12 @@ def create_prepared_statement(ctx: RequestContext, params: dict[str, Any]) -> di
     return {}
 
 
+def put_prepared_statement(ctx: RequestContext, work_group: str, name: str, sql: str) -> None:
+    """SQL's `PREPARE name FROM sql`: the work group's statement of that name, created or replaced."""
+    ctx.store.put(ctx.scope, PREPARED_STATEMENT, work_group, name,
+                  _doc({"StatementName": name, "QueryStatement": sql, "WorkGroup": work_group}))
+
+
 def get_prepared_statement(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     require_work_group(ctx, params["WorkGroup"])
     return {"PreparedStatement": require_prepared_statement(ctx, params["WorkGroup"], params["StatementName"])}

@@ -21,7 +21,7 @@ import sqlglot
 from sqlglot import exp
 
 from ..context import RequestContext
-from . import ddl, utility, writes
+from . import ddl, prepared_statements, utility, writes
 from .common import PREPARED_STATEMENT, QUERY, now
 from .engine import QueryFailure, Session, name_columns, rows_of
 from .results import column_info, write_csv, write_metadata
@@ -33,6 +33,9 @@ if TYPE_CHECKING:
 log = logging.getLogger("glue_emulator.athena")
 FINAL = ("SUCCEEDED", "FAILED", "CANCELLED")
 _EXECUTE = re.compile(r"(?is)^\s*EXECUTE\s+(\w+)(?:\s+USING\s+(.*?))?\s*;?\s*$")
+# the SQL forms of Create/DeletePreparedStatement (Athena user guide, "Querying with prepared statements")
+_PREPARE = re.compile(r"(?is)^\s*PREPARE\s+(\w+)\s+FROM\s+(.*?)\s*;?\s*$")
+_DEALLOCATE = re.compile(r"(?is)^\s*DEALLOCATE\s+PREPARE\s+(\w+)\s*;?\s*$")
 
 
 class AthenaRunner:
@@ -161,6 +164,8 @@ def _split_arguments(text: str) -> list[str]:
 def _statement(session: Session, doc: dict[str, Any]) -> dict[str, Any]:
     sql = doc["Query"]
     parameters = list(doc.get("ExecutionParameters") or [])
+    if (prepare := _PREPARE.match(sql) or _DEALLOCATE.match(sql)) is not None:
+        return _prepare(session, doc, prepare)
     execute_match = _EXECUTE.match(sql)
     if execute_match:
         prepared = session.ctx.store.get(session.ctx.scope, PREPARED_STATEMENT, doc["WorkGroup"],
@@ -195,6 +200,18 @@ def _statement(session: Session, doc: dict[str, Any]) -> dict[str, Any]:
         return {"columns": [column_info(name, "VARCHAR") | {"Type": "string"}], "rows": len(lines), "lines": True}
     _ddl(session, statement)
     write_bytes(session.ctx, output, b"")
+    return {"columns": [], "rows": 0}
+
+
+def _prepare(session: Session, doc: dict[str, Any], match: re.Match[str]) -> dict[str, Any]:
+    """PREPARE name FROM <statement> (created or replaced) or DEALLOCATE PREPARE name."""
+    name = match.group(1)
+    if match.re is _PREPARE:
+        Session.parse(match.group(2))  # a statement that does not parse FAILS the PREPARE, not its EXECUTE
+        prepared_statements.put_prepared_statement(session.ctx, doc["WorkGroup"], name, match.group(2))
+    elif not session.ctx.store.delete(session.ctx.scope, PREPARED_STATEMENT, doc["WorkGroup"], name):
+        raise QueryFailure(f"line 1:1: Prepared statement not found: {name}")
+    write_bytes(session.ctx, doc["ResultConfiguration"]["OutputLocation"], b"")
     return {"columns": [], "rows": 0}
 
 
