@@ -11,6 +11,7 @@ metastore's.
 
 from __future__ import annotations
 
+import copy
 import os
 import re
 from typing import Any
@@ -202,11 +203,16 @@ def add_partitions(session: Session, database: str, name: str, found: list[tuple
 
 
 def alter_table(session: Session, alter: exp.Alter) -> None:
-    """ALTER TABLE t ADD [IF NOT EXISTS] PARTITION (k='v') [LOCATION '...'] ... and DROP PARTITION."""
+    """ALTER TABLE t ADD [IF NOT EXISTS] PARTITION (k='v') [LOCATION '...'] ... and DROP PARTITION; the
+    table's definition: ADD/REPLACE COLUMNS, CHANGE [COLUMN], SET TBLPROPERTIES, SET LOCATION."""
     database, name = table_names(session, alter.this)
     doc = session.table_doc(database, name)
     if doc is None:
         raise QueryFailure(f"FAILED: SemanticException [Error 10001]: Table not found {database}.{name}", DDL_FAILED)
+    actions = alter.args.get("actions") or []
+    if actions and not isinstance(actions[0], (exp.AddPartition, exp.DropPartition)):
+        _alter_definition(session, database, doc, actions[0])
+        return
     keys = [k["Name"] for k in doc.get("PartitionKeys") or []]
     base = ((doc.get("StorageDescriptor") or {}).get("Location") or "").rstrip("/")
     found: list[tuple[list[str], str]] = []
@@ -227,6 +233,42 @@ def alter_table(session: Session, alter: exp.Alter) -> None:
                                                                      "PartitionValues": values})
     if found:
         add_partitions(session, database, name, found, bool(alter.args.get("actions")[0].args.get("exists")))
+
+
+# the TableInput members of a stored table (UpdateTable takes no read-only member such as CreateTime)
+_TABLE_INPUT = ("Name", "Description", "Owner", "Retention", "StorageDescriptor", "PartitionKeys", "ViewOriginalText",
+                "ViewExpandedText", "TableType", "Parameters", "TargetTable")
+
+
+def _alter_definition(session: Session, database: str, doc: dict[str, Any], action: exp.Expression) -> None:
+    """The ALTER TABLE forms of Athena's DDL reference that change the table itself, through UpdateTable;
+    RENAME TO and DROP COLUMN FAIL as on Athena, whose Hive tables do not have them."""
+    table = copy.deepcopy({key: doc[key] for key in _TABLE_INPUT if key in doc})
+    sd = table.setdefault("StorageDescriptor", {})
+    columns = sd.setdefault("Columns", [])
+    if isinstance(action, exp.Schema):  # ADD COLUMNS (...)
+        taken = {c["Name"] for c in columns} | {k["Name"] for k in table.get("PartitionKeys") or []}
+        added = _columns(action)
+        repeated = next((c["Name"] for c in added if c["Name"] in taken), None)
+        if repeated is not None:
+            raise QueryFailure(f"FAILED: InvalidInputException: Duplicate column name: {repeated}", DDL_FAILED)
+        columns.extend(added)
+    elif isinstance(action, exp.ReplaceColumns):
+        sd["Columns"] = _columns(exp.Schema(expressions=action.expressions))
+    elif isinstance(action, exp.AlterColumn) and action.args.get("rename_to") is not None:  # CHANGE old new type
+        column = next((c for c in columns if c["Name"] == action.name.lower()), None)
+        if column is None:
+            raise QueryFailure(f"FAILED: InvalidInputException: Invalid column reference {action.name}", DDL_FAILED)
+        column.update(Name=action.args["rename_to"].name.lower(), Type=_hive_type(action.args.get("dtype")))
+    elif isinstance(action, exp.AlterSet) and (action.args.get("location") or action.expressions):
+        if action.args.get("location") is not None:
+            sd["Location"] = action.args["location"].name
+        for properties in action.expressions:
+            table.setdefault("Parameters", {}).update(
+                {prop.name: prop.text("value") for prop in properties.expressions if isinstance(prop, exp.Property)})
+    else:
+        raise QueryFailure(f"NOT_SUPPORTED: ALTER TABLE {action.sql('athena')[:60]} is not supported", DDL_FAILED)
+    catalog_call(tables.update_table, session.ctx, {"DatabaseName": database, "TableInput": table})
 
 
 _KEY_VALUE = re.compile(r"^([^=/]+)=([^/]*)$")

@@ -337,7 +337,7 @@ def _missing_column(text: str, statement: exp.Expression) -> str | None:
 def _engine_message(exc: duckdb.Error) -> str:
     text = str(exc).split("\n")[0]
     kind = type(exc).__name__
-    if "Malformed JSON" in text:  # Athena's words for a line the JSON SerDe cannot parse
+    if "Malformed JSON in file" in text:  # Athena's words for a line the JSON SerDe cannot parse
         return f"HIVE_CURSOR_ERROR: Row is not a valid JSON Object - {text}"
     if "magic bytes" in text or "parquet file" in text.lower():
         return f"HIVE_BAD_DATA: {text}"
