@@ -121,9 +121,10 @@ def spark_job(glue: Any, s3: Any, name: str, code: str, **extra: Any) -> str:
     return name
 
 
-def run_to_end(glue: Any, job: str, timeout: float = 180, **params: Any) -> dict[str, Any]:
+def run_to_end(glue: Any, job: str, timeout: float = 300, **params: Any) -> dict[str, Any]:
     """StartJobRun with `params`, then the JobRun once it has ended (the first glueetl run waits for
-    the Spark pool to warm up, hence the long default timeout)."""
+    the Spark pool to warm up, hence the long default timeout: a driver's start on a loaded 2-core machine under
+    coverage has taken over 100 s, and the run itself a minute more)."""
     run_id = glue.start_job_run(JobName=job, **params)["JobRunId"]
     return wait_job_run(glue, job, run_id, timeout=timeout)
 
