@@ -65,7 +65,7 @@ def _with_last_resort(
 ) -> Iterable[bytes]:
     """Call a WSGI app we do not own (moto); an exception it lets escape becomes AWS's 500 InternalFailure
     in the request's protocol (JSON for X-Amz-Target requests, else the query protocol's XML), not the
-    server's text/plain page."""
+    server's text/plain page, and an action it does not implement 501 NotImplemented."""
     started: list[bool] = []
 
     def tracked(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
@@ -74,6 +74,13 @@ def _with_last_resort(
 
     try:
         return wsgi(environ, tracked)
+    except NotImplementedError as exc:
+        if started:
+            raise
+        # An action moto lacks: AWS has it, so no AWS error fits, and a 500 would be retried by every SDK (boto3
+        # tries 5 times) before the caller saw why. 501 NotImplemented, which SDKs do not retry, says so at once.
+        return refusals.refusal(Request(environ), refusals.family_of(environ, "moto"), "not_served",
+                                f"glue-emulator does not serve this action: {exc}")(environ, start_response)
     except Exception:
         if started:
             raise

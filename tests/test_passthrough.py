@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from botocore.exceptions import ClientError
 from support import wait_until
 
 
@@ -34,3 +35,19 @@ def test_glue_and_s3_are_never_served_by_moto(glue_emulator):
     assert blueprint["ErrorMessage"] == "BlueprintLocation s3://b/k does not exist in the local S3"
     glue_emulator.s3.create_bucket(Bucket="ours")
     assert [b["Name"] for b in glue_emulator.s3.list_buckets()["Buckets"]] == ["ours"]
+
+
+@pytest.mark.parametrize("service, call", [
+    ("cloudwatch", lambda client: client.describe_alarm_history(AlarmName="job-failed")),  # query protocol
+    ("sqs", lambda client: client.list_message_move_tasks(SourceArn="arn:aws:sqs:us-east-1:123456789012:q")),  # JSON
+])
+def test_an_action_moto_lacks_is_501_at_once_not_a_retried_500(glue_emulator, service, call):
+    """moto raises NotImplementedError for actions it lacks; as a 500 InternalFailure boto3 retried it four times
+    before raising an error that said nothing. 501 NotImplemented is not retried and names the action."""
+    with pytest.raises(ClientError) as caught:
+        call(glue_emulator.client(service))
+    response = caught.value.response
+    assert response["Error"]["Code"] == "NotImplemented"
+    assert "action has not been implemented" in response["Error"]["Message"]
+    assert response["ResponseMetadata"]["HTTPStatusCode"] == 501
+    assert response["ResponseMetadata"]["RetryAttempts"] == 0
