@@ -26,11 +26,12 @@ from typing import Any
 import pyarrow.dataset as ds
 import pytest
 from clients.readme import client_env, run
+from support import wait_until
 
 from emulator.testing import EmulatorServer
 
-# One driver warmed at the start (while dbt starts up): the first session takes it, and the pool warms the next
-# session's driver beside it (spark_pool.py's lend).
+# One driver warmed at the start (while dbt starts up): each command's session takes it, and StopSession hands it back
+# to the pool for the next command's (spark_pool.py's lend, sessions/manager.py).
 SERVER_ENV = {
     "GLUE_EMULATOR_SPARK_PREWARM": "1",
     "GLUE_EMULATOR_SPARK_POOL_SIZE": "1",
@@ -154,7 +155,9 @@ def test_dbt_run_twice_then_test_and_show(dbt: Path, server: EmulatorServer, tmp
     rows = json.loads(shown[shown.index("{"):shown.rindex("}") + 1])["show"]
     assert sorted((r["order_id"], r["amount"]) for r in rows) == [(1, 10), (3, 7), (4, 12)]
 
-    # dbt stops the session of each command: no driver is left holding memory
-    assert {s["Status"] for s in glue.list_sessions()["Sessions"]} == {"STOPPED"}
-    assert len(glue.list_sessions()["Sessions"]) == 6
+    # dbt stops the session of each command: no driver is left holding memory (STOPPING, then STOPPED once the
+    # driver is back in the pool, as StopSession is asynchronous in Glue)
+    sessions = wait_until(lambda: glue.list_sessions()["Sessions"], "every session STOPPED",
+                          until=lambda found: {s["Status"] for s in found} == {"STOPPED"}, timeout=60)
+    assert len(sessions) == 6
     print("dbt-glue timings (s):", timings)

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from support import wait_until
 
 nbformat = pytest.importorskip("nbformat")
 pytest.importorskip("aws_glue_interactive_sessions_kernel")
@@ -162,8 +163,9 @@ def test_a_notebook_runs_on_the_glue_pyspark_kernel(server: EmulatorServer, kern
 
     assert "Stopped session." in _stream(stop)
     glue = server.client("glue")
-    [session] = glue.list_sessions()["Sessions"]
-    assert session["Status"] == "STOPPED"
+    # STOPPING, then STOPPED once the session's driver is back in the pool (StopSession is asynchronous in Glue)
+    [session] = wait_until(lambda: glue.list_sessions()["Sessions"], "the session STOPPED",
+                           until=lambda found: [s["Status"] for s in found] == ["STOPPED"], timeout=60)
     assert session["DefaultArguments"]["--glue_kernel_version"]
     caller = server.client("sts").get_caller_identity()
     arn = f"arn:aws:glue:us-east-1:{caller['Account']}:session/{session['Id']}"
