@@ -150,7 +150,9 @@ def _emulator_version(host: str, port: int) -> str | None:
     """The version a glue-emulator on host:port reports, None if what listens there is not one."""
     url_host = "127.0.0.1" if host in ("0.0.0.0", "") else f"[{host}]" if ":" in host else host
     try:
-        with urllib.request.urlopen(f"http://{url_host}:{port}/_emulator/health", timeout=3) as answer:
+        # 10 s: a glue-emulator on a loaded machine (a Spark driver starting beside it) can take seconds to answer,
+        # and a slow answer must not be reported as another program on the port.
+        with urllib.request.urlopen(f"http://{url_host}:{port}/_emulator/health", timeout=10) as answer:
             return str(json.load(answer)["version"])
     except (OSError, ValueError, KeyError, TypeError):
         return None

@@ -15,6 +15,12 @@ function per shape, calling the functions of the shapes it refers to by name, so
 work), with leaf shapes (strings, numbers, enums) written inline where they are used: a request is
 then checked by straight-line code and loops rather than by closures calling closures. Type tests
 are exact (`type(v) is str`): a subclass of a JSON type, which a parsed body never holds, gets False.
+
+A shape whose every value is made of strings, lists and objects (a column list, a SerDeInfo, a string map)
+remembers the last value it found valid and answers True at once for a value equal to it: `==` in C is far
+cheaper than the checks, and a batch repeats such parts (BatchCreatePartition's 100 partitions usually share
+their columns and SerDe). Equality of such values means the same JSON; shapes holding numbers or booleans are
+left out, as `1 == 1.0 == True` in Python while the model tells them apart.
 """
 
 from __future__ import annotations
@@ -29,6 +35,7 @@ from typing import Any
 from botocore.utils import parse_timestamp
 
 Check = Callable[[Any], bool]
+MISSING = object()  # what a `.get` finds for an absent member, and what no value equals
 
 # Keywords that only annotate (x-aws-type, x-aws-pattern, ...) are skipped; these are checked.
 _CHECKED = frozenset({
@@ -100,6 +107,7 @@ class _Writer:
         self._names = names  # shape -> function name, shared by every compilation of one model
         self._constants = constants
         self._variables = 0
+        self._textual: dict[str, bool] = {}  # shape -> whether its values hold only strings, lists, objects
         self.pending: list[str] = []  # shapes named but not written yet
         self.lines: list[str] = []
 
@@ -136,8 +144,30 @@ class _Writer:
         """Append `def <function>(v0): ...`: True when the value fits the shape, False when jsonschema must say."""
         self.lines.append(f"def {self._names[shape]}(v0):")
         self._variables = 0
+        last_valid = self.constant([MISSING]) if self.textual(self._defs[shape]) else None
+        if last_valid:
+            self.lines += [f"    if v0 == {last_valid}[0]:", "        return True"]
         self.emit(self._defs[shape], "v0", 1)
+        if last_valid:
+            self.lines.append(f"    {last_valid}[0] = v0")
         self.lines.append("    return True")
+
+    def textual(self, schema: dict[str, Any]) -> bool:
+        """Whether every value `schema` admits is made of strings, lists and objects only (every schema it
+        reaches names its types, none of them a number, boolean or null), so that `==` between two of its
+        values means the same JSON."""
+        if "$ref" in schema:
+            shape = schema["$ref"].rsplit("/", 1)[1]
+            if shape not in self._textual:
+                self._textual[shape] = True  # a cycle adds no other kind of leaf
+                self._textual[shape] = self.textual(self._defs[shape])
+            return self._textual[shape]
+        types = schema.get("type")
+        if types is None or not {"string", "array", "object"}.issuperset([types] if isinstance(types, str) else types):
+            return False
+        parts = [*schema.get("properties", {}).values(), schema.get("items"), schema.get("propertyNames"),
+                 schema.get("additionalProperties")]
+        return all(part is None or part is False or (part is not True and self.textual(part)) for part in parts)
 
     def emit(self, schema: dict[str, Any], v: str, depth: int) -> None:
         """Statements that `return False` unless `v` fits `schema`, and fall through when it does."""
@@ -272,7 +302,7 @@ class ShapeChecks:
     def __init__(self, defs: dict[str, Any]):
         self._defs = defs
         self._names: dict[str, str] = {}
-        self._namespace: dict[str, Any] = {"__builtins__": __builtins__, "MISSING": object(), "__sources__": {}}
+        self._namespace: dict[str, Any] = {"__builtins__": __builtins__, "MISSING": MISSING, "__sources__": {}}
         self._checks: dict[str, Check] = {}
         self._lock = threading.Lock()
 

@@ -94,24 +94,49 @@ def _first_session(socket: Path, timeout: float = 120.0) -> Any:
             time.sleep(0.2)
 
 
+def _start(folder: Path, executable: str, attempts: int = 5) -> tuple[Any, int]:
+    """The started executor and its port. PostgreSQL cannot choose its own port (0): a port found free is taken
+    by another process now and then before the server binds it, so a start that fails on its port is retried on
+    another one."""
+    from mirakuru.exceptions import AlreadyRunning, ExecutorError
+    from port_for import get_port
+    from pytest_postgresql.executors.proc import PostgreSQLExecutor
+
+    log = folder / "postgresql.log"
+    attempt = 0
+    while True:
+        attempt += 1
+        port = get_port(None)
+        logged = log.stat().st_size if log.exists() else 0
+        executor = PostgreSQLExecutor(
+            executable=executable, host="127.0.0.1", port=port, datadir=str(folder / "data"),
+            unixsocketdir=str(folder), logfile=str(log), startparams="-w", dbname="postgres",
+            user=USER, postgres_options=f"-c hba_file={folder / 'pg_hba.conf'}")
+        try:
+            return executor.start(), port
+        except ExecutorError as exc:
+            # AlreadyRunning: something answered on the port before the start; else the server's log says why.
+            if attempt == attempts or not (isinstance(exc, AlreadyRunning) or _port_taken(log, logged)):
+                raise
+
+
+def _port_taken(log: Path, offset: int) -> bool:
+    """Whether the server's log, from `offset` on, says its port was in use."""
+    with open(log, "rb") as text:
+        text.seek(offset)
+        return b"Address already in use" in text.read()
+
+
 @pytest.fixture(scope="session")
 def postgres() -> Iterator[Postgres]:
     pg_ctl = _pg_ctl()
     if pg_ctl is None:
         pytest.skip("PostgreSQL is not installed (no pg_ctl on PATH or under /usr/lib/postgresql/*/bin)")
-    from port_for import get_port
-    from pytest_postgresql.executors.proc import PostgreSQLExecutor
-
     folder = Path(tempfile.mkdtemp(prefix="glue-emulator-pg-"))
     folder.chmod(0o755)
     executable = _as_postgres_user(folder, pg_ctl) if os.geteuid() == 0 else pg_ctl
     (folder / "pg_hba.conf").write_text(_HBA)
-    port = get_port(None)
-    executor = PostgreSQLExecutor(
-        executable=executable, host="127.0.0.1", port=port, datadir=str(folder / "data"),
-        unixsocketdir=str(folder), logfile=str(folder / "postgresql.log"), startparams="-w", dbname="postgres",
-        user=USER, postgres_options=f"-c hba_file={folder / 'pg_hba.conf'}")
-    executor.start()
+    executor, port = _start(folder, executable)
     try:
         with _first_session(folder / f".s.PGSQL.{port}") as admin:
             admin.autocommit = True

@@ -7,9 +7,11 @@ a test never goes on with a value that is not the one it waited for. Fixtures li
 from __future__ import annotations
 
 import importlib.util
+import os
 import socket
 import textwrap
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -119,9 +121,10 @@ def spark_job(glue: Any, s3: Any, name: str, code: str, **extra: Any) -> str:
     return name
 
 
-def run_to_end(glue: Any, job: str, timeout: float = 180, **params: Any) -> dict[str, Any]:
+def run_to_end(glue: Any, job: str, timeout: float = 300, **params: Any) -> dict[str, Any]:
     """StartJobRun with `params`, then the JobRun once it has ended (the first glueetl run waits for
-    the Spark pool to warm up, hence the long default timeout)."""
+    the Spark pool to warm up, hence the long default timeout: a driver's start on a loaded 2-core machine under
+    coverage has taken over 100 s, and the run itself a minute more)."""
     run_id = glue.start_job_run(JobName=job, **params)["JobRunId"]
     return wait_job_run(glue, job, run_id, timeout=timeout)
 
@@ -186,6 +189,31 @@ def wait_job_run(
         timeout=timeout,
         interval=interval,
     )
+
+
+@contextmanager
+def spark_pool_held(server: Any, gates: Gates) -> Iterator[list[str]]:
+    """Every warm Spark driver of `server` (an EmulatorServer) busy for as long as the block runs: one glueetl run
+    per driver of its pool, each held by its gate; yields their run ids. Work submitted to the pool meanwhile (a
+    data-quality or column statistics task) waits in its queue behind them, so it is still in progress when the
+    test looks at it; a fast task would otherwise have ended already. On leaving, the holding runs are let go and
+    awaited (SUCCEEDED), so the pool is free again."""
+    from emulator.config import Settings
+
+    size = int({**os.environ, **server.env}.get("GLUE_EMULATOR_SPARK_POOL_SIZE", Settings.spark_pool_size))
+    glue = server.client("glue")
+    job = spark_job(glue, server.client("s3"), f"hold-{uuid.uuid4().hex[:8]}", gates.script(),
+                    ExecutionProperty={"MaxConcurrentRuns": size})
+    # StartJobRun hands each run to the pool before it answers: the pool's queue is first in, first out.
+    run_ids = [glue.start_job_run(JobName=job)["JobRunId"] for _ in range(size)]
+    try:
+        yield run_ids
+    finally:
+        for run_id in run_ids:
+            gates.open(run_id)
+    for run_id in run_ids:  # a Spark driver's first start under load can take minutes
+        held = wait_job_run(glue, job, run_id, timeout=300)
+        assert held["JobRunState"] == "SUCCEEDED", held
 
 
 def wait_crawler_ready(glue: Any, name: str, timeout: float = RUN_WAIT) -> dict[str, Any]:

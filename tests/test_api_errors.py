@@ -15,6 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from support import RUN_WAIT
 
 from emulator.services import load_json_services
 from emulator.shapes import ServiceShapes
@@ -260,7 +261,7 @@ def test_a_finished_run_has_every_member_aws_shows(glue, glue_emulator):
     glue_emulator.s3.put_object(Bucket="scripts", Key="quick.py", Body=b"print('hi')\n")
     glue.create_job(Name="quick", Role=ROLE, Command={"Name": "pythonshell", "ScriptLocation": "s3://scripts/quick.py"})
     run_id = glue.start_job_run(JobName="quick")["JobRunId"]
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + RUN_WAIT
     while (run := glue.get_job_run(JobName="quick", RunId=run_id)["JobRun"])["JobRunState"] != "SUCCEEDED":
         assert time.monotonic() < deadline, run
         time.sleep(0.05)

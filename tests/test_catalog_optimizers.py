@@ -79,6 +79,10 @@ def _runs(glue: Any, kind: str) -> list[dict[str, Any]]:
                                           Type=kind)["TableOptimizerRuns"]
 
 
+def _orphans_deleted(run: dict[str, Any]) -> int:
+    return run.get("orphanFileDeletionMetrics", {}).get("IcebergMetrics", {}).get("NumberOfOrphanFilesDeleted", 0)
+
+
 def _exists(server: EmulatorServer, location: str) -> bool:
     bucket, _, key = location.removeprefix("s3://").partition("/")
     listed = server.client("s3").list_objects_v2(Bucket=bucket, Prefix=key)
@@ -165,11 +169,14 @@ def test_orphan_file_deletion_deletes_only_unreferenced_files_made_after_the_opt
     s3.put_object(Bucket="warehouse", Key="events/data/stray.parquet", Body=b"left by a failed writer")
     s3.put_object(Bucket="warehouse", Key="events/data/empty/", Body=b"")  # a folder marker: kept, no failure
 
-    wait_until(lambda: _exists(server, "s3://warehouse/events/data/stray.parquet"), "the orphan to be deleted",
-               until=lambda exists: not exists, timeout=60)
-    runs = _runs(glue, "orphan_file_deletion")
+    # A run is listed in_progress while it works (it deletes the file before it is stored completed), and runs
+    # follow each other every (server) day, a real second: only the runs that have ended are looked at.
+    runs = wait_until(lambda: [r for r in _runs(glue, "orphan_file_deletion") if r["eventType"] != "in_progress"],
+                      "the run that deletes the orphan to end", until=lambda ended: any(map(_orphans_deleted, ended)),
+                      timeout=60)
     assert all(r["eventType"] == "completed" for r in runs), runs
-    assert sum(r["orphanFileDeletionMetrics"]["IcebergMetrics"]["NumberOfOrphanFilesDeleted"] for r in runs) == 1
+    assert sum(map(_orphans_deleted, runs)) == 1
+    assert not _exists(server, "s3://warehouse/events/data/stray.parquet")
     assert _exists(server, "s3://warehouse/events/data/before.parquet")
     assert _exists(server, "s3://warehouse/events/data/empty/")
     assert sorted(catalog.load_table("lake.events").scan().to_arrow()["id"].to_pylist()) == [3, 4, 5]

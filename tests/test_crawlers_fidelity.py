@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
-from support import wait_until
+from support import RUN_WAIT, wait_until
 
 from emulator.testing.plugin import EmulatorHandle
 from emulator.testing.server import EmulatorServer
@@ -36,7 +36,7 @@ def crawl(glue: Any, name: str = "cr") -> dict[str, Any]:
     before = len(glue.list_crawls(CrawlerName=name)["Crawls"])
     glue.start_crawler(Name=name)
     crawls = wait_until(lambda: glue.list_crawls(CrawlerName=name)["Crawls"], f"the crawl of {name} to end",
-                        until=lambda c: len(c) > before and c[0]["State"] != "RUNNING", timeout=30)
+                        until=lambda c: len(c) > before and c[0]["State"] != "RUNNING", timeout=RUN_WAIT)
     wait_until(lambda: glue.get_crawler(Name=name)["Crawler"]["State"], "READY", until=lambda s: s == "READY")
     return crawls[0]
 

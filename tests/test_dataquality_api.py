@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
-from support import FAST_ENV, ROLE, error_of, wait_until
+from support import FAST_ENV, ROLE, Gates, error_of, spark_pool_held, wait_until
 
 SERVER_ENV = FAST_ENV
 SPARK_WAIT = 240.0  # the first run of the module starts a Spark driver
@@ -232,13 +232,15 @@ def test_an_evaluation_run_stores_results_statistics_and_history(shop: Any, serv
     assert error_of(caught)[0] == "InvalidInputException"
 
 
-def test_a_cancelled_run_ends_stopped_without_results(shop: Any) -> None:
+def test_a_cancelled_run_ends_stopped_without_results(shop: Any, server: Any, gates: Gates) -> None:
     glue = shop
     glue.create_data_quality_ruleset(Name="r", Ruleset=RULES)
-    run_id = glue.start_data_quality_ruleset_evaluation_run(DataSource=_source(), Role=ROLE,
-                                                             RulesetNames=["r"])["RunId"]
-    assert glue.get_data_quality_ruleset_evaluation_run(RunId=run_id)["Status"] == "RUNNING"
-    glue.cancel_data_quality_ruleset_evaluation_run(RunId=run_id)
+    with spark_pool_held(server, gates):  # the run waits for a driver: still RUNNING however fast Spark is
+        run_id = glue.start_data_quality_ruleset_evaluation_run(DataSource=_source(), Role=ROLE,
+                                                                 RulesetNames=["r"])["RunId"]
+        assert glue.get_data_quality_ruleset_evaluation_run(RunId=run_id)["Status"] == "RUNNING"
+        glue.cancel_data_quality_ruleset_evaluation_run(RunId=run_id)
+        assert glue.get_data_quality_ruleset_evaluation_run(RunId=run_id)["Status"] in ("STOPPING", "STOPPED")
     run = _wait_run(glue, run_id)
     assert run["Status"] == "STOPPED" and "ResultIds" not in run
     assert glue.list_data_quality_results()["Results"] == []

@@ -13,7 +13,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from botocore.exceptions import ClientError
-from support import FAST_ENV, ROLE, wait_until
+from support import FAST_ENV, ROLE, Gates, spark_pool_held, wait_until
 
 # A warm driver (the runs are Spark work), one Glue minute per real second (the schedule test).
 SERVER_ENV = {**FAST_ENV, "GLUE_EMULATOR_SPARK_PREWARM": "1", "GLUE_EMULATOR_SPARK_POOL_SIZE": "1"}
@@ -141,17 +141,18 @@ def test_a_sampled_run_counts_part_of_the_rows(lake: Any) -> None:
     assert 40 < sum(counts.values()) < 400, counts  # about 200 of the 2000 rows
 
 
-def test_one_run_per_table_at_a_time_and_a_stopped_run_ends_stopped(lake: Any) -> None:
+def test_one_run_per_table_at_a_time_and_a_stopped_run_ends_stopped(lake: Any, server: Any, gates: Gates) -> None:
     start = {"DatabaseName": "lake", "TableName": "events", "Role": ROLE}
-    run_id = lake.start_column_statistics_task_run(**start)["ColumnStatisticsTaskRunId"]
-    with pytest.raises(ClientError) as caught:
-        lake.start_column_statistics_task_run(**start)
-    assert caught.value.response["Error"]["Code"] == "ColumnStatisticsTaskRunningException"
-    lake.stop_column_statistics_task_run(DatabaseName="lake", TableName="events")
-    with pytest.raises(ClientError) as again:
+    with spark_pool_held(server, gates):  # the run waits for the driver: in progress however fast Spark is
+        run_id = lake.start_column_statistics_task_run(**start)["ColumnStatisticsTaskRunId"]
+        with pytest.raises(ClientError) as caught:
+            lake.start_column_statistics_task_run(**start)
+        assert caught.value.response["Error"]["Code"] == "ColumnStatisticsTaskRunningException"
         lake.stop_column_statistics_task_run(DatabaseName="lake", TableName="events")
-    assert again.value.response["Error"]["Code"] in ("ColumnStatisticsTaskStoppingException",
-                                                     "ColumnStatisticsTaskNotRunningException")
+        with pytest.raises(ClientError) as again:
+            lake.stop_column_statistics_task_run(DatabaseName="lake", TableName="events")
+        assert again.value.response["Error"]["Code"] in ("ColumnStatisticsTaskStoppingException",
+                                                         "ColumnStatisticsTaskNotRunningException")
     run = _finished(lake, run_id)
     assert run["Status"] == "STOPPED"
     with pytest.raises(ClientError) as idle:

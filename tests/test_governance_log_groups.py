@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from support import ROLE, run_to_end, shell_job, wait_crawler_ready
+from support import ROLE, RUN_WAIT, run_to_end, shell_job, wait_crawler_ready
 
 from emulator.governance.log_groups import crawler_log_group, job_log_group, role_path_name
 
@@ -29,8 +29,8 @@ def test_job_run_logs_go_to_the_configurations_group(glue: Any, server: Any) -> 
     shell_job(glue, s3, "plain", "print('in the clear')")
     shell_job(glue, s3, "secured", "print('encrypted on AWS')", SecurityConfiguration="sc")
 
-    plain = run_to_end(glue, "plain", timeout=60)
-    secured = run_to_end(glue, "secured", timeout=60)
+    plain = run_to_end(glue, "plain", timeout=RUN_WAIT)
+    secured = run_to_end(glue, "secured", timeout=RUN_WAIT)
     assert (plain["JobRunState"], secured["JobRunState"]) == ("SUCCEEDED", "SUCCEEDED")
     assert plain["LogGroupName"] == "/aws-glue/python-jobs"
     group = "/aws-glue/python-jobs/sc-role/GlueRole"

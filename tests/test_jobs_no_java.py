@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from support import run_to_end
+from support import RUN_WAIT, run_to_end
 
 from emulator.testing.server import EmulatorServer
 
@@ -41,7 +41,7 @@ def test_health_and_runs_say_java_17_is_missing_and_how_to_install_it(tmp_path: 
         # Python shell jobs need no Java: they still run.
         glue.create_job(Name="shell", Role="arn:aws:iam::123456789012:role/Glue",
                         Command={"Name": "pythonshell", "ScriptLocation": "s3://scripts/job.py"})
-        run = run_to_end(glue, "shell", timeout=60)
+        run = run_to_end(glue, "shell", timeout=RUN_WAIT)
         assert run["JobRunState"] == "SUCCEEDED", run.get("ErrorMessage")
     finally:
         server.stop()

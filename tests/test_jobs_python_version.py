@@ -7,6 +7,7 @@ import time
 from typing import Any
 
 import pytest
+from support import RUN_WAIT
 
 FINAL = {"SUCCEEDED", "FAILED", "TIMEOUT", "STOPPED", "ERROR"}
 OURS = f"{sys.version_info.major}.{sys.version_info.minor}"
@@ -20,7 +21,7 @@ def _run(glue_emulator: Any, command: dict[str, str]) -> tuple[dict[str, Any], l
     glue.create_job(Name="shell", Role="arn:aws:iam::123456789012:role/Glue",
                     Command={"Name": "pythonshell", "ScriptLocation": "s3://scripts/shell.py", **command})
     run_id = glue.start_job_run(JobName="shell")["JobRunId"]
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + RUN_WAIT
     while (run := glue.get_job_run(JobName="shell", RunId=run_id)["JobRun"])["JobRunState"] not in FINAL:
         assert time.monotonic() < deadline, run
         time.sleep(0.05)

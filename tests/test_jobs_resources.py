@@ -6,11 +6,10 @@ One server whose time runs 60x faster (a Timeout of 1 minute is one real second)
 from __future__ import annotations
 
 import os
-import time
 from pathlib import Path
 from typing import Any
 
-from support import alive, shell_job, wait_job_run, wait_until
+from support import RUN_WAIT, alive, shell_job, wait_job_run, wait_until
 
 from emulator.jobs.processes import descendants, kill_tree, memory_limit
 from emulator.testing import EmulatorServer
@@ -25,11 +24,11 @@ def start_shell(server: EmulatorServer, glue: Any, name: str, code: str, **job: 
     return name, glue.start_job_run(JobName=name)["JobRunId"]
 
 
-def wait_for_file(path: Path, timeout: float = 30) -> str:
-    """The text of `path` once a script has written it."""
-    wait_until(lambda: path.exists() and path.read_text().strip(), f"{path} to be written", timeout=timeout)
-    time.sleep(0.1)  # every line written
-    return path.read_text()
+def wait_for_lines(path: Path, count: int, timeout: float = RUN_WAIT) -> list[str]:
+    """The first `count` lines of `path` once a script has written them whole (each ended by a newline)."""
+    text = wait_until(lambda: path.read_text() if path.exists() else "", f"{count} lines in {path}",
+                      until=lambda seen: seen.count("\n") >= count, timeout=timeout)
+    return text.splitlines()[:count]
 
 
 # -- memory -------------------------------------------------------------------------------------------
@@ -84,9 +83,7 @@ ESCAPE = """
 
 
 def _escaped(path: Path) -> list[int]:
-    pids = [int(line) for line in wait_for_file(path).split()]
-    assert len(pids) == 2
-    return pids
+    return [int(line) for line in wait_for_lines(path, 2)]
 
 
 def _all_gone(pids: list[int], timeout: float = 10) -> None:

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
-import socket
 import subprocess
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pyspark
 import pytest
@@ -25,10 +26,9 @@ from emulator.testing import EmulatorServer
 SPARK_CLASS = Path(pyspark.__file__).parent / "bin" / "spark-class"
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+# What the master's log says once it listens on the ports it chose (it is started with port 0 for both).
+_MASTER_URL = re.compile(r"Starting Spark master at (spark://\S+)")
+_MASTER_UI = re.compile(r"Bound MasterWebUI to \S+ and started at http://[^:\s]+:(\d+)")
 
 
 def _alive_workers(ui_port: int) -> int:
@@ -41,9 +41,12 @@ def _alive_workers(ui_port: int) -> int:
 
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """spark://host:port of a standalone master with two one-core workers, all stopped at the end."""
+    """spark://host:port of a standalone master with two one-core workers, all stopped at the end.
+
+    Spark chooses the master's ports (port 0) and the test reads them from its log: a port found free and
+    closed again could be taken by another process before the master binds it.
+    """
     logs = tmp_path_factory.mktemp("cluster")
-    port, ui_port = _free_port(), _free_port()
     env = dict(os.environ, SPARK_LOCAL_IP="127.0.0.1", SPARK_LOG_DIR=str(logs), SPARK_WORKER_DIR=str(logs / "work"))
     processes = []
 
@@ -52,18 +55,27 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             processes.append(subprocess.Popen([str(SPARK_CLASS), *args], stdout=log, stderr=log, env=env,
                                               start_new_session=True))
 
-    master = f"spark://127.0.0.1:{port}"
-    start("master", "org.apache.spark.deploy.master.Master", "--host", "127.0.0.1", "--port", str(port),
-          "--webui-port", str(ui_port))
-    for index in range(2):
-        start(f"worker-{index}", "org.apache.spark.deploy.worker.Worker", master, "--host", "127.0.0.1",
-              "--cores", "1", "--memory", "1g", "--webui-port", "0")
-    try:
+    def up(what: str, ready: Callable[[], object]) -> Any:
         deadline = time.monotonic() + 240
-        while _alive_workers(ui_port) < 2:
+        while not (found := ready()):
             if time.monotonic() > deadline or any(p.poll() is not None for p in processes):
-                pytest.fail(f"the standalone cluster did not come up; see {logs}")
-            time.sleep(1)
+                pytest.fail(f"the standalone cluster's {what} did not come up; see {logs}")
+            time.sleep(0.5)
+        return found
+
+    def master_log() -> tuple[str, int] | None:
+        text = (logs / "master.log").read_text(errors="replace")
+        url, ui = _MASTER_URL.search(text), _MASTER_UI.search(text)
+        return (url.group(1), int(ui.group(1))) if url and ui else None
+
+    start("master", "org.apache.spark.deploy.master.Master", "--host", "127.0.0.1", "--port", "0",
+          "--webui-port", "0")
+    try:
+        master, ui_port = up("master", master_log)
+        for index in range(2):
+            start(f"worker-{index}", "org.apache.spark.deploy.worker.Worker", master, "--host", "127.0.0.1",
+                  "--cores", "1", "--memory", "1g", "--webui-port", "0")
+        up("workers", lambda: _alive_workers(ui_port) >= 2)
         yield master
     finally:
         for process in processes:

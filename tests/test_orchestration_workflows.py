@@ -327,7 +327,7 @@ def test_stop_ends_running_jobs_and_starts_nothing_more(glue):
     run_id = glue.api.start_workflow_run(Name="wf")["RunId"]
     glue.api.stop_workflow_run(Name="wf", RunId=run_id)
     assert glue.api.get_workflow_run(Name="wf", RunId=run_id)["Run"]["Status"] in ("STOPPING", "STOPPED")
-    run = glue.wait_workflow_run("wf", run_id, timeout=15)
+    run = glue.wait_workflow_run("wf", run_id)
     assert run["Status"] == "STOPPED"
     assert run["Statistics"] == statistics(Total=2, Stopped=1)
     assert job_runs_of(nodes_by_name(run)["long"])[0]["JobRunState"] == "STOPPED"

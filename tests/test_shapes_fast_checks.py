@@ -194,3 +194,30 @@ def test_common_requests_are_valid_without_jsonschema():
         assert shapes._checks.of(shapes.operations[operation]["input"])(request), operation
     bad = dict(requests["GetPartitions"], MaxResults=0)
     assert not shapes._checks.of(shapes.operations["GetPartitions"]["input"])(bad)
+
+
+def test_a_textual_shape_answers_a_repeat_at_once_and_still_refuses_what_differs():
+    """Column lists, SerDe infos and string maps remember their last valid value: an equal one is valid at once;
+    one differing anywhere, however deep, is checked again."""
+    shapes = ServiceShapes("glue")
+    columns = [{"Name": "id", "Type": "bigint", "Parameters": {"k": "v"}}, {"Name": "c", "Type": "string"}]
+    assert _verdicts(shapes, "ColumnList", columns) == (True, [])
+    assert _verdicts(shapes, "ColumnList", copy.deepcopy(columns)) == (True, [])
+    for change in ({"Name": "x" * 256}, {"Parameters": {"k": 1}}, {"Type": None}, {"Unknown": "u"}):
+        changed = copy.deepcopy(columns)
+        changed[1].update(change)
+        assert not _verdicts(shapes, "ColumnList", changed)[0], change
+    assert _verdicts(shapes, "ColumnList", copy.deepcopy(columns)) == (True, [])
+
+
+def test_shapes_holding_numbers_or_booleans_are_not_remembered():
+    """`True == 1` and `1 == 1.0` in Python: a remembered valid value would let its look-alike of another type
+    through, so shapes with numbers or booleans are always checked."""
+    shapes = ServiceShapes("glue")
+    descriptor = {"Columns": [{"Name": "id"}], "Compressed": True, "NumberOfBuckets": 1}
+    assert _verdicts(shapes, "StorageDescriptor", descriptor) == (True, [])
+    assert not _verdicts(shapes, "StorageDescriptor", dict(descriptor, Compressed=1))[0]
+    assert not _verdicts(shapes, "StorageDescriptor", dict(descriptor, NumberOfBuckets=True))[0]
+    assert "== const" in shapes._checks.source("ColumnList")
+    assert "== const" not in shapes._checks.source("StorageDescriptor")
+    assert "== const" not in shapes._checks.source("PartitionInput")  # LastAccessTime: a number or text

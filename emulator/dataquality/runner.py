@@ -95,7 +95,10 @@ class DataQualityRunner:
 
     def stop(self, ctx: RequestContext, kind: str, run_id: str) -> bool:
         """Cancel a run in flight (it goes STOPPING, then STOPPED when its task is gone); False when it has ended."""
-        with self._lock:
+        # Read and written in one transaction, as _finish stores the final state: a task ending meanwhile either
+        # finds STOPPING (and ends STOPPED) or has stored its end, which this then sees. Written outside one,
+        # STOPPING could land over SUCCEEDED, and the run stayed STOPPING for ever.
+        with self._lock, ctx.store.transaction():
             handle = self._handles.get(run_id)
             run = ctx.store.get(ctx.scope, kind, "", run_id)
             if run is None or run["Status"] not in ACTIVE:

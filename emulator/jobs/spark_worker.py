@@ -23,6 +23,7 @@ import runpy
 import shutil
 import signal
 import socket
+import subprocess
 import sys
 import tempfile
 import threading
@@ -54,6 +55,9 @@ EXIT_RETIRED = 3
 # Spark's exit status for a JVM that died of java.lang.OutOfMemoryError (SparkExitCode.OOM).
 SPARK_OOM_EXIT = 52
 _JAVA_OOM = "java.lang.OutOfMemoryError"
+# Seconds a driver whose JVM stopped answering waits for the JVM's process to end, to tell a JVM that ended (and
+# how) from one that hangs.
+_JVM_END_WAIT = 10.0
 
 
 def spark_settings(master: str, scratch: Path, java_options: str = "") -> dict[str, str]:
@@ -373,15 +377,23 @@ class WarmDriver:
 
         process = getattr(SparkContext._gateway, "proc", None)
         if process is not None and process.poll() is not None:
-            if process.returncode == SPARK_OOM_EXIT:
-                return self.out_of_memory(f"{_JAVA_OOM}; the JVM ended with exit code {SPARK_OOM_EXIT}")
-            return f"The Spark driver's JVM ended during the run ({how_it_ended(process.returncode)})"
+            return self._jvm_ended(process.returncode)
         try:
             if self.sc._jsc.sc().isStopped():
                 return "The script stopped the Spark driver's JVM context"
         except Exception as exc:
+            # A JVM that is ending (killed, or out of memory: exit code 52) stops answering before its process has
+            # ended, a JVM's threads and heap taking a moment to go: wait for that end, so the run says what ended it.
+            if process is not None:
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    return self._jvm_ended(process.wait(timeout=_JVM_END_WAIT))
             return f"The Spark driver's JVM stopped answering ({describe_failure(exc)})"
         return None
+
+    def _jvm_ended(self, returncode: int) -> str:
+        if returncode == SPARK_OOM_EXIT:
+            return self.out_of_memory(f"{_JAVA_OOM}; the JVM ended with exit code {SPARK_OOM_EXIT}")
+        return f"The Spark driver's JVM ended during the run ({how_it_ended(returncode)})"
 
     def out_of_memory(self, detail: str) -> str:
         """The ErrorMessage of a run whose driver JVM ran out of memory (in local mode the executors are
