@@ -214,3 +214,52 @@ def test_an_idle_session_times_out_and_its_statements_stay_readable(server: Emul
     with pytest.raises(ClientError) as err:
         glue.run_statement(SessionId="idle", Code="1")
     assert _code(err) == "IllegalSessionStateException"
+
+
+def test_a_stopped_session_hands_its_warm_driver_to_the_next_without_its_state(server: EmulatorServer) -> None:
+    """Stopped between statements, a session gives its driver back to the pool: the next session starts on that same
+    warm driver (same process, same Spark application: no JVM started) and sees nothing the first one left. Stopped
+    during a statement, the driver is killed and the statement CANCELLED."""
+    glue = server.client("glue")
+    create(glue, "first")
+    assert wait_ready(glue, "first")["Status"] == "READY"
+    left = run(glue, "first", (
+        "import os, sys\n"
+        "spark.range(3).createOrReplaceTempView('first_view')\n"
+        "spark.catalog.cacheTable('first_view')\n"
+        "spark.range(2).createOrReplaceGlobalTempView('first_global')\n"
+        "spark.sql('CREATE TABLE first_table (id INT) USING parquet')\n"
+        "spark.sql('CREATE DATABASE first_db')\n"
+        "spark.conf.set('spark.sql.shuffle.partitions', '7')\n"
+        "sc.setLocalProperty('spark.job.description', 'first')\n"
+        "os.environ['FIRST_SESSION'] = '1'\n"
+        "sys.path.append('/first-session')\n"
+        "first_secret = 42\n"
+        "print(sorted(t.name for t in spark.catalog.listTables()), spark.conf.get('spark.sql.shuffle.partitions'))\n"
+        "(os.getpid(), sc.applicationId)"))
+    assert left["Output"]["Status"] == "ok", left
+    text, driver = left["Output"]["Data"]["TextPlain"].split("\n")
+    assert text == "['first_table', 'first_view'] 7"
+    glue.stop_session(Id="first")
+    wait_until(lambda: glue.get_session(Id="first")["Session"]["Status"], "first STOPPED",
+               until=lambda status: status == "STOPPED", timeout=60)
+
+    create(glue, "second")
+    assert wait_ready(glue, "second")["Status"] == "READY"
+    seen = run(glue, "second", (
+        "import os, sys\n"
+        "print(sorted(t.name for t in spark.catalog.listTables()), spark.catalog.listTables('global_temp'),\n"
+        "      [d.name for d in spark.catalog.listDatabases()], spark.conf.get('spark.sql.shuffle.partitions'),\n"
+        "      sc.getLocalProperty('spark.job.description'), os.environ.get('FIRST_SESSION'),\n"
+        "      '/first-session' in sys.path, 'first_secret' in globals())\n"
+        "(os.getpid(), sc.applicationId)"))
+    assert seen["Output"]["Status"] == "ok", seen
+    assert seen["Output"]["Data"]["TextPlain"] == "[] [] ['default'] 4 None None False False\n" + driver
+
+    sleeping = glue.run_statement(SessionId="second", Code="import time\ntime.sleep(300)")["Id"]
+    wait_until(lambda: glue.get_statement(SessionId="second", Id=sleeping)["Statement"]["State"], "RUNNING",
+               until=lambda state: state == "RUNNING", timeout=60)
+    glue.stop_session(Id="second")
+    wait_until(lambda: glue.get_session(Id="second")["Session"]["Status"], "second STOPPED",
+               until=lambda status: status == "STOPPED", timeout=60)
+    assert glue.get_statement(SessionId="second", Id=sleeping)["Statement"]["State"] == "CANCELLED"

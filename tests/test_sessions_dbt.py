@@ -19,23 +19,21 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pyarrow.dataset as ds
 import pytest
 from clients.readme import client_env, run
+from support import wait_until
 
 from emulator.testing import EmulatorServer
+from emulator.testing.plugin import session_server_env
 
-# One driver warmed at the start (while dbt starts up): the first session takes it, and the pool warms the next
-# session's driver beside it (spark_pool.py's lend).
-SERVER_ENV = {
-    "GLUE_EMULATOR_SPARK_PREWARM": "1",
-    "GLUE_EMULATOR_SPARK_POOL_SIZE": "1",
-    "GLUE_EMULATOR_VALIDATE_RESPONSES": "1",
-}
+# The session server (conftest's `server`, reset before the module), whose pool keeps warm drivers as a plain
+# `glue-emulator serve` does: each command's session takes a warm one, and StopSession hands it back to the pool for
+# the next command's (spark_pool.py's lend, sessions/manager.py). No server or JVM of the module's own.
+SERVER_ENV = session_server_env()
 DBT_FOLDER = Path(__file__).resolve().parent / "clients" / "dbt"
 REQUIREMENTS = DBT_FOLDER / "requirements.txt"
 DBT_TIMEOUT = 1200  # one command: a session's driver (a JVM) starts on a loaded 2-core machine, then every model
@@ -64,14 +62,6 @@ def dbt() -> Path:
                 pytest.skip(reason)
         shutil.copyfile(REQUIREMENTS, stamp)
     return venv / "bin" / "dbt"
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmulatorServer]:
-    """The module's server; a long start-up timeout, as the machine's JVMs can make start-up slow."""
-    started = EmulatorServer(tmp_path_factory.mktemp("dbt") / "data", env=SERVER_ENV).start(timeout=600)
-    yield started
-    started.stop()
 
 
 def _table_rows(server: EmulatorServer, name: str) -> list[dict[str, Any]]:
@@ -154,7 +144,9 @@ def test_dbt_run_twice_then_test_and_show(dbt: Path, server: EmulatorServer, tmp
     rows = json.loads(shown[shown.index("{"):shown.rindex("}") + 1])["show"]
     assert sorted((r["order_id"], r["amount"]) for r in rows) == [(1, 10), (3, 7), (4, 12)]
 
-    # dbt stops the session of each command: no driver is left holding memory
-    assert {s["Status"] for s in glue.list_sessions()["Sessions"]} == {"STOPPED"}
-    assert len(glue.list_sessions()["Sessions"]) == 6
+    # dbt stops the session of each command: no driver is left holding memory (STOPPING, then STOPPED once the
+    # driver is back in the pool, as StopSession is asynchronous in Glue)
+    sessions = wait_until(lambda: glue.list_sessions()["Sessions"], "every session STOPPED",
+                          until=lambda found: {s["Status"] for s in found} == {"STOPPED"}, timeout=60)
+    assert len(sessions) == 6
     print("dbt-glue timings (s):", timings)

@@ -11,22 +11,21 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from support import wait_until
 
 nbformat = pytest.importorskip("nbformat")
 pytest.importorskip("aws_glue_interactive_sessions_kernel")
 
 from emulator.testing import EmulatorServer
+from emulator.testing.plugin import session_server_env
 
-SERVER_ENV = {
-    "GLUE_EMULATOR_SPARK_PREWARM": "0",
-    "GLUE_EMULATOR_SPARK_POOL_SIZE": "1",
-    "GLUE_EMULATOR_VALIDATE_RESPONSES": "1",
-}
+# The session server (conftest's `server`, reset before the module): the notebook's session takes one of its warm
+# drivers, and gives it back at %stop_session. No server or JVM of the module's own.
+SERVER_ENV = session_server_env()
 ROLE = "arn:aws:iam::123456789012:role/GlueNotebook"
 
 CELLS = [
@@ -42,14 +41,6 @@ CELLS = [
     "%status",
     "%stop_session",
 ]
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmulatorServer]:
-    """The module's server; started with a long timeout, as 8 JVMs on 2 cores can make start-up take minutes."""
-    started = EmulatorServer(tmp_path_factory.mktemp("sessions") / "data", env=SERVER_ENV).start(timeout=600)
-    yield started
-    started.stop()
 
 
 def _stream(cell: dict[str, Any], name: str = "stdout") -> str:
@@ -162,8 +153,9 @@ def test_a_notebook_runs_on_the_glue_pyspark_kernel(server: EmulatorServer, kern
 
     assert "Stopped session." in _stream(stop)
     glue = server.client("glue")
-    [session] = glue.list_sessions()["Sessions"]
-    assert session["Status"] == "STOPPED"
+    # STOPPING, then STOPPED once the session's driver is back in the pool (StopSession is asynchronous in Glue)
+    [session] = wait_until(lambda: glue.list_sessions()["Sessions"], "the session STOPPED",
+                           until=lambda found: [s["Status"] for s in found] == ["STOPPED"], timeout=60)
     assert session["DefaultArguments"]["--glue_kernel_version"]
     caller = server.client("sts").get_caller_identity()
     arn = f"arn:aws:glue:us-east-1:{caller['Account']}:session/{session['Id']}"

@@ -59,7 +59,8 @@ class _Run:
     worker: _Worker | None = None
     timer: threading.Timer | None = None
     finished: bool = False
-    lent: bool = False  # holds a driver of its own, added to the pool for as long as it lasts (see lend)
+    lent: bool = False  # an interactive session's: holds its driver until it ends (see lend)
+    grown: bool = False  # the pool grew by one driver for this lent run, and shrinks back when it ends
 
 
 @dataclass(eq=False)
@@ -100,6 +101,7 @@ class SparkPool:
         self._lock = threading.Condition()
         self._queue: deque[_Run] = deque()
         self._workers: list[_Worker] = []
+        self._lent: list[_Run] = []  # lent runs not yet ended, oldest first
         self._closed = False
         self._java: Java | None = None  # found once; looked for again while missing (it may get installed)
         self._start_problem: str | None = None  # why the last driver failed to start, until one starts
@@ -122,10 +124,12 @@ class SparkPool:
         return self._submit(_Run(spec, on_done))
 
     def lend(self, spec: RunSpec, on_done: Callable[[RunOutcome], None]) -> SparkRunHandle:
-        """Submit a run that keeps its driver until it is stopped (an interactive session's).
+        """Submit a run that keeps its driver until it ends (an interactive session's).
 
-        The pool grows by one driver while the run lasts, so job runs never queue behind a session; the extra
-        driver goes when the run ends. Raises as submit does.
+        The run takes a free warm driver when there is one. The pool grows by one driver for it (see _grow) only
+        when one is needed: no driver is free for the run, or a job run would otherwise wait behind the session;
+        the extra driver goes when the run ends. A run that ends by itself (a session's kernel returning) gives
+        its driver back, cleaned as after a job run; a stopped one takes it down. Raises as submit does.
         """
         return self._submit(_Run(spec, on_done, lent=True))
 
@@ -136,9 +140,10 @@ class SparkPool:
             problem = self._java_problem()
             if problem is not None:
                 raise RunSetupError(f"The Spark driver could not start: {problem}")
-            if run.lent:
-                self._size += 1
             self._queue.append(run)
+            if run.lent:
+                self._lent.append(run)
+            self._grow()
             self._fill()
             self._dispatch()
         return SparkRunHandle(self, run)
@@ -197,6 +202,20 @@ class SparkPool:
             )
 
     # -- workers -----------------------------------------------------------------------------------
+
+    def _grow(self) -> None:
+        """Grow the pool by one driver per lent run (once each) while queued runs outnumber the drivers that are
+        free or may start (lock held). A notebook left open so never makes job runs wait, and a session
+        started on a free warm driver (dbt-glue opens one per command) starts no JVM for nothing."""
+        free = sum(w.state in ("idle", "starting") for w in self._workers) + max(0, self._size - len(self._workers))
+        shortfall = len(self._queue) - free
+        for lent in self._lent:
+            if shortfall <= 0:
+                return
+            if not lent.grown:
+                lent.grown = True
+                self._size += 1
+                shortfall -= 1
 
     def _fill(self) -> None:
         """Start workers up to the pool size (lock held).
@@ -345,7 +364,9 @@ class SparkPool:
             victim = run.worker if run.worker is not None and run.worker.run is run else None
             if victim is not None:
                 self._retire(victim)
-            surplus = self._shrink() if run.lent else []
+            if run.lent:
+                self._lent.remove(run)
+            surplus = self._shrink() if run.grown else []
             if victim is not None:
                 self._fill()
         if run.timer is not None:
@@ -358,7 +379,7 @@ class SparkPool:
             log.exception("run %s: the outcome callback failed", run.spec.run_id)
 
     def _shrink(self) -> list[_Worker]:
-        """Give back a lent run's extra driver: retire workers beyond the size, starting then idle ones first
+        """Give back the driver the pool grew by for a lent run: retire workers beyond the size, starting then idle ones first
         (lock held); the caller kills them."""
         self._size -= 1
         order = {"starting": 0, "idle": 1}

@@ -79,8 +79,8 @@ def run_spark_task(
     Returns at once with a handle whose `stop()` ends the task STOPPED. `payload` must be JSON-able; the task
     function's return value arrives as `TaskOutcome.result`. A task that raises ends FAILED with the exception as
     its error message (the traceback is in `log_dir/error`). `timeout_seconds` is in real seconds.
-    A `dedicated` task (an interactive session, which lives until stopped) gets a driver added to the pool for
-    its lifetime instead of taking one from job runs (SparkPool.lend). `spark_conf` and `extra_py_files` are applied
+    A `dedicated` task (an interactive session, which lives until stopped) holds its driver for its lifetime; the
+    pool grows by one when job runs would otherwise wait behind it (SparkPool.lend). `spark_conf` and `extra_py_files` are applied
     as a job run's `--conf` and `--extra-py-files` are (an interactive session's DefaultArguments).
     Raises RunSetupError (jobs/arguments.py) when Spark cannot run at all (no Java, the pool cannot load).
     """

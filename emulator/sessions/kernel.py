@@ -1,9 +1,11 @@
 """The driver side of a session: one Python namespace on a warm Spark driver, running statements in order.
 
 Runs as the spark task `emulator.sessions.kernel:serve(spark, payload)` (jobs/spark_tasks.py) for as long as the
-session lives; the SessionManager (manager.py) ends it by stopping the task, which kills the driver. The namespace
-holds what a Glue session defines before the first statement: `spark`, `sc` and `glueContext`, with the session's
-DefaultArguments as sys.argv (so `--enable-glue-datacatalog` lets Spark SQL read catalog tables, as in a job).
+session lives; the SessionManager (manager.py) ends it by closing its connection (serve returns, and the driver goes
+back to the pool cleaned as after a job run) or, during a statement, by stopping the task (the driver is killed).
+The namespace holds what a Glue session defines before the first statement: `spark`, `sc` and `glueContext`, with
+the session's DefaultArguments as sys.argv (so `--enable-glue-datacatalog` lets Spark SQL read catalog tables, as in
+a job).
 
 A statement's Output is what Glue's sessions (Livy underneath) return: on success Status "ok" and Data.TextPlain
 holding what the code printed to stdout followed by the repr of its last expression when that is not None (as a

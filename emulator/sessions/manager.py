@@ -1,11 +1,17 @@
 """Live sessions: each holds a Spark driver of its own, and runs its statements there one at a time.
 
-A session is a long-lived spark task (jobs/spark_tasks.py, `emulator.sessions.kernel:serve`) that the pool runs on a
-driver it adds for the session's lifetime (SparkPool.lend): job runs never wait behind a notebook left open, and
-stopping the session kills that driver (its namespace goes with it) while the pool shrinks back. The task connects
+A session is a long-lived spark task (jobs/spark_tasks.py, `emulator.sessions.kernel:serve`) that the pool lends a
+driver for the session's lifetime (SparkPool.lend): a free warm one when there is one, so a session is READY in a
+moment; the pool grows by a driver when job runs would otherwise wait behind a notebook left open. The task connects
 back to a loopback socket this manager opened for the session, proving itself with a one-time token; the session is
 READY from then on. Statements go down that socket in order and their Output comes back; CancelStatement sends an
 interrupt for the one running.
+
+Stopping a session between statements closes that socket: the kernel returns and its driver goes back to the pool
+cleaned as after a job run (spark_worker.py: a fresh SparkSession for the next run, so no temp view, SQL setting,
+cached or in-memory table; a fresh namespace; the modules, environment and argv the session changed put back).
+Stopping it during a statement, before its kernel connected, or when the kernel does not return within
+STOP_GRACE_SECONDS, kills the driver instead.
 
 Timeout (minutes, scaled by the emulator's time scale) ends the session TIMEOUT through the pool's run timeout;
 IdleTimeout does too when no statement ran for that long. A driver that dies ends it FAILED. Sessions do not outlive
@@ -14,6 +20,7 @@ the server: those left live by an earlier server are FAILED when this one first 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import secrets
@@ -44,6 +51,9 @@ MAX_LIVE_SESSIONS = 4
 # running (seconds): clients poll these at a fixed pace (dbt-glue every 1 s for statements, 3 s for sessions), so
 # answering as soon as the state moves saves a poll's pause per statement. Short enough not to hold a server thread.
 SETTLE_SECONDS = 1.0
+# How long a stopped session's kernel may take to return and hand its driver back (seconds) before the driver is
+# killed: the pool's cleanup after it is a few Spark calls, well under a second unless something holds the driver.
+STOP_GRACE_SECONDS = 30.0
 _KERNEL = "emulator.sessions.kernel:serve"
 
 
@@ -63,6 +73,8 @@ class _Live:
     ending: str | None = None  # the state the session ends in once its driver is gone (STOPPED, TIMEOUT)
     ready: bool = False  # its kernel connected (the session is READY)
     wake: threading.Condition = field(default_factory=threading.Condition)
+    ended: threading.Event = field(default_factory=threading.Event)  # its driver is back or gone (_ended ran)
+    kill_timer: threading.Timer | None = None  # kills the driver if a stopped kernel does not return
 
 
 class SessionManager:
@@ -167,12 +179,14 @@ class SessionManager:
             return
         self._update(ctx.scope, session_id, Status="STOPPING")
         self._end(live, "STOPPED")
+        live.ended.wait(SETTLE_SECONDS)  # StopSession answers with the session STOPPED when its kernel returns at once
 
     def forget(self, ctx: RequestContext, session_id: str) -> None:
-        """DeleteSession of a session that may still be live: its driver goes."""
+        """DeleteSession of a session that may still be live: it is stopped (see stop)."""
         live = self._live.get((ctx.scope, session_id))
         if live is not None:
             self._end(live, "STOPPED")
+            live.ended.wait(SETTLE_SECONDS)
 
     def shutdown(self) -> None:
         for live in list(self._live.values()):
@@ -190,47 +204,74 @@ class SessionManager:
             return
         finally:
             live.listener.close()
-        with connection:
-            reader, live.writer = connection.makefile("rb"), connection.makefile("wb")
-            hello = reader.readline()
-            if not hello or json.loads(hello).get("token") != live.token:
-                return
+        reader = connection.makefile("rb")
+        try:
             with live.wake:
-                if live.ending is None:
-                    self._update(live.scope, live.session_id, Status="READY")
-                    live.ready = True
-                    live.wake.notify_all()
-                    self._arm(live)
-            while True:
-                with live.wake:
-                    live.wake.wait_for(lambda: live.waiting or live.ending is not None)
-                    if live.ending is not None:
-                        return
-                    statement_id = live.running = live.waiting.popleft()
-                    code = self._statement(live, statement_id, State="RUNNING", StartedOn=_millis())["Code"]
-                    self._send(live, {"op": "run", "id": statement_id, "code": code})
-                answer = reader.readline()
-                if not answer:  # the driver is gone: the pool reports how, to _ended
+                live.writer = connection.makefile("wb")
+            self._converse(live, reader)
+        finally:
+            # The kernel sees its input end and returns (a stop between statements: see _end). The file objects
+            # hold the socket open past connection.close(), so they are closed too.
+            with live.wake:
+                writer, live.writer = live.writer, None
+            with contextlib.suppress(OSError):
+                connection.shutdown(socket.SHUT_RDWR)
+            for stream in (reader, writer):
+                with contextlib.suppress(OSError):
+                    if stream is not None:
+                        stream.close()
+            connection.close()
+
+    def _converse(self, live: _Live, reader: BinaryIO) -> None:
+        """The kernel's hello, then its statements in order until the session ends or the driver goes."""
+        hello = reader.readline()
+        if not hello or json.loads(hello).get("token") != live.token:
+            return
+        with live.wake:
+            if live.ending is None:
+                self._update(live.scope, live.session_id, Status="READY")
+                live.ready = True
+                live.wake.notify_all()
+                self._arm(live)
+        while True:
+            with live.wake:
+                live.wake.wait_for(lambda: live.waiting or live.ending is not None)
+                if live.ending is not None:
                     return
-                result = json.loads(answer)
-                with live.wake:
-                    live.running = None
-                    self._statement(live, statement_id, State=result["state"], Output=result["output"],
-                                    Progress=1.0, CompletedOn=_millis())
-                    live.wake.notify_all()  # GetStatement calls waiting in settle_statement
-                    if not live.waiting:
-                        self._arm(live)
+                statement_id = live.running = live.waiting.popleft()
+                code = self._statement(live, statement_id, State="RUNNING", StartedOn=_millis())["Code"]
+                self._send(live, {"op": "run", "id": statement_id, "code": code})
+            answer = reader.readline()
+            if not answer:  # the driver is gone: the pool reports how, to _ended
+                return
+            result = json.loads(answer)
+            with live.wake:
+                live.running = None
+                self._statement(live, statement_id, State=result["state"], Output=result["output"],
+                                Progress=1.0, CompletedOn=_millis())
+                live.wake.notify_all()  # GetStatement calls waiting in settle_statement
+                if not live.waiting:
+                    self._arm(live)
 
     def _end(self, live: _Live, state: str) -> None:
-        """End a live session in `state` by taking its driver down (the pool reports back to _ended)."""
+        """End a live session in `state` (the pool reports back to _ended): a kernel between statements returns and
+        gives its driver back; otherwise the driver is taken down (see the module doc)."""
         with live.wake:
             if live.ending is not None:
                 return
             live.ending = state
             self._disarm(live)
+            # _serve's thread, waiting for a statement, returns and closes the kernel's connection
+            returns = live.ready and live.running is None and live.writer is not None
             live.wake.notify_all()
         live.listener.close()
-        if live.handle is not None:
+        if live.handle is None:
+            return
+        if returns:
+            live.kill_timer = threading.Timer(STOP_GRACE_SECONDS, live.handle.stop)
+            live.kill_timer.daemon = True
+            live.kill_timer.start()
+        else:
             live.handle.stop()
 
     def _ended(self, live: _Live, outcome: TaskOutcome) -> None:
@@ -242,8 +283,11 @@ class SessionManager:
             self._disarm(live)
             unfinished = list(live.waiting) + ([live.running] if live.running is not None else [])
             live.waiting.clear()
+            if live.kill_timer is not None:
+                live.kill_timer.cancel()
         with self._lock:
-            self._live.pop((live.scope, live.session_id), None)
+            if self._live.get((live.scope, live.session_id)) is live:  # not a new session of a deleted one's Id
+                del self._live[(live.scope, live.session_id)]
         live.listener.close()
         message = None
         if live.ending == "FAILED":
@@ -252,6 +296,7 @@ class SessionManager:
             self._statement(live, statement_id, State="CANCELLED" if live.ending == "STOPPED" else "ERROR",
                             CompletedOn=_millis())
         self._finish(live.scope, live.session_id, live.ending, message)
+        live.ended.set()
 
     def _arm(self, live: _Live) -> None:
         """Start the idle clock (live.wake held)."""
