@@ -161,17 +161,17 @@ def test_pump_splits_runs_at_the_end_marker_and_caps_a_run_log(tmp_path: Path) -
     pump.start_run(os.open(first, os.O_WRONLY | os.O_CREAT))
     os.write(write_fd, b"0123456789abcdef")
     os.write(write_fd, END_OF_RUN)
-    assert pump.ended.wait(5)
+    assert pump.ended.wait(30)
     assert first.read_bytes() == b"0123456789\n[glue-emulator: output beyond 10 bytes dropped]\n"
     pump.start_run(os.open(second, os.O_WRONLY | os.O_CREAT))
     os.write(write_fd, b"ok" + END_OF_RUN[:4])  # one write: the pump reads it whole
     wait_until(second.read_bytes, "the pump to pass on b'ok'", until=lambda data: data == b"ok",
-               timeout=5, interval=0.01)
+               timeout=30, interval=0.01)
     assert not pump.ended.is_set()  # the marker's start it read with b"ok" is held back, not taken for text
     os.write(write_fd, END_OF_RUN[4:] + b"idle")
-    assert pump.ended.wait(5)
+    assert pump.ended.wait(30)
     wait_until(idle.read_bytes, "the idle output after the run", until=lambda data: data == b"idle",
-               timeout=5, interval=0.01)
+               timeout=30, interval=0.01)
     assert second.read_bytes() == b"ok"
     os.close(write_fd)
 
@@ -368,7 +368,7 @@ def test_queued_run_waits_for_a_worker_and_can_be_stopped(pool: SparkPool, tmp_p
     queued = submit(pool, tmp_path, "print('never')\n")
     waiting = submit(pool, tmp_path, "print('ran after a worker freed')\n")
     queued.handle.stop()
-    assert queued.wait(5) == RunOutcome("STOPPED")
+    assert queued.wait(30) == RunOutcome("STOPPED")
     assert not queued.spec.log_dir.exists()
     for submitted in busy:
         assert submitted.wait() == RunOutcome("SUCCEEDED") and submitted.log("output") == "slept\n"
