@@ -39,6 +39,11 @@ def test_unnamed_columns_are_named_by_position(athena: Any) -> None:
     assert result == [["customer", "_col1", "total", "_col3"], ["ann", "2", "14.5", "4"], ["bob", "1", None, "3"]]
     columns, _ = _result(athena, "SELECT 1 UNION ALL SELECT 2")
     assert columns == [("_col0", "integer")]
+    columns, result = _result(athena, "VALUES (1, 'a'), (2, 'b')")  # DuckDB would name them col0, col1
+    assert columns == [("_col0", "integer"), ("_col1", "varchar")]
+    assert result == [["_col0", "_col1"], ["1", "a"], ["2", "b"]]
+    columns, result = _result(athena, "VALUES 1, 2")
+    assert columns == [("_col0", "integer")] and result == [["_col0"], ["1"], ["2"]]
 
 
 def test_integer_division_truncates_as_in_trino(athena: Any) -> None:

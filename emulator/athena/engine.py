@@ -298,7 +298,15 @@ def unnamed_columns(statement: exp.Expression) -> list[tuple[int, exp.Expression
 
 def name_columns(statement: exp.Expression) -> exp.Expression:
     """Give the result's unnamed columns Trino's names, `_col<position>` (0-based), as Athena shows
-    `SELECT count(*) ...` as `_col0`; DuckDB would name it after its text ("count_star()")."""
+    `SELECT count(*) ...` as `_col0`; DuckDB would name it after its text ("count_star()"), and the columns of a
+    bare `VALUES` list `col0`, `col1`."""
+    if isinstance(statement, exp.Values) and statement.expressions:
+        first = statement.expressions[0]
+        width = len(first.expressions) if isinstance(first, exp.Tuple) else 1
+        names = [exp.to_identifier(f"_col{position}", quoted=True) for position in range(width)]
+        rows = exp.Values(expressions=statement.expressions,
+                          alias=exp.TableAlias(this=exp.to_identifier("_values"), columns=names))
+        return exp.select("*").from_(rows)
     for position, item in unnamed_columns(statement):
         item.replace(exp.alias_(item.copy(), f"_col{position}", quoted=True))
     return statement
