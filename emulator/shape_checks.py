@@ -17,10 +17,12 @@ then checked by straight-line code and loops rather than by closures calling clo
 are exact (`type(v) is str`): a subclass of a JSON type, which a parsed body never holds, gets False.
 
 A shape whose every value is made of strings, lists and objects (a column list, a SerDeInfo, a string map)
-remembers the last value it found valid and answers True at once for a value equal to it: `==` in C is far
-cheaper than the checks, and a batch repeats such parts (BatchCreatePartition's 100 partitions usually share
-their columns and SerDe). Equality of such values means the same JSON; shapes holding numbers or booleans are
-left out, as `1 == 1.0 == True` in Python while the model tells them apart.
+remembers the last value it found valid within one check of a request, and answers True at once for a value
+equal to it: `==` in C is far cheaper than the checks, and a request repeats such parts (BatchCreatePartition's
+100 partitions usually share their columns and SerDe). Equality of such values means the same JSON; shapes
+reaching numbers or booleans are left out, as `1 == 1.0 == True` in Python while the model tells them apart.
+What is remembered counts only in the check (and thread) that found it valid: a handler may change a request's
+objects in place once they are checked, so a value seen by an earlier check is never trusted.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from botocore.utils import parse_timestamp
 
 Check = Callable[[Any], bool]
 MISSING = object()  # what a `.get` finds for an absent member, and what no value equals
+_CALL = threading.local()  # `.token`: the check under way on this thread (see `ShapeChecks.of`)
 
 # Keywords that only annotate (x-aws-type, x-aws-pattern, ...) are skipped; these are checked.
 _CHECKED = frozenset({
@@ -144,30 +147,45 @@ class _Writer:
         """Append `def <function>(v0): ...`: True when the value fits the shape, False when jsonschema must say."""
         self.lines.append(f"def {self._names[shape]}(v0):")
         self._variables = 0
-        last_valid = self.constant([MISSING]) if self.textual(self._defs[shape]) else None
+        # [(token of the check that found it valid, value)]: one slot, replaced whole (threads share it)
+        last_valid = self.constant([(None, MISSING)]) if self.textual(shape) else None
         if last_valid:
-            self.lines += [f"    if v0 == {last_valid}[0]:", "        return True"]
+            self.lines += [f"    token, value = {last_valid}[0]",
+                           "    if token is CALL.token and v0 == value:", "        return True"]
         self.emit(self._defs[shape], "v0", 1)
         if last_valid:
-            self.lines.append(f"    {last_valid}[0] = v0")
+            self.lines.append(f"    {last_valid}[0] = (CALL.token, v0)")
         self.lines.append("    return True")
 
-    def textual(self, schema: dict[str, Any]) -> bool:
-        """Whether every value `schema` admits is made of strings, lists and objects only (every schema it
-        reaches names its types, none of them a number, boolean or null), so that `==` between two of its
-        values means the same JSON."""
-        if "$ref" in schema:
-            shape = schema["$ref"].rsplit("/", 1)[1]
-            if shape not in self._textual:
-                self._textual[shape] = True  # a cycle adds no other kind of leaf
-                self._textual[shape] = self.textual(self._defs[shape])
-            return self._textual[shape]
-        types = schema.get("type")
-        if types is None or not {"string", "array", "object"}.issuperset([types] if isinstance(types, str) else types):
-            return False
-        parts = [*schema.get("properties", {}).values(), schema.get("items"), schema.get("propertyNames"),
-                 schema.get("additionalProperties")]
-        return all(part is None or part is False or (part is not True and self.textual(part)) for part in parts)
+    def textual(self, shape: str) -> bool:
+        """Whether every value of `shape` is made of strings, lists and objects only: every schema it reaches
+        names its types, none of them a number, boolean or null, so that `==` between two of its values means
+        the same JSON."""
+        known = self._textual.get(shape)
+        if known is None:
+            known = self._textual[shape] = self._reaches_only_text(shape)
+        return known
+
+    def _reaches_only_text(self, shape: str) -> bool:
+        seen, pending = {shape}, [self._defs[shape]]
+        while pending:
+            schema = pending.pop()
+            if "$ref" in schema:
+                target = schema["$ref"].rsplit("/", 1)[1]
+                if target not in seen and self._textual.get(target) is not True:
+                    seen.add(target)
+                    pending.append(self._defs[target])
+                continue
+            types = schema.get("type")
+            if types is None or not {"string", "array", "object"}.issuperset([types] if isinstance(types, str) else types):
+                return False
+            for part in [*schema.get("properties", {}).values(), schema.get("items"), schema.get("propertyNames"),
+                         schema.get("additionalProperties")]:
+                if part is True:  # any value
+                    return False
+                if isinstance(part, dict):
+                    pending.append(part)
+        return True
 
     def emit(self, schema: dict[str, Any], v: str, depth: int) -> None:
         """Statements that `return False` unless `v` fits `schema`, and fall through when it does."""
@@ -302,7 +320,8 @@ class ShapeChecks:
     def __init__(self, defs: dict[str, Any]):
         self._defs = defs
         self._names: dict[str, str] = {}
-        self._namespace: dict[str, Any] = {"__builtins__": __builtins__, "MISSING": MISSING, "__sources__": {}}
+        self._namespace: dict[str, Any] = {"__builtins__": __builtins__, "MISSING": MISSING, "CALL": _CALL,
+                                           "__sources__": {}}
         self._checks: dict[str, Check] = {}
         self._lock = threading.Lock()
 
@@ -337,5 +356,11 @@ class ShapeChecks:
         # Functions find each other through this shared namespace when called, so cycles resolve.
         code = compile("\n".join(writer.lines), f"<shape checks of {shape}>", "exec")
         exec(code, self._namespace)  # noqa: S102 (source written above from the model, no outside text)
-        check = self._checks[shape] = self._namespace[self._names[shape]]
+        function = self._namespace[self._names[shape]]
+
+        def check(value: Any) -> bool:
+            _CALL.token = object()  # what this check finds valid is remembered for it alone
+            return function(value)
+
+        self._checks[shape] = check
         return check

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from emulator.shape_checks import _takes_printable_ascii
+from emulator.shape_checks import ShapeChecks, _takes_printable_ascii
 from emulator.shapes import ServiceShapes
 
 _SAMPLES = {"string": ["", "a", "name_1", "x" * 300, "2024-01-01T00:00:00Z", "bad\u0000", "QUJD", "%%", "tab\tin",
@@ -197,17 +197,33 @@ def test_common_requests_are_valid_without_jsonschema():
 
 
 def test_a_textual_shape_answers_a_repeat_at_once_and_still_refuses_what_differs():
-    """Column lists, SerDe infos and string maps remember their last valid value: an equal one is valid at once;
-    one differing anywhere, however deep, is checked again."""
+    """Within one request, column lists, SerDe infos and string maps remember their last valid value: an equal
+    one is valid at once; one differing anywhere, however deep, is checked."""
     shapes = ServiceShapes("glue")
+    check = shapes._checks.of(shapes.operations["BatchCreatePartition"]["input"])
     columns = [{"Name": "id", "Type": "bigint", "Parameters": {"k": "v"}}, {"Name": "c", "Type": "string"}]
-    assert _verdicts(shapes, "ColumnList", columns) == (True, [])
-    assert _verdicts(shapes, "ColumnList", copy.deepcopy(columns)) == (True, [])
+
+    def request(*column_lists: list[dict[str, Any]]) -> dict[str, Any]:
+        return {"DatabaseName": "db", "TableName": "t", "PartitionInputList": [
+            {"Values": [str(i)], "StorageDescriptor": {"Columns": copy.deepcopy(listed)}}
+            for i, listed in enumerate(column_lists)]}
+
+    assert check(request(columns, columns, columns))
     for change in ({"Name": "x" * 256}, {"Parameters": {"k": 1}}, {"Type": None}, {"Unknown": "u"}):
         changed = copy.deepcopy(columns)
         changed[1].update(change)
+        assert not check(request(columns, columns, changed)), change
         assert not _verdicts(shapes, "ColumnList", changed)[0], change
-    assert _verdicts(shapes, "ColumnList", copy.deepcopy(columns)) == (True, [])
+
+
+def test_what_a_check_remembered_is_not_trusted_by_the_next():
+    """A handler may change a checked request in place: a value the last request made valid, then changed to one
+    the model refuses, must not vouch for an equal value in the next request."""
+    shapes = ServiceShapes("glue")
+    columns = [{"Name": "id", "Type": "bigint"}]
+    assert _verdicts(shapes, "ColumnList", columns) == (True, [])
+    columns[0]["Unknown"] = "added after the check"
+    assert not _verdicts(shapes, "ColumnList", copy.deepcopy(columns))[0]
 
 
 def test_shapes_holding_numbers_or_booleans_are_not_remembered():
@@ -218,6 +234,22 @@ def test_shapes_holding_numbers_or_booleans_are_not_remembered():
     assert _verdicts(shapes, "StorageDescriptor", descriptor) == (True, [])
     assert not _verdicts(shapes, "StorageDescriptor", dict(descriptor, Compressed=1))[0]
     assert not _verdicts(shapes, "StorageDescriptor", dict(descriptor, NumberOfBuckets=True))[0]
-    assert "== const" in shapes._checks.source("ColumnList")
-    assert "== const" not in shapes._checks.source("StorageDescriptor")
-    assert "== const" not in shapes._checks.source("PartitionInput")  # LastAccessTime: a number or text
+    assert "CALL.token" in shapes._checks.source("ColumnList")
+    assert "CALL.token" not in shapes._checks.source("StorageDescriptor")
+    assert "CALL.token" not in shapes._checks.source("PartitionInput")  # LastAccessTime: a number or text
+
+
+def test_a_shape_reaching_a_number_through_a_cycle_is_not_remembered():
+    """B holds only an A, and A holds a B and an integer: B's values reach a number through the cycle."""
+    defs = {"A": {"type": "object", "properties": {"b": {"$ref": "#/$defs/B"}, "n": {"type": "integer"}}},
+            "B": {"type": "object", "properties": {"a": {"$ref": "#/$defs/A"}}},
+            "C": {"type": "object", "properties": {"c": {"$ref": "#/$defs/C"}, "s": {"type": "string"}}}}
+    checks = ShapeChecks(defs)
+    for first in ("A", "B"):  # whichever is compiled first
+        checks = ShapeChecks(defs)
+        checks.of(first)
+        assert "CALL.token" not in checks.source("A") and "CALL.token" not in checks.source("B")
+    assert "CALL.token" in checks.source("C")  # a cycle of strings only
+    check = checks.of("B")
+    assert check({"a": {"n": 1, "b": {"a": {"n": 2}}}})
+    assert not check({"a": {"n": True, "b": {"a": {"n": 2}}}})
