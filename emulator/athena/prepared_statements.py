@@ -51,6 +51,11 @@ def put_prepared_statement(ctx: RequestContext, work_group: str, name: str, sql:
                   _doc({"StatementName": name, "QueryStatement": sql, "WorkGroup": work_group}))
 
 
+def deallocate_prepared_statement(ctx: RequestContext, work_group: str, name: str) -> bool:
+    """SQL's `DEALLOCATE PREPARE name`: False when the work group has no statement of that name."""
+    return ctx.store.delete(ctx.scope, PREPARED_STATEMENT, work_group, name)
+
+
 def get_prepared_statement(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     require_work_group(ctx, params["WorkGroup"])
     return {"PreparedStatement": require_prepared_statement(ctx, params["WorkGroup"], params["StatementName"])}
@@ -82,6 +87,6 @@ def update_prepared_statement(ctx: RequestContext, params: dict[str, Any]) -> di
 
 def delete_prepared_statement(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     require_work_group(ctx, params["WorkGroup"])
-    if not ctx.store.delete(ctx.scope, PREPARED_STATEMENT, params["WorkGroup"], params["StatementName"]):
+    if not deallocate_prepared_statement(ctx, params["WorkGroup"], params["StatementName"]):
         raise _missing(params["StatementName"])
     return {}

@@ -209,7 +209,7 @@ def _prepare(session: Session, doc: dict[str, Any], match: re.Match[str]) -> dic
     if match.re is _PREPARE:
         Session.parse(match.group(2))  # a statement that does not parse FAILS the PREPARE, not its EXECUTE
         prepared_statements.put_prepared_statement(session.ctx, doc["WorkGroup"], name, match.group(2))
-    elif not session.ctx.store.delete(session.ctx.scope, PREPARED_STATEMENT, doc["WorkGroup"], name):
+    elif not prepared_statements.deallocate_prepared_statement(session.ctx, doc["WorkGroup"], name):
         raise QueryFailure(f"line 1:1: Prepared statement not found: {name}")
     write_bytes(session.ctx, doc["ResultConfiguration"]["OutputLocation"], b"")
     return {"columns": [], "rows": 0}
