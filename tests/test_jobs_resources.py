@@ -11,7 +11,7 @@ from typing import Any
 
 from support import RUN_WAIT, alive, shell_job, wait_job_run, wait_until
 
-from emulator.jobs.processes import descendants, kill_tree, memory_limit
+from emulator.jobs.processes import children, descendants, kill_tree, memory_limit
 from emulator.testing import EmulatorServer
 
 # A run here ends in a minute at most: a Timeout of 1 (minute) is one real second on this server.
@@ -135,3 +135,24 @@ def test_kill_tree_finds_descendants_that_left_the_session():
             parent.kill()
             parent.wait()
     assert os.getpid() not in below
+
+
+def test_kill_tree_spares_the_subtrees_of_the_children_excluded():
+    """A Spark worker keeps its JVM and what runs below it: excluding its direct children is enough."""
+    import subprocess
+
+    parent = subprocess.Popen(["sh", "-c", "sh -c 'sleep 304 & wait' & sleep 305 & wait"])
+    try:
+        below = wait_until(lambda: descendants(parent.pid), "the shell, its sleep and the sleep beside it",
+                           until=lambda found: len(found) >= 3, timeout=10, interval=0.02)
+        direct = children(parent.pid)
+        assert len(direct) == 2 and set(direct) < set(below)
+        kept_shell = next(pid for pid in direct if Path(f"/proc/{pid}/cmdline").read_bytes().startswith(b"sh"))
+        spared = {kept_shell, *children(kept_shell)}
+        assert len(spared) == 2
+        signalled = kill_tree(parent.pid, include_root=False, exclude=frozenset({kept_shell}))
+        assert sorted(signalled) == sorted(set(below) - spared)
+        assert all(alive(pid) for pid in spared)
+    finally:
+        kill_tree(parent.pid)
+        parent.wait(10)

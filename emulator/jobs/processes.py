@@ -89,6 +89,14 @@ def _parents() -> dict[int, int]:
     return parents
 
 
+def children(pid: int) -> list[int]:
+    """The processes whose parent is `pid` (its children files, else one scan of every process)."""
+    found = _children(pid)
+    if found is None:
+        found = [child for child, parent in _parents().items() if parent == pid]
+    return found
+
+
 def descendants(root: int, exclude: frozenset[int] = frozenset()) -> list[int]:
     """Every process below `root` (not `root` itself), leaving out the subtrees of `exclude`."""
     index: dict[int, list[int]] | None = None

@@ -50,6 +50,8 @@ _BOOTSTRAP = (
 _LOG_TAIL = 1500
 # The JVM's own line about why it stopped (e.g. a master URL it cannot use), in a worker's log.
 _JAVA_FAILURE = re.compile(r"^(?:Exception in thread \S+ |Error: )?([\w.$]+(?:Exception|Error): .*)$", re.MULTILINE)
+# The states of a worker whose driver is up (one that is cleaning serves the next run in milliseconds).
+WARM = frozenset({"idle", "busy", "cleaning"})
 
 
 @dataclass(eq=False)
@@ -71,7 +73,7 @@ class _Worker:
     scratch: Path
     log_path: Path
     log_offset: int  # where this process's part of the (per index, appended) log begins
-    state: str = "starting"  # starting, idle, busy, retiring, dead
+    state: str = "starting"  # starting, idle, busy, cleaning (its run ended, "ready" comes next), retiring, dead
     run: _Run | None = None
     start_error: str | None = field(default=None)
 
@@ -174,11 +176,11 @@ class SparkPool:
             # Looked for again while missing: a java installed on PATH since serves the next run.
             problem = self._java_problem() if self._java is not None else None
             states = {w.state for w in self._workers}
-            if problem is None and self._start_problem is not None and not states & {"idle", "busy"}:
+            if problem is None and self._start_problem is not None and not states & WARM:
                 problem = self._start_problem
         if problem is not None:
             return {"status": "unavailable", "reason": problem}
-        if states & {"idle", "busy"}:
+        if states & WARM:
             return {"status": "ready"}
         return {"status": "starting" if "starting" in states else "cold"}
 
@@ -207,7 +209,8 @@ class SparkPool:
         """Grow the pool by one driver per lent run (once each) while queued runs outnumber the drivers that are
         free or may start (lock held). A notebook left open so never makes job runs wait, and a session
         started on a free warm driver (dbt-glue opens one per command) starts no JVM for nothing."""
-        free = sum(w.state in ("idle", "starting") for w in self._workers) + max(0, self._size - len(self._workers))
+        free = (sum(w.state in ("idle", "cleaning", "starting") for w in self._workers)
+                + max(0, self._size - len(self._workers)))
         shortfall = len(self._queue) - free
         for lent in self._lent:
             if shortfall <= 0:
@@ -227,7 +230,7 @@ class SparkPool:
         used = {w.index for w in self._workers}
         if self._java_problem() is not None:
             return  # no Java: submit refuses runs saying so
-        warm = any(w.state in ("idle", "busy") for w in self._workers)
+        warm = any(w.state in WARM for w in self._workers)
         for index in range(self._size):
             if len(self._workers) >= self._size or self._closed or (self._workers and not warm):
                 return
@@ -278,7 +281,10 @@ class SparkPool:
             event = message["event"]
             if event == "ready":
                 with self._lock:
-                    if worker.state == "starting":
+                    if worker.state == "cleaning":
+                        worker.state = "idle"
+                        self._dispatch()
+                    elif worker.state == "starting":
                         worker.state = "idle"
                         self._start_problem = None
                         self._dispatch()
@@ -297,8 +303,8 @@ class SparkPool:
         with self._lock:
             run, worker.run = worker.run, None
             if worker.state == "busy":
-                worker.state = "retiring" if message.get("retire") else "idle"
-                self._dispatch()
+                # A driver that is kept is cleaned first: its "ready" makes it idle again (see _listen).
+                worker.state = "retiring" if message.get("retire") else "cleaning"
         if run is not None:
             self._end_run(run, RunOutcome(message["state"], message.get("error_message"), message.get("metrics")))
 
@@ -382,7 +388,7 @@ class SparkPool:
         """Give back the driver the pool grew by for a lent run: retire workers beyond the size, starting then idle ones first
         (lock held); the caller kills them."""
         self._size -= 1
-        order = {"starting": 0, "idle": 1}
+        order = {"starting": 0, "idle": 1, "cleaning": 2}
         spare = sorted((w for w in self._workers if w.state in order), key=lambda w: order[w.state])
         surplus = spare[: max(0, len(self._workers) - self._size)]
         for worker in surplus:
