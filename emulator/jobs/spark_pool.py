@@ -4,7 +4,8 @@ Starting a JVM and warming Spark costs seconds; a warm driver runs a small scrip
 one. So the pool keeps `settings.spark_pool_size` worker processes (spark_worker.py), each holding a
 SparkSession, and sends each run to an idle one; runs wait in a queue while all are busy. A worker
 whose run is stopped or times out is killed with its whole process group (the JVM included) and
-replaced; so is one that crashes. Isolation between runs on one worker is the worker's job.
+replaced; so is one that crashes. Isolation between runs on one worker is the worker's job: it reports a run's
+outcome when the script ends, then cleans up and says "ready", and gets no run in between ("cleaning").
 
 Without Java (see java.py) no worker is started: runs fail at once saying what to install, and `health()`
 reports Spark unavailable with that reason; so it does after a driver that failed to start, until one starts.
