@@ -14,10 +14,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from support import wait_until
+from support import alive, wait_until
 
 from emulator.config import Settings
 from emulator.core import Emulator
+from emulator.jobs import spark_pool as spark_pool_module
 from emulator.jobs.executor import RunOutcome, RunSpec
 from emulator.jobs.spark_pool import SparkPool, SparkRunHandle, _crash_outcome
 from emulator.jobs.spark_worker import describe_failure, exit_outcome, mount_target
@@ -409,6 +410,29 @@ def test_stop_and_timeout_kill_their_workers_and_the_pool_goes_on(pool: SparkPoo
     assert since_start >= 1.2, since_start  # the timeout counts from the run's start on a worker, not from submit
     timed_out.handle.stop()
     assert timed_out.outcomes == [RunOutcome("TIMEOUT")]
+
+
+def test_a_driver_that_does_not_clean_up_after_its_run_is_replaced(pool: SparkPool, tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """The outcome is sent before the driver cleans up, so no run's Timeout covers the clean-up: a script can leave
+    what blocks it (here a finalizer the collection after the run calls), and the pool replaces such a driver."""
+    monkeypatch.setattr(spark_pool_module, "CLEANING_TIMEOUT", 2.0)
+    stuck = succeeded(run(pool, tmp_path, """
+        import gc, os, time
+        print("pid", os.getpid(), flush=True)
+        class Holder:
+            def __del__(self):
+                time.sleep(600)
+        first, second = Holder(), Holder()
+        first.other, second.other = second, first
+        gc.collect()  # now in the oldest generation: only the full collection after the run meets the cycle
+        del first, second
+    """))
+    pid = int(stuck.log("output").split()[1])
+    wait_until(lambda: alive(pid), f"the stuck driver {pid} to be replaced", until=lambda up: not up, timeout=WAIT,
+               interval=0.1)
+    assert pool.wait_warm(WAIT)
+    assert "after" in succeeded(run(pool, tmp_path, "print('after')\n")).log("output")
 
 
 def test_crash_outcomes() -> None:

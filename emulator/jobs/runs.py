@@ -511,9 +511,10 @@ class RunManager:
             for active in actives:
                 if active.deadline is not None and moment > active.deadline + _WATCHDOG_GRACE_SECONDS:
                     log.warning("run %s outlived its timeout without its executor ending it", active.run_id)
+                    # Ended first: the executor reports a stopped run STOPPED, which must not take TIMEOUT's place.
+                    self._end(active, RunOutcome("TIMEOUT"))
                     if active.handle is not None:
                         active.handle.stop()
-                    self._end(active, RunOutcome("TIMEOUT"))
             self._expire_waiting(moment)
             for scope, job_name in {a.scope_job for a in actives if a.waiting}:  # after a restart, or a raised limit
                 self._promote(scope, job_name)

@@ -53,6 +53,9 @@ _LOG_TAIL = 1500
 _JAVA_FAILURE = re.compile(r"^(?:Exception in thread \S+ |Error: )?([\w.$]+(?:Exception|Error): .*)$", re.MULTILINE)
 # The states of a worker whose driver is up (one that is cleaning serves the next run in milliseconds).
 WARM = frozenset({"idle", "busy", "cleaning"})
+# Seconds a driver may take to clean up after a run (usually 10-40 ms) before it is replaced: a script can leave
+# what blocks it (a finalizer run by the collection that waits for ever), and no run's Timeout covers that time.
+CLEANING_TIMEOUT = 60.0
 
 
 @dataclass(eq=False)
@@ -77,6 +80,7 @@ class _Worker:
     state: str = "starting"  # starting, idle, busy, cleaning (its run ended, "ready" comes next), retiring, dead
     run: _Run | None = None
     start_error: str | None = field(default=None)
+    cleaning_timer: threading.Timer | None = None
 
 
 class SparkRunHandle:
@@ -284,6 +288,8 @@ class SparkPool:
                 with self._lock:
                     if worker.state == "cleaning":
                         worker.state = "idle"
+                        if worker.cleaning_timer is not None:
+                            worker.cleaning_timer.cancel()
                         self._dispatch()
                     elif worker.state == "starting":
                         worker.state = "idle"
@@ -306,8 +312,23 @@ class SparkPool:
             if worker.state == "busy":
                 # A driver that is kept is cleaned first: its "ready" makes it idle again (see _listen).
                 worker.state = "retiring" if message.get("retire") else "cleaning"
+                if worker.state == "cleaning":
+                    worker.cleaning_timer = threading.Timer(CLEANING_TIMEOUT, self._cleaning_overdue, (worker,))
+                    worker.cleaning_timer.daemon = True
+                    worker.cleaning_timer.start()
         if run is not None:
             self._end_run(run, RunOutcome(message["state"], message.get("error_message"), message.get("metrics")))
+
+    def _cleaning_overdue(self, worker: _Worker) -> None:
+        """A driver still cleaning up CLEANING_TIMEOUT seconds after its run: replace it, so runs do not queue for ever."""
+        with self._lock:
+            if worker.state != "cleaning":
+                return
+            self._retire(worker)
+            self._fill()
+        log.warning("Spark worker %d did not clean up within %.0f s after a run; replaced", worker.index,
+                    CLEANING_TIMEOUT)
+        self._kill(worker)
 
     def _on_exit(self, worker: _Worker) -> None:
         """A worker's process ended: replace it, and fail its run or (if it never got warm) the queue."""
