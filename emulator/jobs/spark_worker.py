@@ -383,14 +383,20 @@ class WarmDriver:
             return self._jvm_ended(process.returncode)
         try:
             if self.sc._jsc.sc().isStopped():
-                return "The script stopped the Spark driver's JVM context"
+                return self._ended_meanwhile(process) or "The script stopped the Spark driver's JVM context"
         except Exception as exc:
-            # A JVM that is ending (killed, or out of memory: exit code 52) stops answering before its process has
-            # ended, a JVM's threads and heap taking a moment to go: wait for that end, so the run says what ended it.
-            if process is not None:
-                with contextlib.suppress(subprocess.TimeoutExpired):
-                    return self._jvm_ended(process.wait(timeout=_JVM_END_WAIT))
-            return f"The Spark driver's JVM stopped answering ({describe_failure(exc)})"
+            return (self._ended_meanwhile(process)
+                    or f"The Spark driver's JVM stopped answering ({describe_failure(exc)})")
+        return None
+
+    def _ended_meanwhile(self, process: subprocess.Popen[bytes] | None) -> str | None:
+        """How the JVM ended, if it does within _JVM_END_WAIT seconds. A JVM that is ending (killed, or out of memory:
+        exit code 52) stops answering, and stops its SparkContext in its shutdown hooks, before its process has
+        ended (its threads and heap take a moment to go): waiting tells that end from a script's doing."""
+        if process is None:
+            return None
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            return self._jvm_ended(process.wait(timeout=_JVM_END_WAIT))
         return None
 
     def _jvm_ended(self, returncode: int) -> str:
