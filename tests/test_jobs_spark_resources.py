@@ -70,3 +70,20 @@ def test_a_driver_jvm_killed_by_out_of_memory_says_so(server):
     message = run["ErrorMessage"]
     assert message.startswith("The Spark driver ran out of memory (its heap, spark.driver.memory, is 1g)"), message
     assert "OutOfMemoryError" in message
+
+
+def test_a_script_that_stops_the_jvm_context_fails_saying_so_and_the_driver_is_replaced(server):
+    # The JVM lives on with its SparkContext stopped (SparkContext.stop() is kept from scripts, the JVM's own is
+    # not): no JVM end comes within the wait, so the run says the script stopped it; the next run gets a new driver.
+    run = run_spark(server, "stops-context", """
+        from pyspark.sql import SparkSession
+        spark = SparkSession.builder.getOrCreate()
+        spark.sparkContext._jsc.sc().stop()
+        spark.range(3).count()
+    """)
+    assert run["JobRunState"] == "FAILED"
+    assert run["ErrorMessage"] == "The script stopped the Spark driver's JVM context", run["ErrorMessage"]
+    assert run_spark(server, "after-stop", """
+        from pyspark.sql import SparkSession
+        assert SparkSession.builder.getOrCreate().range(5).count() == 5
+    """)["JobRunState"] == "SUCCEEDED"
