@@ -310,9 +310,10 @@ class SparkPool:
         with self._lock:
             run, worker.run = worker.run, None
             if worker.state == "busy":
-                # A driver that is kept is cleaned first: its "ready" makes it idle again (see _listen).
-                worker.state = "retiring" if message.get("retire") else "cleaning"
-                if worker.state == "cleaning":
+                if message.get("retire"):
+                    worker.state = "retiring"
+                else:  # a driver that is kept is cleaned first: its "ready" makes it idle again (see _listen)
+                    worker.state = "cleaning"
                     worker.cleaning_timer = threading.Timer(CLEANING_TIMEOUT, self._cleaning_overdue, (worker,))
                     worker.cleaning_timer.daemon = True
                     worker.cleaning_timer.start()
@@ -320,7 +321,8 @@ class SparkPool:
             self._end_run(run, RunOutcome(message["state"], message.get("error_message"), message.get("metrics")))
 
     def _cleaning_overdue(self, worker: _Worker) -> None:
-        """A driver still cleaning up CLEANING_TIMEOUT seconds after its run: replace it, so runs do not queue for ever."""
+        """A driver still cleaning up CLEANING_TIMEOUT seconds after its run: replace it, so that runs do not queue
+        for ever."""
         with self._lock:
             if worker.state != "cleaning":
                 return

@@ -59,7 +59,8 @@ def warm_pool(workdir: Path, runs: int) -> tuple[float, list[float], list[float]
             done = threading.Event()
             outcomes: list[RunOutcome] = []
             spec = RunSpec(run_id=f"jr_{index:064x}", job_name="bench", command="glueetl", script=script,
-                           argv=[str(script), str(workdir / "own.txt")], env={}, timeout_seconds=300, log_dir=workdir / "logs" / str(index))
+                           argv=[str(script), str(workdir / "own.txt")], env={}, timeout_seconds=300,
+                           log_dir=workdir / "logs" / str(index))
             begin = time.perf_counter()
             pool.submit(spec, lambda outcome, outcomes=outcomes, done=done: (outcomes.append(outcome), done.set()))
             done.wait(300)
